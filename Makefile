@@ -1,0 +1,38 @@
+# phicode: `make run` (the pipeline over examples/corpus) and `make test`.
+# Each target does its own set-up on a fresh machine and is quiet when done.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-dev
+
+.PHONY: setup engine image run test bench lint clean
+
+setup: $(STAMP) engine image
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+engine:
+	@bash scripts/ensure-docker.sh
+
+image: $(STAMP) engine
+	@$(BIN)/phicode sandbox build --quiet
+
+run: setup
+	@mkdir -p out
+	@$(BIN)/phicode verify examples/pairs.jsonl -o out/dataset.jsonl --rejected out/rejected.jsonl
+
+test: setup
+	@$(BIN)/python -m pytest -q
+
+bench: setup
+	@$(BIN)/python bench/bench_verify.py
+
+lint: $(STAMP)
+	@$(BIN)/ruff check phicode sandbox tests bench
+	@$(BIN)/ruff format --check phicode sandbox tests bench
+
+clean:
+	rm -rf $(VENV) .build out

@@ -1,0 +1,298 @@
+"""A pool of warm sandbox containers: one per worker, each a fork server.
+
+``SandboxPool.run(job)`` borrows an idle container, sends it the job, waits for
+the result under a host-side deadline (the job's own timeout plus a grace
+period), and gives the container back. A container that saw a timeout, a crash,
+a process left behind or any sign of tampering is killed and replaced before
+it serves another job, so no state passes from one job to the next.
+
+Lifecycle: containers carry ``phicode=1`` and an owner label; ``close()`` (also
+on Ctrl-C and SIGTERM, through the context manager) kills them all; containers
+of a phicode process that was SIGKILLed exit on their own when their stdin
+closes, and any still there are reaped when the next pool starts.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import random
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from phicode.engine import ContainerSpec, Engine, ServerContainer
+from phicode.errors import ConfigError, SandboxError
+
+DEFAULT_IMAGE = "phicode-sandbox:latest"
+SERVER_OVERHEAD_MB = 192  # the warm server itself, on top of what a job may use
+READY_TIMEOUT_S = 60.0
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SandboxConfig:
+    """Limits and size of the sandbox pool. Defaults suit small pure functions."""
+
+    image: str = DEFAULT_IMAGE
+    workers: int = field(default_factory=default_workers)
+    timeout_s: float = 10.0
+    memory_mb: int = 512
+    cpus: float = 1.0
+    pids: int = 128
+    tmpfs_mb: int = 256
+    max_output: int = 64 * 1024
+    grace_s: float = 5.0
+
+    def __post_init__(self) -> None:
+        checks = {
+            "workers": self.workers >= 1,
+            "timeout": self.timeout_s > 0,
+            "memory": self.memory_mb >= 64,
+            "cpus": self.cpus > 0,
+            "pids": self.pids >= 8,
+        }
+        for name, ok in checks.items():
+            if not ok:
+                raise ConfigError(f"--{name}: {getattr(self, _FIELD[name])!r} is out of range")
+
+    def container_spec(self) -> ContainerSpec:
+        # A uid of its own per container: RLIMIT_NPROC counts per uid across the
+        # whole host, so a fork bomb in one container cannot starve another.
+        return ContainerSpec(
+            image=self.image,
+            memory_mb=self.memory_mb + self.tmpfs_mb + SERVER_OVERHEAD_MB,
+            cpus=self.cpus,
+            pids=self.pids,
+            tmpfs_mb=self.tmpfs_mb,
+            uid=random.randrange(200_000, 900_000),
+        )
+
+
+_FIELD = {"workers": "workers", "timeout": "timeout_s", "memory": "memory_mb", "cpus": "cpus", "pids": "pids"}
+
+
+@dataclass(frozen=True, slots=True)
+class TestOutcome:
+    nodeid: str
+    outcome: str
+    message: str
+    duration_s: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunResult:
+    """What one job did, as the server saw it (see ``sandbox/protocol.py``)."""
+
+    finished: bool = False
+    exit_code: int | None = None
+    signal: int | None = None
+    timed_out: bool = False
+    oom_killed: bool = False
+    pytest_exit: int | None = None
+    collected: int = 0
+    tests: tuple[TestOutcome, ...] = ()
+    collect_errors: tuple[str, ...] = ()
+    stdout: str = ""
+    stderr: str = ""
+    stdout_truncated: bool = False
+    duration_s: float = 0.0
+    leftover_processes: int = 0
+    dirty: bool = False
+    harness_error: str | None = None
+    sandbox_error: str | None = None  # the container broke (host side)
+
+    @classmethod
+    def from_message(cls, message: dict[str, Any]) -> RunResult:
+        tests = tuple(
+            TestOutcome(
+                nodeid=str(t.get("nodeid", "")),
+                outcome=str(t.get("outcome", "error")),
+                message=str(t.get("message", "")),
+                duration_s=float(t.get("duration_s", 0.0)),
+            )
+            for t in message.get("tests", [])
+        )
+        return cls(
+            finished=bool(message.get("finished")),
+            exit_code=message.get("exit_code"),
+            signal=message.get("signal"),
+            timed_out=bool(message.get("timed_out")),
+            oom_killed=bool(message.get("oom_killed")),
+            pytest_exit=message.get("pytest_exit"),
+            collected=int(message.get("collected", 0)),
+            tests=tests,
+            collect_errors=tuple(str(e) for e in message.get("collect_errors", [])),
+            stdout=str(message.get("stdout", "")),
+            stderr=str(message.get("stderr", "")),
+            stdout_truncated=bool(message.get("stdout_truncated")),
+            duration_s=float(message.get("duration_s", 0.0)),
+            leftover_processes=int(message.get("leftover_processes", 0)),
+            dirty=bool(message.get("dirty")),
+            harness_error=message.get("harness_error"),
+        )
+
+    @property
+    def needs_fresh_container(self) -> bool:
+        """A timeout, crash, leftover process or broken harness taints the container."""
+        return bool(
+            self.timed_out
+            or self.signal is not None
+            or self.oom_killed
+            or self.leftover_processes
+            or self.dirty
+            or self.harness_error
+            or self.sandbox_error
+            or not self.finished
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PoolStats:
+    jobs: int
+    containers_started: int
+    containers_replaced: int
+
+
+class _Worker:
+    """One warm container; replaced whenever a job taints it."""
+
+    def __init__(self, engine: Engine, config: SandboxConfig) -> None:
+        self._engine = engine
+        self._config = config
+        self.container: ServerContainer | None = None
+        self.ready: dict[str, Any] = {}
+
+    def start(self) -> None:
+        container = self._engine.start_server(self._config.container_spec())
+        try:
+            ready = container.channel.receive(READY_TIMEOUT_S)
+        except SandboxError:
+            container.kill()
+            raise
+        if not ready or not ready.get("ready"):
+            container.kill()
+            raise SandboxError(f"sandbox server did not become ready within {READY_TIMEOUT_S:g} s")
+        self.container, self.ready = container, ready
+
+    def run(self, job: dict[str, Any]) -> RunResult:
+        if self.container is None:  # an earlier replacement failed: try again now
+            self.start()
+        assert self.container is not None
+        job_id = uuid.uuid4().hex
+        deadline = float(job.get("timeout_s", self._config.timeout_s)) + self._config.grace_s
+        try:
+            self.container.channel.send({**job, "id": job_id})
+            message = self.container.channel.receive(deadline)
+        except SandboxError as exc:
+            return RunResult(sandbox_error=str(exc))
+        if message is None:  # the server itself is stuck: the host deadline fires
+            return RunResult(timed_out=True, sandbox_error=f"no answer within {deadline:g} s")
+        if message.get("id") != job_id:
+            return RunResult(sandbox_error="the sandbox answered for another job")
+        return RunResult.from_message(message)
+
+    def kill(self) -> None:
+        if self.container is not None:
+            self.container.kill()
+            self.container = None
+
+
+class SandboxPool:
+    """Warm sandbox containers, one per worker; use as a context manager."""
+
+    def __init__(self, config: SandboxConfig | None = None, engine: Engine | None = None) -> None:
+        self.config = config or SandboxConfig()
+        self._engine = engine
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._workers: list[_Worker] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        self._jobs = 0
+        self._started = 0
+        self._replaced = 0
+
+    @property
+    def size(self) -> int:
+        return self.config.workers
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = Engine.connect()
+        return self._engine
+
+    def start(self) -> SandboxPool:
+        engine = self.engine
+        engine.reap_orphans()
+        if engine.image_labels(self.config.image) is None:
+            raise SandboxError(
+                f"sandbox image {self.config.image} is missing; build it with 'phicode sandbox build'"
+            )
+        workers = [_Worker(engine, self.config) for _ in range(self.config.workers)]
+        self._workers = workers
+        with ThreadPoolExecutor(max_workers=len(workers)) as executor:
+            errors = [f.exception() for f in [executor.submit(w.start) for w in workers]]
+        failures = [e for e in errors if e is not None]
+        if failures:
+            self.close()
+            raise failures[0]
+        self._started += len(workers)
+        for worker in workers:
+            self._idle.put(worker)
+        return self
+
+    def run(self, job: dict[str, Any]) -> RunResult:
+        """Run one job on an idle container; thread-safe, blocks while all are busy."""
+        if self._closed:
+            raise SandboxError("the sandbox pool is closed")
+        worker = self._idle.get()
+        try:
+            result = worker.run(job)
+            if result.needs_fresh_container and not self._closed:
+                self._replace(worker)
+            return result
+        finally:
+            with self._lock:
+                self._jobs += 1
+            self._idle.put(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.kill()
+        started = time.monotonic()
+        last_error: SandboxError | None = None
+        for _ in range(3):
+            try:
+                worker.start()
+                with self._lock:
+                    self._replaced += 1
+                    self._started += 1
+                return
+            except SandboxError as exc:
+                last_error = exc
+                time.sleep(min(1.0, time.monotonic() - started))
+        raise SandboxError(f"cannot replace a sandbox container: {last_error}")
+
+    def ready_info(self) -> dict[str, Any]:
+        return next((w.ready for w in self._workers if w.ready), {})
+
+    def stats(self) -> PoolStats:
+        return PoolStats(jobs=self._jobs, containers_started=self._started, containers_replaced=self._replaced)
+
+    def close(self) -> None:
+        """Kill every container of this pool. Safe to call twice."""
+        self._closed = True
+        for worker in self._workers:
+            worker.kill()
+
+    def __enter__(self) -> SandboxPool:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
