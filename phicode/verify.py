@@ -9,13 +9,19 @@ timeout or a process left behind is never a pass.
 from __future__ import annotations
 
 import signal as signals
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
 
-from phicode.pool import RunResult, SandboxPool, TestOutcome
-from phicode.records import Pair, Status, Verification
+from phicode.console import progress, warn
+from phicode.errors import InputError
+from phicode.jsonl import JsonlWriter, Numbered, read_jsonl
+from phicode.pool import RunResult, SandboxConfig, SandboxPool, TestOutcome
+from phicode.records import Pair, Rejection, Status, Verification
 
 SOLUTION_FILE = "solution.py"
 TESTS_FILE = "test_solution.py"
@@ -153,3 +159,66 @@ class Verifier:
             finally:
                 for _, future in pending:
                     future.cancel()
+
+
+class VerifyReason(StrEnum):
+    """Why ``phicode verify`` drops a record (besides its verification status)."""
+
+    INVALID_RECORD = "invalid_record"
+
+
+def verify_file(
+    input_path: Path | str,
+    output_path: Path | str,
+    config: SandboxConfig,
+    rejected_path: Path | str | None = None,
+    show_progress: bool = True,
+) -> VerifyStats:
+    """Verify every pair of a JSONL file; passed pairs go to ``output_path``.
+
+    A line that does not parse is reported as ``FILE:LINE: problem`` on stderr,
+    written to ``rejected_path`` and skipped; the other lines are still verified.
+    Output lines keep the input order and are written as they are judged, so an
+    interrupted run keeps everything finished so far.
+    """
+    lines = list(read_jsonl(input_path, Pair.from_dict))
+    if not lines:
+        raise InputError(f"{input_path}: holds no records")
+    stats = VerifyStats()
+    started = time.monotonic()
+    passed_out = JsonlWriter(output_path)
+    rejected_out = JsonlWriter(rejected_path) if rejected_path else None
+    try:
+        good = _report_invalid(lines, rejected_out, stats)
+        with SandboxPool(config) as pool, progress("verify", total=len(good), enabled=show_progress) as advance:
+            for pair, verification in Verifier(pool).verify_many(good):
+                stats.add(verification)
+                verified = pair.with_verification(verification)
+                if verification.passed:
+                    passed_out.write(verified.to_dict())
+                elif rejected_out is not None:
+                    rejection = Rejection(stage="verify", reason=verification.status.value, detail=verification.detail)
+                    rejected_out.write(rejection.line(verified.to_dict()))
+                advance()
+    finally:
+        passed_out.close()
+        if rejected_out is not None:
+            rejected_out.close()
+        stats.duration_s = time.monotonic() - started
+    return stats
+
+
+def _report_invalid(lines: list[Numbered[Pair]], rejected_out: JsonlWriter | None, stats: VerifyStats) -> list[Pair]:
+    good: list[Pair] = []
+    for line in lines:
+        if line.record is not None:
+            good.append(line.record)
+            continue
+        stats.invalid += 1
+        warn(f"{line.where}: {line.problem}")
+        if rejected_out is not None:
+            rejection = Rejection(
+                stage="verify", reason=VerifyReason.INVALID_RECORD.value, detail=line.problem or "", where=line.where
+            )
+            rejected_out.write(rejection.line(line.data, raw=line.raw))
+    return good
