@@ -186,6 +186,8 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
         return result
     oom_before = _oom_kills()
     nonce = secrets.token_hex(16)
+    for stream in (sys.stdout, sys.stderr):  # nothing buffered here may leak into the job's pipes
+        stream.flush()
     event_r, event_w = os.pipe()
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
@@ -365,19 +367,23 @@ def _wipe() -> bool:
 
 
 def _remove(path: str) -> bool:
-    def unlock_and_retry(function: Any, failed: str, _exc: Any) -> None:
-        with contextlib.suppress(OSError):
-            os.chmod(os.path.dirname(failed) or "/", 0o700)
-            os.chmod(failed, 0o700)
-            function(failed)
-
+    """Remove a file or tree, even one whose folders a job made unreadable."""
     with contextlib.suppress(OSError):
         if os.path.isdir(path) and not os.path.islink(path):
-            os.chmod(path, 0o700)
-            shutil.rmtree(path, onerror=unlock_and_retry)
+            _unlock_tree(path)
+            shutil.rmtree(path, ignore_errors=True)
         else:
             os.unlink(path)
     return not os.path.lexists(path)
+
+
+def _unlock_tree(path: str) -> None:
+    """Give every folder back its owner's rights, top down, so it can be emptied."""
+    os.chmod(path, 0o700)
+    for root, folders, _files in os.walk(path):
+        for folder in folders:
+            with contextlib.suppress(OSError):
+                os.chmod(os.path.join(root, folder), 0o700, follow_symlinks=False)
 
 
 def _restore_clean_state() -> tuple[int, bool]:
