@@ -71,6 +71,8 @@ def _owner_alive(tag: str) -> bool:
         return False
     if node != os.uname().nodename:
         return True  # another machine's container: not ours to judge
+    if not pid.isdigit() or not Path(f"/proc/{pid}").exists():
+        return False
     return owner_tag(int(pid)) == tag
 
 
@@ -172,7 +174,11 @@ class Engine:
         try:
             client = docker.from_env(timeout=timeout)
             client.ping()
-        except (docker.errors.DockerException, requests.exceptions.RequestException, OSError) as exc:
+        except (
+            docker.errors.DockerException,
+            requests.exceptions.RequestException,
+            OSError,
+        ) as exc:
             raise EngineUnavailable(f"{START_HINT} ({_short(exc)})") from exc
         return cls(client)
 
@@ -203,12 +209,19 @@ class Engine:
             return False
         return True
 
-    def build(self, context: Path, dockerfile: str, tag: str, buildargs: dict[str, str]) -> Iterator[str]:
+    def build(
+        self, context: Path, dockerfile: str, tag: str, buildargs: dict[str, str]
+    ) -> Iterator[str]:
         """Build an image, yielding log lines; raise :class:`SandboxError` on failure."""
         try:
             for chunk in self._client.api.build(
-                path=str(context), dockerfile=dockerfile, tag=tag, buildargs=buildargs,
-                rm=True, forcerm=True, decode=True,
+                path=str(context),
+                dockerfile=dockerfile,
+                tag=tag,
+                buildargs=buildargs,
+                rm=True,
+                forcerm=True,
+                decode=True,
             ):
                 if "error" in chunk:
                     raise SandboxError(f"image build failed: {chunk['error'].strip()}")
@@ -257,7 +270,9 @@ class Engine:
         except (docker.errors.APIError, requests.exceptions.RequestException) as exc:
             raise SandboxError(f"cannot create a sandbox container: {_short(exc)}") from exc
         try:
-            sock = container.attach_socket(params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
+            sock = container.attach_socket(
+                params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
+            )
             container.start()
         except (docker.errors.APIError, requests.exceptions.RequestException) as exc:
             with contextlib.suppress(docker.errors.APIError):
@@ -268,7 +283,10 @@ class Engine:
     def list_sandboxes(self) -> list[dict[str, str]]:
         """Every container labelled ``phicode=1``, running or not."""
         containers = self._client.containers.list(all=True, filters={"label": f"{LABEL}=1"})
-        return [{"id": c.id, "owner": c.labels.get(OWNER_LABEL, ""), "status": c.status} for c in containers]
+        return [
+            {"id": c.id, "owner": c.labels.get(OWNER_LABEL, ""), "status": c.status}
+            for c in containers
+        ]
 
     def reap_orphans(self) -> int:
         """Remove sandbox containers whose owning phicode process is gone."""

@@ -75,11 +75,21 @@ class SandboxConfig:
         )
 
 
-_FIELD = {"workers": "workers", "timeout": "timeout_s", "memory": "memory_mb", "cpus": "cpus", "pids": "pids"}
+_FIELD = {
+    "workers": "workers",
+    "timeout": "timeout_s",
+    "memory": "memory_mb",
+    "cpus": "cpus",
+    "pids": "pids",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class TestOutcome:
+    """One test's outcome over its setup, call and teardown."""
+
+    __test__ = False  # not a pytest test class, despite the name
+
     nodeid: str
     outcome: str
     message: str
@@ -283,7 +293,9 @@ class SandboxPool:
         return next((w.ready for w in self._workers if w.ready), {})
 
     def stats(self) -> PoolStats:
-        return PoolStats(jobs=self._jobs, containers_started=self._started, containers_replaced=self._replaced)
+        return PoolStats(
+            jobs=self._jobs, containers_started=self._started, containers_replaced=self._replaced
+        )
 
     def close(self) -> None:
         """Kill every container of this pool. Safe to call twice."""

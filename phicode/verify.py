@@ -8,6 +8,7 @@ timeout or a process left behind is never a pass.
 
 from __future__ import annotations
 
+import contextlib
 import signal as signals
 import time
 from collections import Counter
@@ -57,7 +58,9 @@ def judge(result: RunResult, timeout_s: float, attempts: int = 1) -> Verificatio
     )
 
 
-def _status_and_detail(result: RunResult, timeout_s: float, passed: int, failed: int) -> tuple[Status, str]:
+def _status_and_detail(
+    result: RunResult, timeout_s: float, passed: int, failed: int
+) -> tuple[Status, str]:
     if result.timed_out:
         return Status.TIMEOUT, f"timeout after {timeout_s:g} s"
     if result.sandbox_error:
@@ -69,7 +72,10 @@ def _status_and_detail(result: RunResult, timeout_s: float, passed: int, failed:
     if result.harness_error:
         return Status.ERROR, f"harness error: {result.harness_error}"
     if not result.finished:
-        return Status.ERROR, f"exited before the tests finished (exit code {result.exit_code}){_tail(result)}"
+        return (
+            Status.ERROR,
+            f"exited before the tests finished (exit code {result.exit_code}){_tail(result)}",
+        )
     if result.leftover_processes:
         return Status.ERROR, f"left {result.leftover_processes} process(es) running after the tests"
     if result.collect_errors:
@@ -86,7 +92,10 @@ def _status_and_detail(result: RunResult, timeout_s: float, passed: int, failed:
         listed = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
         return Status.FAILED, f"{passed} passed, {listed}: a test that does not run is not a pass"
     if result.pytest_exit != 0:
-        return Status.ERROR, f"pytest exited with status {result.pytest_exit} although every test passed"
+        return (
+            Status.ERROR,
+            f"pytest exited with status {result.pytest_exit} although every test passed",
+        )
     return Status.PASSED, f"{passed} passed"
 
 
@@ -147,7 +156,9 @@ class Verifier:
         """Verify in parallel; yield in input order with a bounded window in flight."""
         window = self.pool.size * 2
         pending: list[tuple[Pair, Future[Verification]]] = []
-        with ThreadPoolExecutor(max_workers=self.pool.size, thread_name_prefix="verify") as executor:
+        with ThreadPoolExecutor(
+            max_workers=self.pool.size, thread_name_prefix="verify"
+        ) as executor:
             try:
                 for pair in pairs:
                     pending.append((pair, executor.submit(self.verify, pair)))
@@ -186,29 +197,41 @@ def verify_file(
         raise InputError(f"{input_path}: holds no records")
     stats = VerifyStats()
     started = time.monotonic()
-    passed_out = JsonlWriter(output_path)
-    rejected_out = JsonlWriter(rejected_path) if rejected_path else None
-    try:
+    # The engine first: when it is down, nothing on disk is touched.
+    with (
+        SandboxPool(config) as pool,
+        JsonlWriter(output_path) as passed_out,
+        _maybe_writer(rejected_path) as rejected_out,
+    ):
         good = _report_invalid(lines, rejected_out, stats)
-        with SandboxPool(config) as pool, progress("verify", total=len(good), enabled=show_progress) as advance:
+        with progress("verify", total=len(good), enabled=show_progress) as advance:
             for pair, verification in Verifier(pool).verify_many(good):
                 stats.add(verification)
-                verified = pair.with_verification(verification)
-                if verification.passed:
-                    passed_out.write(verified.to_dict())
-                elif rejected_out is not None:
-                    rejection = Rejection(stage="verify", reason=verification.status.value, detail=verification.detail)
-                    rejected_out.write(rejection.line(verified.to_dict()))
+                _write_verified(pair.with_verification(verification), passed_out, rejected_out)
                 advance()
-    finally:
-        passed_out.close()
-        if rejected_out is not None:
-            rejected_out.close()
-        stats.duration_s = time.monotonic() - started
+    stats.duration_s = time.monotonic() - started
     return stats
 
 
-def _report_invalid(lines: list[Numbered[Pair]], rejected_out: JsonlWriter | None, stats: VerifyStats) -> list[Pair]:
+def _maybe_writer(path: Path | str | None) -> JsonlWriter | contextlib.nullcontext[None]:
+    return JsonlWriter(path) if path else contextlib.nullcontext()
+
+
+def _write_verified(pair: Pair, passed_out: JsonlWriter, rejected_out: JsonlWriter | None) -> None:
+    verification = pair.verification
+    assert verification is not None
+    if verification.passed:
+        passed_out.write(pair.to_dict())
+    elif rejected_out is not None:
+        rejection = Rejection(
+            stage="verify", reason=verification.status.value, detail=verification.detail
+        )
+        rejected_out.write(rejection.line(pair.to_dict()))
+
+
+def _report_invalid(
+    lines: list[Numbered[Pair]], rejected_out: JsonlWriter | None, stats: VerifyStats
+) -> list[Pair]:
     good: list[Pair] = []
     for line in lines:
         if line.record is not None:
@@ -218,7 +241,10 @@ def _report_invalid(lines: list[Numbered[Pair]], rejected_out: JsonlWriter | Non
         warn(f"{line.where}: {line.problem}")
         if rejected_out is not None:
             rejection = Rejection(
-                stage="verify", reason=VerifyReason.INVALID_RECORD.value, detail=line.problem or "", where=line.where
+                stage="verify",
+                reason=VerifyReason.INVALID_RECORD.value,
+                detail=line.problem or "",
+                where=line.where,
             )
             rejected_out.write(rejection.line(line.data, raw=line.raw))
     return good
