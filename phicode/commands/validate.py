@@ -1,0 +1,115 @@
+"""``phicode validate FILE...``: check dataset files before they are committed.
+
+Findings go to stdout, one ``FILE:LINE: what is wrong`` per line (the form
+editors, CI logs and pre-commit show as is); the one-line summary goes to
+stderr. Exit status: 0 clean, 1 problems found, 2 bad usage (a missing file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from phicode.validate import Reverifier, ReverifyCache, default_cache_dir, validate_files
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "validate",
+        help="check dataset files: schema, unique ids, passed status, code (pre-commit hook)",
+        description=(
+            "Check every line of dataset files: valid JSON, a complete Pair, ids unique "
+            "across all files, verification.status 'passed', solution and tests that parse, "
+            "tests that import the solution. Prints FILE:LINE: problem on stdout; exit 0 "
+            "clean, 1 problems, 2 bad usage."
+        ),
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help="dataset .jsonl files")
+    parser.add_argument(
+        "--reverify",
+        action="store_true",
+        help="run each record's tests again in the sandbox (cached by content: "
+        "unchanged records cost nothing)",
+    )
+    parser.add_argument(
+        "--schema-only",
+        action="store_true",
+        help="JSON, schema, unique ids and status only: skip parsing the code (fast)",
+    )
+    parser.add_argument(
+        "--decontaminate",
+        action="store_true",
+        help="flag records sharing a word 13-gram with HumanEval",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help=f"where --reverify keeps its results (default {default_cache_dir()})",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="--reverify runs every record, remembers nothing"
+    )
+    sandbox = parser.add_argument_group("sandbox (with --reverify)")
+    sandbox.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds per run")
+    sandbox.add_argument("--memory", type=int, default=512, metavar="MB", help="MiB per run")
+    sandbox.add_argument("--workers", type=int, default=None, metavar="N", help="containers")
+    sandbox.add_argument("--image", default=None, help="sandbox image (default phicode-sandbox)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no summary line on stderr")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    contamination = None
+    if args.decontaminate:
+        from phicode.contamination import humaneval_index
+
+        contamination = humaneval_index()
+    reverifier = None
+    if args.reverify:
+        reverifier = _reverifier(args)
+    try:
+        report = validate_files(
+            [Path(f) for f in args.files],
+            code=not args.schema_only,
+            contamination=contamination,
+            reverifier=reverifier,
+        )
+    finally:
+        if reverifier is not None and reverifier.cache is not None:
+            reverifier.cache.close()
+    out = sys.stdout
+    for finding in report.findings:
+        out.write(f"{finding}\n")
+    out.flush()
+    if not args.quiet:
+        files = f"{report.files} file{'s' if report.files != 1 else ''}"
+        records = f"{report.records:,} record{'s' if report.records != 1 else ''}"
+        extra = ""
+        if reverifier is not None:
+            extra = (
+                f", {report.reverified:,} re-verified ({report.sandbox_runs:,} run, rest cached)"
+            )
+        if report.ok:
+            print(f"phicode validate: {files}, {records}: clean{extra}", file=sys.stderr)
+        else:
+            kinds = ", ".join(f"{n} {check}" for check, n in sorted(report.by_check.items()))
+            print(
+                f"phicode validate: {files}, {records}: {len(report.findings)} problem(s) "
+                f"in {report.bad_records} record(s) ({kinds}){extra}",
+                file=sys.stderr,
+            )
+    return 0 if report.ok else 1
+
+
+def _reverifier(args: argparse.Namespace) -> Reverifier:
+    from phicode.pool import DEFAULT_IMAGE, SandboxConfig, default_workers
+
+    config = SandboxConfig(
+        image=args.image or DEFAULT_IMAGE,
+        workers=args.workers or default_workers(),
+        timeout_s=args.timeout,
+        memory_mb=args.memory,
+    )
+    cache = None if args.no_cache else ReverifyCache(args.cache_dir or default_cache_dir())
+    return Reverifier(config, cache)
