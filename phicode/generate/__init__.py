@@ -1,0 +1,1 @@
+"""Generation: prompts, backends, parsing, synthesis and the repair loop."""

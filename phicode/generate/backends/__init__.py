@@ -1,0 +1,1 @@
+"""Model backends: ``hf`` (in-process), ``openai`` (any compatible server), ``template`` (no model)."""

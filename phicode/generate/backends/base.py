@@ -1,0 +1,41 @@
+"""The one interface every model backend implements: prompts in, texts out.
+
+A backend knows nothing about snippets, tests or the sandbox; it turns a list
+of user messages into a list of answers (same order, same length). Batching,
+concurrency and retries are its own business. The ``template`` backend is not
+a model and does not implement this; see :mod:`phicode.generate.backends.template`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from phicode.generate.config import GenerationParams
+
+
+class ModelBackend(ABC):
+    """A text generator behind the chat interface of an instruction-tuned model."""
+
+    #: ``hf`` or ``openai``: recorded in ``Pair.generator.backend``.
+    name: str = ""
+
+    @property
+    @abstractmethod
+    def model(self) -> str:
+        """The model's name as recorded in ``Pair.generator.model``."""
+
+    @abstractmethod
+    def generate(self, prompts: list[str], params: GenerationParams) -> list[str]:
+        """One answer per prompt (a user message), in order.
+
+        Raises :class:`phicode.errors.BackendError` when the model cannot answer.
+        """
+
+    def close(self) -> None:
+        """Release threads, connections or memory. Safe to call twice."""
+
+    def __enter__(self) -> ModelBackend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

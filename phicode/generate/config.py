@@ -1,0 +1,93 @@
+"""Settings of a generation run, as plain frozen values the library takes.
+
+The CLI turns its options into these (``phicode.commands.options.model_config``);
+library callers build them directly. Nothing here imports a backend.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from phicode.errors import ConfigError
+
+DEFAULT_MODEL = "Qwen/Qwen2.5-Coder-0.5B-Instruct"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000/v1"
+
+
+class BackendKind(StrEnum):
+    """Which backend writes questions and tests."""
+
+    HF = "hf"
+    OPENAI = "openai"
+    TEMPLATE = "template"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GenerationParams:
+    """Sampling settings for one ``generate`` call. ``temperature == 0`` is greedy."""
+
+    max_new_tokens: int = 512
+    temperature: float = 0.2
+    top_p: float = 0.95
+    seed: int = 0
+    stop: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.max_new_tokens < 1:
+            raise ConfigError(f"--max-new-tokens: {self.max_new_tokens} must be at least 1")
+        if not 0.0 <= self.temperature <= 5.0:
+            raise ConfigError(f"--temperature: {self.temperature} is out of range 0..5")
+        if not 0.0 < self.top_p <= 1.0:
+            raise ConfigError(f"--top-p: {self.top_p} is out of range (0, 1]")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RepairConfig:
+    """The execute-and-test loop: how hard to try before a pair is rejected.
+
+    ``rounds``: model repairs after the first try. ``drop_failing``: remove the
+    failing test functions when at least ``min_kept`` tests and ``min_share`` of
+    all tests pass on the snippet (the snippet is the ground truth).
+    """
+
+    rounds: int = 2
+    drop_failing: bool = True
+    min_kept: int = 2
+    min_share: float = 0.5
+
+    def __post_init__(self) -> None:
+        if self.rounds < 0:
+            raise ConfigError(f"--repair-rounds: {self.rounds} must be 0 or more")
+        if self.min_kept < 1:
+            raise ConfigError(f"--min-tests: {self.min_kept} must be at least 1")
+        if not 0.0 <= self.min_share <= 1.0:
+            raise ConfigError(f"--min-share: {self.min_share} is out of range 0..1")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModelConfig:
+    """Which backend and model, and how to drive it."""
+
+    backend: BackendKind = BackendKind.HF
+    model: str | None = None  # None: the default model (hf) or the server's only model (openai)
+    base_url: str = DEFAULT_BASE_URL
+    api_key: str | None = None
+    params: GenerationParams = field(default_factory=GenerationParams)
+    batch_size: int = 8
+    concurrency: int = 8
+    request_timeout_s: float = 120.0
+    retries: int = 4
+    dtype: str = "auto"
+    device: str | None = None
+    repair: RepairConfig = field(default_factory=RepairConfig)
+
+    def __post_init__(self) -> None:
+        if self.batch_size < 1:
+            raise ConfigError(f"--batch-size: {self.batch_size} must be at least 1")
+        if self.concurrency < 1:
+            raise ConfigError(f"--concurrency: {self.concurrency} must be at least 1")
+        if self.request_timeout_s <= 0:
+            raise ConfigError(f"--request-timeout: {self.request_timeout_s} must be positive")
+        if self.dtype not in ("auto", "bfloat16", "float16", "float32"):
+            raise ConfigError(f"--dtype: {self.dtype!r} is not one of auto, bfloat16, float16, float32")

@@ -1,0 +1,574 @@
+"""Turn raw model output into a usable question or test module, or say why not.
+
+Small models rarely answer in the shape asked for (issue 7 measured it): code
+with fences or without, prose around it, the function pasted into the tests
+instead of imported, imports missing, asserts at module level, the answer code
+or an "Answer:" section inside the question, output cut off at the token
+limit. Each rule below repairs one of these mechanically and names what it
+did (``fixes``); what cannot be repaired becomes a :class:`ParseFailure` with
+a :class:`ParseReason`. Nothing here raises on model output.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from phicode.generate.codeinfo import FunctionInfo
+
+
+class ParseReason(StrEnum):
+    """Why a model's output could not be used (the ``reason`` of a rejection)."""
+
+    EMPTY_OUTPUT = "empty_output"
+    NO_CODE = "no_code"
+    SYNTAX_ERROR = "syntax_error"
+    NO_TESTS = "no_test_functions"
+    NO_ASSERTS = "no_asserts"
+    NOT_CALLING_ENTRY = "tests_do_not_call_entry_point"
+    QUESTION_TOO_SHORT = "question_too_short"
+    QUESTION_SHOWS_CODE = "question_shows_code"
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """Usable text and the repairs it took to get there."""
+
+    text: str
+    fixes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ParseFailure:
+    reason: ParseReason
+    detail: str
+
+
+# --- finding code in prose --------------------------------------------------------
+
+_FENCE = re.compile(
+    r"^[ \t]*(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w+.-]*)[^\n]*\n(?P<body>.*?)(?:^[ \t]*(?P=fence)[ \t]*$|\Z)",
+    re.S | re.M,
+)
+_PYTHON_TAGS = {"", "python", "py", "python3", "py3", "pytest", "ipython"}
+_CODE_START = re.compile(r"^(import |from \S+ import |def |async def |class |@|if __name__|assert |#)")
+
+
+def code_blocks(raw: str) -> list[str]:
+    """Fenced Python blocks in order; a block cut off by the token limit counts."""
+    return [m["body"] for m in _FENCE.finditer(raw) if m["lang"].lower() in _PYTHON_TAGS]
+
+
+def extract_code(raw: str) -> tuple[str | None, list[str]]:
+    """The Python code in a model answer, and notes on what was cut away."""
+    blocks = code_blocks(raw)
+    if blocks:
+        parsed = [(b, parse_prefix(b)) for b in blocks]
+        usable = [(block, fixed) for block, fixed in parsed if fixed is not None and fixed[0].strip()]
+        if not usable:
+            return blocks[0], []
+        notes = ["joined several code blocks"] if len(usable) > 1 else []
+        notes += [n for _, (_, block_notes) in usable for n in block_notes]
+        return "\n\n".join(fixed[0] for _, fixed in usable), notes
+    return _unfenced(raw)
+
+
+def _unfenced(raw: str) -> tuple[str | None, list[str]]:
+    lines = raw.strip("\n").splitlines()
+    start = next((i for i, line in enumerate(lines) if _CODE_START.match(line)), None)
+    if start is None:
+        return None, []
+    notes = ["cut prose before the code"] if start else []
+    return "\n".join(lines[start:]), notes
+
+
+_PROSE_LINE = re.compile(r"^[A-Z][A-Za-z']*(?: [\w'`,.()-]+){2,}[.:!]?$")
+
+
+def parse_prefix(code: str) -> tuple[str, list[str]] | None:
+    """``code`` made to parse: prose lines dropped, a cut-off tail removed.
+
+    Returns the code and notes, or None when not even a first line parses.
+    """
+    notes: list[str] = []
+    if _parses(code):
+        return code, notes
+    lines = code.splitlines()
+    kept = [line for line in lines if not (_PROSE_LINE.match(line) and not _parses(line))]
+    if len(kept) != len(lines):
+        notes.append("removed prose lines inside the code")
+        lines = kept
+        if _parses("\n".join(lines)):
+            return "\n".join(lines), notes
+    # Truncated (or broken further down): keep the longest prefix that parses.
+    for _ in range(200):
+        text = "\n".join(lines)
+        error = _syntax_error(text)
+        if error is None:
+            notes.append("cut an unfinished tail (truncated output)")
+            return text, notes
+        cut = max(0, min(len(lines) - 1, (error.lineno or len(lines)) - 1))
+        lines = _drop_open_block(lines[:cut])
+        if not lines:
+            return None
+    return None
+
+
+def _drop_open_block(lines: list[str]) -> list[str]:
+    """Drop trailing blank lines and a trailing block header left without a body."""
+    while lines and (not lines[-1].strip() or lines[-1].rstrip().endswith(":")):
+        lines = lines[:-1]
+    return lines
+
+
+def _parses(text: str) -> bool:
+    return _syntax_error(text) is None
+
+
+def _syntax_error(text: str) -> SyntaxError | None:
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:
+        return exc
+    except ValueError:  # null bytes
+        return SyntaxError("null byte", ("", 1, 0, "", 1, 0))
+    return None
+
+
+# --- tests ------------------------------------------------------------------------
+
+_KNOWN_IMPORTS = {
+    "pytest": "import pytest",
+    "math": "import math",
+    "re": "import re",
+    "random": "import random",
+    "itertools": "import itertools",
+    "functools": "import functools",
+    "collections": "import collections",
+    "string": "import string",
+    "json": "import json",
+    "sys": "import sys",
+    "os": "import os",
+    "copy": "import copy",
+    "heapq": "import heapq",
+    "bisect": "import bisect",
+    "operator": "import operator",
+    "statistics": "import statistics",
+    "decimal": "import decimal",
+    "fractions": "import fractions",
+    "datetime": "import datetime",
+    "typing": "import typing",
+    "unittest": "import unittest",
+    "np": "import numpy as np",
+    "numpy": "import numpy",
+    "st": "from hypothesis import strategies as st",
+    "strategies": "from hypothesis import strategies",
+    "given": "from hypothesis import given",
+    "settings": "from hypothesis import settings",
+    "example": "from hypothesis import example",
+    "assume": "from hypothesis import assume",
+    "approx": "from pytest import approx",
+    "raises": "from pytest import raises",
+    "Counter": "from collections import Counter",
+    "defaultdict": "from collections import defaultdict",
+    "deque": "from collections import deque",
+    "OrderedDict": "from collections import OrderedDict",
+    "namedtuple": "from collections import namedtuple",
+    "Fraction": "from fractions import Fraction",
+    "Decimal": "from decimal import Decimal",
+    "List": "from typing import List",
+    "Dict": "from typing import Dict",
+    "Tuple": "from typing import Tuple",
+    "Optional": "from typing import Optional",
+    "Any": "from typing import Any",
+    "reduce": "from functools import reduce",
+    "isclose": "from math import isclose",
+}
+_BUILTINS = frozenset(dir(builtins))
+_ASSERT_METHOD = re.compile(r"^assert[A-Z]\w*$|^fail$")
+
+
+def clean_tests(raw: str, info: FunctionInfo) -> Parsed | ParseFailure:
+    """A pytest module that imports the answer from ``solution``, or why not."""
+    if not raw.strip():
+        return ParseFailure(ParseReason.EMPTY_OUTPUT, "the model wrote nothing")
+    code, notes = extract_code(raw)
+    if code is None:
+        return ParseFailure(ParseReason.NO_CODE, "no Python code in the answer")
+    fixed = parse_prefix(code)
+    if fixed is None:
+        return ParseFailure(ParseReason.SYNTAX_ERROR, _first_error(code))
+    code, more = fixed
+    return _TestsCleaner(code, info, [*notes, *more]).run()
+
+
+def _first_error(code: str) -> str:
+    error = _syntax_error(code)
+    return f"{error.msg} (line {error.lineno})" if error else "does not parse"
+
+
+class _TestsCleaner:
+    """One pass of line surgery over a test module; keeps the model's formatting."""
+
+    def __init__(self, code: str, info: FunctionInfo, notes: list[str]) -> None:
+        self.lines = code.splitlines()
+        self.tree = ast.parse(code)
+        self.info = info
+        self.notes = notes
+        self.drop: set[int] = set()  # 0-based line numbers to delete
+        self.loose_asserts: list[str] = []
+        self.renames: dict[int, str] = {}
+
+    def run(self) -> Parsed | ParseFailure:
+        for node in self.tree.body:
+            self._visit_top(node)
+        tests = self._test_nodes()
+        if not tests and not self.loose_asserts:
+            return ParseFailure(ParseReason.NO_TESTS, "no test functions (def test_...) in the answer")
+        kept = [n for n in tests if _checks_something(n)]
+        for node in tests:
+            if node not in kept:
+                self._remove(node, f"dropped {node.name}: it asserts nothing")
+        if not kept and not self.loose_asserts:
+            return ParseFailure(ParseReason.NO_ASSERTS, "no test asserts anything")
+        self._rename_duplicates(kept)
+        text = self._render()
+        return self._finish(text)
+
+    # -- top-level statements
+
+    def _visit_top(self, node: ast.stmt) -> None:
+        defined = self.info.defined
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            if node.name in defined and not node.name.startswith(("test", "Test")):
+                self._remove(node, f"removed a pasted copy of {node.name}; importing it from solution")
+        elif isinstance(node, ast.ImportFrom) and node.module != "solution":
+            if any(a.name in defined for a in node.names) and not _is_library(node.module):
+                self._remove(node, f"replaced 'from {node.module} import' with 'from solution import'")
+        elif isinstance(node, ast.If) and _is_main_guard(node):
+            self._remove(node, "removed the __main__ block")
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            self._remove(node, "removed a top-level call")
+        elif isinstance(node, ast.Assert):
+            self.loose_asserts.append(ast.get_source_segment("\n".join(self.lines), node) or ast.unparse(node))
+            self._remove(node, "wrapped top-level asserts in a test function")
+        elif isinstance(node, ast.Assign | ast.AnnAssign) and _binds_any(node, defined - {*_test_names(self.tree)}):
+            if _assigns_call_result(node):
+                self._remove(node, "removed a top-level call")
+
+    def _remove(self, node: ast.stmt, note: str) -> None:
+        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+        self.drop.update(range(first - 1, node.end_lineno or node.lineno))
+        if note not in self.notes:
+            self.notes.append(note)
+
+    def _test_nodes(self) -> list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]:
+        out: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef] = []
+        for node in self.tree.body:
+            if node.lineno - 1 in self.drop:
+                continue
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test"):
+                out.append(node)
+            elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+                out.append(node)
+        return out
+
+    def _rename_duplicates(self, nodes: list) -> None:
+        seen: dict[str, int] = {}
+        for node in nodes:
+            count = seen.get(node.name, 0) + 1
+            seen[node.name] = count
+            if count > 1:
+                self.renames[node.lineno - 1] = f"{node.name}_{count}"
+                note = "renamed duplicate test names so every test runs"
+                if note not in self.notes:
+                    self.notes.append(note)
+
+    # -- output
+
+    def _render(self) -> str:
+        out: list[str] = []
+        for number, line in enumerate(self.lines):
+            if number in self.drop:
+                continue
+            if number in self.renames:
+                line = re.sub(r"(def\s+)\w+", rf"\g<1>{self.renames[number]}", line, count=1)
+            out.append(line)
+        body = "\n".join(out).strip("\n")
+        if self.loose_asserts:
+            asserts = "\n".join("    " + line for a in self.loose_asserts for line in a.splitlines())
+            body += f"\n\n\ndef test_{self.info.name}_examples():\n{asserts}\n"
+        return body
+
+    def _finish(self, body: str) -> Parsed | ParseFailure:
+        try:
+            tree = ast.parse(body)
+        except SyntaxError as exc:
+            return ParseFailure(ParseReason.SYNTAX_ERROR, f"{exc.msg} (line {exc.lineno}) after cleaning")
+        used = _loaded_names(tree)
+        if not used & self.info.defined:
+            return ParseFailure(ParseReason.NOT_CALLING_ENTRY, f"no test calls {self.info.name}")
+        imports = self._missing_imports(tree, used)
+        text = _insert_imports(body, tree, imports).rstrip() + "\n"
+        return Parsed(text, tuple(self.notes))
+
+    def _missing_imports(self, tree: ast.Module, used: set[str]) -> list[str]:
+        bound = _bound_names(tree)
+        star_from_solution = any(
+            isinstance(n, ast.ImportFrom) and n.module == "solution" and any(a.name == "*" for a in n.names)
+            for n in tree.body
+        )
+        if star_from_solution:
+            bound |= self.info.defined
+        missing = sorted(used - bound - _BUILTINS)
+        from_solution = sorted({self.info.name} - bound | {n for n in missing if n in self.info.defined})
+        lines: list[str] = []
+        unknown: list[str] = []
+        for name in missing:
+            if name in self.info.defined:
+                continue
+            statement = self.info.imports.get(name) or _KNOWN_IMPORTS.get(name)
+            if statement:
+                lines.append(statement)
+            else:
+                unknown.append(name)
+        if from_solution:
+            lines.append(f"from solution import {', '.join(from_solution)}")
+            if any(n == self.info.name for n in from_solution) and not star_from_solution:
+                self._note("added 'from solution import' for the answer")
+        if any(not line.startswith("from solution") for line in lines):
+            self._note("added missing imports")
+        return lines
+
+    def _note(self, note: str) -> None:
+        if note not in self.notes:
+            self.notes.append(note)
+
+
+def _insert_imports(body: str, tree: ast.Module, imports: list[str]) -> str:
+    if not imports:
+        return body
+    lines = body.splitlines()
+    at = 0
+    for node in tree.body:  # after a module docstring and __future__ imports
+        is_doc = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        is_future = isinstance(node, ast.ImportFrom) and node.module == "__future__"
+        if not (is_doc or is_future):
+            break
+        at = node.end_lineno or node.lineno
+    block = imports + ([""] if at < len(lines) and lines[at].strip() else [])
+    return "\n".join(lines[:at] + block + lines[at:])
+
+
+def _checks_something(node: ast.AST) -> bool:
+    for child in ast.walk(node):
+        if isinstance(child, ast.Assert):
+            return True
+        if isinstance(child, ast.Call):
+            func = child.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in ("raises", "approx", "warns") or _ASSERT_METHOD.match(name or ""):
+                return True
+            if isinstance(func, ast.Attribute) and name.startswith("assert_"):  # np.testing.assert_*
+                return True
+    return False
+
+
+def _loaded_names(tree: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def _bound_names(tree: ast.AST) -> set[str]:
+    bound: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            bound.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            for alias in node.names:
+                bound.add(alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+        elif isinstance(node, ast.Global | ast.Nonlocal):
+            bound.update(node.names)
+        elif isinstance(node, ast.MatchAs | ast.MatchStar) and node.name:
+            bound.add(node.name)
+    return bound
+
+
+def _test_names(tree: ast.Module) -> set[str]:
+    return {n.name for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("test")}
+
+
+def _binds_any(node: ast.Assign | ast.AnnAssign, names: set[str] | frozenset[str]) -> bool:
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    return any(isinstance(n, ast.Name) and n.id in names for t in targets for n in ast.walk(t))
+
+
+def _assigns_call_result(node: ast.Assign | ast.AnnAssign) -> bool:
+    return isinstance(node.value, ast.Call)
+
+
+def _is_main_guard(node: ast.If) -> bool:
+    test = node.test
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+    )
+
+
+_LIBRARY_ROOTS = {"typing", "collections", "math", "functools", "itertools", "dataclasses", "pytest", "hypothesis"}
+
+
+def _is_library(module: str | None) -> bool:
+    return bool(module) and module.split(".")[0] in _LIBRARY_ROOTS
+
+
+# --- questions --------------------------------------------------------------------
+
+_LABEL = re.compile(
+    r"^\s*(?:#+\s*|\*\*)?(?:exercise|question|problem(?: statement)?|task|prompt)\s*:?\s*(?:\*\*)?\s*:?\s*",
+    re.I,
+)
+_ANSWER_SECTION = re.compile(
+    r"^\s*(?:#+\s*|\*\*|>\s*)?(?:answer|solution|sample solution|example solution|reference solution|"
+    r"implementation|explanation|code|here(?:'s| is) (?:the|a|my|an) (?:possible )?"
+    r"(?:solution|implementation|code|answer|function))\b.*$",
+    re.I | re.M,
+)
+_SENTENCE_END = re.compile(r"[.!?:)`]\s*$")
+MIN_QUESTION_CHARS = 40
+NGRAM = 10
+
+
+def clean_question(raw: str, info: FunctionInfo) -> Parsed | ParseFailure:
+    """A problem statement that names the function and shows no code, or why not."""
+    text = raw.strip()
+    if not text:
+        return ParseFailure(ParseReason.EMPTY_OUTPUT, "the model wrote nothing")
+    notes: list[str] = []
+    text, label = _LABEL.subn("", text, count=1)
+    if label and text != raw.strip():
+        notes.append("removed a leading label")
+    text = _cut_answer_section(text, notes)
+    text = _drop_code_blocks(text, info, notes)
+    text = _drop_leaked_lines(text, info, notes)
+    text = _trim_unfinished(text, notes)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    if len(text) < MIN_QUESTION_CHARS:
+        return ParseFailure(ParseReason.QUESTION_TOO_SHORT, f"{len(text)} characters left after cleaning")
+    if re.search(rf"\bdef\s+{re.escape(info.name)}\s*\(", text) or _shares_code(text, info):
+        return ParseFailure(ParseReason.QUESTION_SHOWS_CODE, "the question still contains the answer's code")
+    if not re.search(rf"\b{re.escape(info.name)}\b", text):
+        text = f"Write a Python function `{info.signature}`.\n\n{text}"
+        notes.append("named the function")
+    return Parsed(text + "\n", tuple(notes))
+
+
+def _cut_answer_section(text: str, notes: list[str]) -> str:
+    match = _ANSWER_SECTION.search(text)
+    if match and match.start() > 0:
+        notes.append("cut a trailing answer/solution section")
+        return text[: match.start()].rstrip()
+    return text
+
+
+def _drop_code_blocks(text: str, info: FunctionInfo, notes: list[str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        body = match["body"]
+        if re.search(r"^\s*(def|class|return|for|while|if|import|from)\b", body, re.M) or _leaks(body, info):
+            if "removed a code block" not in notes:
+                notes.append("removed a code block")
+            return ""
+        return match.group(0)
+
+    return _FENCE.sub(replace, text)
+
+
+def _leaks(text: str, info: FunctionInfo) -> bool:
+    return any(len(line) >= 16 and line in text for line in info.body_lines)
+
+
+def _drop_leaked_lines(text: str, info: FunctionInfo, notes: list[str]) -> str:
+    leaked = {line for line in info.body_lines if len(line) >= 16}
+    kept = [line for line in text.splitlines() if line.strip() not in leaked]
+    if len(kept) != len(text.splitlines()):
+        notes.append("removed lines copied from the code")
+    return "\n".join(kept)
+
+
+def _trim_unfinished(text: str, notes: list[str]) -> str:
+    """Cut a sentence the token limit cut off, back to the last complete one."""
+    stripped = text.rstrip()
+    if not stripped or _SENTENCE_END.search(stripped):
+        return stripped
+    ends = [m.end() for m in re.finditer(r"[.!?](?=\s)|[.!?]$", stripped)]
+    if ends:
+        notes.append("cut an unfinished last sentence (truncated output)")
+        return stripped[: ends[-1]]
+    return stripped
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"\w+|[^\w\s]", text)
+
+
+def _shares_code(text: str, info: FunctionInfo) -> bool:
+    """True when ``NGRAM`` consecutive code tokens of the body appear in the text."""
+    body = [t for t in _tokens("\n".join(line for line in info.body_lines if not line.startswith(("import", "from"))))]
+    if len(body) < NGRAM:
+        return False
+    grams = {tuple(body[i : i + NGRAM]) for i in range(len(body) - NGRAM + 1)}
+    words = _tokens(text)
+    return any(tuple(words[i : i + NGRAM]) in grams for i in range(len(words) - NGRAM + 1))
+
+
+# --- dropping failing tests ------------------------------------------------------------
+
+
+def drop_tests(code: str, failing: set[str]) -> str | None:
+    """``code`` without the test functions named in ``failing``.
+
+    Names are ``test_x`` (top level) or ``TestClass::test_m`` (a method; the class
+    goes too when no test method is left). None when nothing could be removed.
+    """
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return None
+    drop: set[int] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in failing:
+            drop.update(_span(node))
+        elif isinstance(node, ast.ClassDef):
+            methods = [m for m in node.body if isinstance(m, ast.FunctionDef | ast.AsyncFunctionDef)]
+            gone = [m for m in methods if f"{node.name}::{m.name}" in failing]
+            tests_left = [m for m in methods if m.name.startswith("test") and m not in gone]
+            if gone and not tests_left:
+                drop.update(_span(node))
+            else:
+                for method in gone:
+                    drop.update(_span(method))
+    if not drop:
+        return None
+    lines = [line for number, line in enumerate(code.splitlines()) if number not in drop]
+    text = re.sub(r"\n{4,}", "\n\n\n", "\n".join(lines)).rstrip() + "\n"
+    return text if _parses(text) else None
+
+
+def _span(node: ast.stmt) -> range:
+    first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+    return range(first - 1, node.end_lineno or node.lineno)
+
+
+def nodeid_name(nodeid: str) -> str:
+    """``test_solution.py::TestC::test_m[1-2]`` -> ``TestC::test_m``."""
+    parts = nodeid.split("::")[1:] or [nodeid]
+    return "::".join(parts).split("[", 1)[0]

@@ -1,0 +1,234 @@
+"""Snippet -> Pair: ask for a question and tests, clean them, run the repair loop.
+
+:class:`Synthesizer` is the library API the CLI and the pipeline call. It works
+on batches (``run``) so a model sees many prompts per ``generate`` call (the
+question and tests prompts of a whole batch go in one call), and the sandbox
+checks them in parallel; ``synthesize(snippet)`` is the one-snippet form.
+
+Each snippet ends as a :class:`SynthResult`: a verified pair, or a
+:class:`Rejection` whose reason is a :class:`SynthReason` or a
+:class:`~phicode.generate.parsing.ParseReason` (and the last draft, when
+there was one, so ``--rejected`` shows what the model wrote).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from phicode.generate.backends.base import ModelBackend
+from phicode.generate.backends.template import NoCases, OracleError, TemplateBackend
+from phicode.generate.codeinfo import CodeError, FunctionInfo, function_info
+from phicode.generate.config import GenerationParams, RepairConfig
+from phicode.generate.draft import Draft
+from phicode.generate.parsing import ParseFailure, clean_question, clean_tests
+from phicode.generate.prompts import Prompts
+from phicode.generate.repair import Checked, Repairer
+from phicode.pool import SandboxPool
+from phicode.records import Generator, Pair, Rejection, Snippet, Status
+
+STAGE = "synth"
+
+
+class SynthReason(StrEnum):
+    """Why ``phicode synth`` drops a snippet (besides the parse reasons)."""
+
+    BAD_SNIPPET = "bad_snippet"  # does not parse, lacks its entry point, or is async
+    SNIPPET_FAILS = "snippet_fails"  # the template oracle could not run it
+    NO_CASES = "no_testable_cases"  # the template oracle found no call with a testable result
+    TESTS_FAILED = "tests_failed"  # tests still fail on the snippet after the repair loop
+    TESTS_ERROR = "tests_error"  # tests do not run (collection error, no tests, early exit)
+    TESTS_TIMEOUT = "tests_timeout"
+    SANDBOX_CRASHED = "sandbox_crashed"
+    INVALID_RECORD = "invalid_record"  # an input line that is no Snippet (CLI)
+
+
+_STATUS_REASON = {
+    Status.FAILED: SynthReason.TESTS_FAILED,
+    Status.ERROR: SynthReason.TESTS_ERROR,
+    Status.TIMEOUT: SynthReason.TESTS_TIMEOUT,
+    Status.CRASHED: SynthReason.SANDBOX_CRASHED,
+    Status.REJECTED: SynthReason.TESTS_ERROR,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SynthResult:
+    """The outcome for one snippet: ``pair`` (verified, passed) or ``rejection``."""
+
+    snippet: Snippet
+    pair: Pair | None = None
+    rejection: Rejection | None = None
+    draft_pair: Pair | None = None  # what was made before it was rejected
+
+    @property
+    def ok(self) -> bool:
+        return self.pair is not None
+
+    def rejected_line(self) -> dict[str, Any]:
+        """The ``--rejected`` line: the last draft pair (or the snippet) and the reason."""
+        assert self.rejection is not None
+        record = self.draft_pair.to_dict() if self.draft_pair else self.snippet.to_dict()
+        return self.rejection.line(record)
+
+
+Backend = ModelBackend | TemplateBackend
+
+
+class Synthesizer:
+    """Turns snippets into verified pairs with one backend and one sandbox pool."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        pool: SandboxPool,
+        *,
+        prompts: Prompts | None = None,
+        params: GenerationParams | None = None,
+        repair: RepairConfig | None = None,
+        batch_size: int = 8,
+    ) -> None:
+        self.backend = backend
+        self.pool = pool
+        self.params = params or GenerationParams()
+        self.batch_size = batch_size
+        is_model = isinstance(backend, ModelBackend)
+        self.prompts = (prompts or Prompts()) if is_model else prompts
+        self.repairer = Repairer(
+            pool, repair, backend=backend if is_model else None, prompts=self.prompts, params=self.params
+        )
+
+    def synthesize(self, snippet: Snippet) -> Pair | Rejection:
+        """One snippet: the verified pair, or why there is none."""
+        result = next(iter(self.run([snippet])))
+        return result.pair if result.pair is not None else result.rejection  # type: ignore[return-value]
+
+    def run(self, snippets: Iterable[Snippet]) -> Iterator[SynthResult]:
+        """Results in input order, a batch at a time."""
+        batch: list[Snippet] = []
+        for snippet in snippets:
+            batch.append(snippet)
+            if len(batch) >= self.batch_size:
+                yield from self._batch(batch)
+                batch = []
+        if batch:
+            yield from self._batch(batch)
+
+    # -- one batch
+
+    def _batch(self, snippets: Sequence[Snippet]) -> list[SynthResult]:
+        results: list[SynthResult | None] = [None] * len(snippets)
+        infos: dict[int, FunctionInfo] = {}
+        for index, snippet in enumerate(snippets):
+            info_or_reason = _info(snippet)
+            if isinstance(info_or_reason, FunctionInfo):
+                infos[index] = info_or_reason
+            else:
+                results[index] = _rejected(snippet, SynthReason.BAD_SNIPPET, info_or_reason)
+        drafts = self._drafts(snippets, infos, results)
+        checked = self.repairer.run([d for _, d in drafts])
+        for (index, _), outcome in zip(drafts, checked, strict=True):
+            results[index] = _judged(snippets[index], outcome)
+        return [r for r in results if r is not None]
+
+    def _drafts(
+        self, snippets: Sequence[Snippet], infos: dict[int, FunctionInfo], results: list[SynthResult | None]
+    ) -> list[tuple[int, Draft]]:
+        if isinstance(self.backend, TemplateBackend):
+            made = self._template_drafts(snippets, infos)
+        else:
+            made = self._model_drafts(snippets, infos)
+        drafts: list[tuple[int, Draft]] = []
+        for index, outcome in made.items():
+            if isinstance(outcome, Draft):
+                drafts.append((index, outcome))
+            else:
+                results[index] = outcome
+        return sorted(drafts, key=lambda item: item[0])
+
+    def _template_drafts(
+        self, snippets: Sequence[Snippet], infos: dict[int, FunctionInfo]
+    ) -> dict[int, Draft | SynthResult]:
+        backend = self.backend
+        assert isinstance(backend, TemplateBackend)
+
+        def one(index: int) -> Draft | SynthResult:
+            snippet = snippets[index]
+            try:
+                return backend.draft(snippet, infos[index])
+            except NoCases as exc:
+                return _rejected(snippet, SynthReason.NO_CASES, str(exc))
+            except OracleError as exc:
+                return _rejected(snippet, SynthReason.SNIPPET_FAILS, str(exc))
+
+        with ThreadPoolExecutor(max_workers=self.pool.size, thread_name_prefix="oracle") as executor:
+            return dict(zip(infos, executor.map(one, infos), strict=True))
+
+    def _model_drafts(
+        self, snippets: Sequence[Snippet], infos: dict[int, FunctionInfo]
+    ) -> dict[int, Draft | SynthResult]:
+        backend = self.backend
+        assert isinstance(backend, ModelBackend) and self.prompts is not None
+        order = list(infos)
+        prompts = [self._prompt("question", snippets[i], infos[i]) for i in order]
+        prompts += [self._prompt("tests", snippets[i], infos[i]) for i in order]
+        answers = backend.generate(prompts, self.params) if prompts else []
+        generator = Generator(backend=backend.name, model=backend.model, prompt=self.prompts.tag("question", "tests"))
+        made: dict[int, Draft | SynthResult] = {}
+        for position, index in enumerate(order):
+            made[index] = _model_draft(
+                snippets[index], infos[index], answers[position], answers[len(order) + position], generator
+            )
+        return made
+
+    def _prompt(self, task: str, snippet: Snippet, info: FunctionInfo) -> str:
+        assert self.prompts is not None
+        return self.prompts.render(
+            task, entry_point=info.name, signature=info.signature, code=snippet.code.rstrip(), question=""
+        )
+
+
+def _model_draft(
+    snippet: Snippet, info: FunctionInfo, question_raw: str, tests_raw: str, generator: Generator
+) -> Draft | SynthResult:
+    question = clean_question(question_raw, info)
+    if isinstance(question, ParseFailure):
+        return _rejected(snippet, question.reason, question.detail, raw=question_raw)
+    tests = clean_tests(tests_raw, info)
+    if isinstance(tests, ParseFailure):
+        return _rejected(snippet, tests.reason, tests.detail, raw=tests_raw)
+    return Draft(
+        snippet=snippet,
+        info=info,
+        question=question.text,
+        tests=tests.text,
+        generator=generator,
+        notes=question.fixes + tests.fixes,
+    )
+
+
+def _info(snippet: Snippet) -> FunctionInfo | str:
+    try:
+        info = function_info(snippet.code, snippet.entry_point)
+    except CodeError as exc:
+        return str(exc)
+    if info.is_async:
+        return f"{snippet.entry_point} is async; only plain functions are supported"
+    return info
+
+
+def _rejected(snippet: Snippet, reason: str, detail: str, raw: str | None = None) -> SynthResult:
+    extra = {"raw_output": raw[:4000]} if raw is not None else {}
+    return SynthResult(snippet, rejection=Rejection(stage=STAGE, reason=str(reason), detail=detail, extra=extra))
+
+
+def _judged(snippet: Snippet, checked: Checked) -> SynthResult:
+    pair = checked.draft.pair(checked.verification)
+    if checked.passed:
+        return SynthResult(snippet, pair=pair)
+    reason = _STATUS_REASON.get(checked.verification.status, SynthReason.TESTS_ERROR)
+    rejection = Rejection(stage=STAGE, reason=reason.value, detail=checked.verification.detail)
+    return SynthResult(snippet, rejection=rejection, draft_pair=pair)
