@@ -4,9 +4,10 @@ line-atomic writing that never leaves a torn line behind.
 Reading yields :class:`Numbered` items: either a parsed record or the problem
 with that line (``FILE:LINE: problem``), so a caller can report it, write it to
 ``--rejected`` and go on with the next line. Writing sends each line to the
-kernel in one ``write`` on an ``O_APPEND`` descriptor, so a killed process
-leaves only whole lines; :func:`repair_tail` drops a torn last line when a file
-is reopened for resuming.
+kernel in one ``write`` on an ``O_APPEND`` descriptor, so lines never interleave
+and a killed process can tear at most the last line (the kernel may stop a
+multi-page write on SIGKILL); :func:`repair_tail` cuts that line when a file is
+reopened for appending.
 """
 
 from __future__ import annotations
@@ -80,7 +81,9 @@ def _parse_line(path: str, number: int, text: str, parse: Callable[[Any], T]) ->
     except UnicodeEncodeError:
         return Numbered(path, number, text, problem="invalid UTF-8")
     if not isinstance(data, dict):
-        return Numbered(path, number, text, problem=f"expected a JSON object, got {type(data).__name__}")
+        return Numbered(
+            path, number, text, problem=f"expected a JSON object, got {type(data).__name__}"
+        )
     try:
         return Numbered(path, number, text, record=parse(data), data=data)
     except RecordError as exc:
@@ -90,8 +93,8 @@ def _parse_line(path: str, number: int, text: str, parse: Callable[[Any], T]) ->
 class JsonlWriter:
     """Append whole JSON lines to a file; ``-`` writes to stdout.
 
-    ``append=False`` truncates first. Parent folders are created. Each line goes
-    to the kernel in a single ``write`` so a crash never tears a line.
+    ``append=False`` truncates first; ``append=True`` first cuts a torn last
+    line. Parent folders are created. Each line goes to the kernel in one write.
     """
 
     def __init__(self, path: Path | str, *, append: bool = False) -> None:

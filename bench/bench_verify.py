@@ -1,0 +1,143 @@
+"""Verifier speed on the 164 HumanEval pairs, side by side in one run:
+
+  (a) one ``docker run --rm`` of the sandbox image per pair, running pytest;
+  (b) one host ``python -m pytest`` subprocess per pair, no sandbox at all;
+  (c) phicode's warm pool (fork server per container), N workers.
+
+Prints pairs/s and the ratios (c)/(a) and (c)/(b). Targets with 2 workers on
+2 cores: at least 20x faster than (a) and 3x faster than (b).
+
+    .venv/bin/python bench/bench_verify.py [--workers 2] [--sample 164] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from phicode import humaneval
+from phicode.pool import DEFAULT_IMAGE, SandboxConfig, SandboxPool
+from phicode.records import Pair
+from phicode.verify import SOLUTION_FILE, TESTS_FILE, Verifier
+
+
+def write_pair(pair: Pair, folder: Path) -> None:
+    (folder / SOLUTION_FILE).write_text(pair.solution)
+    (folder / TESTS_FILE).write_text(pair.tests)
+
+
+def docker_run_per_pair(pairs: list[Pair]) -> tuple[float, int]:
+    passed = 0
+    started = time.perf_counter()
+    for pair in pairs:
+        with tempfile.TemporaryDirectory() as folder:
+            write_pair(pair, Path(folder))
+            done = subprocess.run(
+                [
+                    "docker",
+                    "run",
+                    "--rm",
+                    "--network",
+                    "none",
+                    "--read-only",
+                    "--tmpfs",
+                    "/tmp",
+                    "-v",
+                    f"{folder}:/work:ro",
+                    "-w",
+                    "/work",
+                    "-e",
+                    "HYPOTHESIS_STORAGE_DIRECTORY=/tmp/h",
+                    "--entrypoint",
+                    "python3",
+                    DEFAULT_IMAGE,
+                    "-m",
+                    "pytest",
+                    "-q",
+                    "-p",
+                    "no:cacheprovider",
+                    TESTS_FILE,
+                ],
+                capture_output=True,
+            )
+            passed += done.returncode == 0
+    return time.perf_counter() - started, passed
+
+
+def host_pytest_per_pair(pairs: list[Pair]) -> tuple[float, int]:
+    passed = 0
+    started = time.perf_counter()
+    for pair in pairs:
+        with tempfile.TemporaryDirectory() as folder:
+            write_pair(pair, Path(folder))
+            done = subprocess.run(
+                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", TESTS_FILE],
+                cwd=folder,
+                capture_output=True,
+            )
+            passed += done.returncode == 0
+    return time.perf_counter() - started, passed
+
+
+def phicode_pool(pairs: list[Pair], workers: int) -> tuple[float, float, int]:
+    """(seconds for the pairs on a warm pool, seconds to start the pool, passed)."""
+    started = time.perf_counter()
+    with SandboxPool(SandboxConfig(workers=workers)) as pool:
+        warm = time.perf_counter()
+        results = list(Verifier(pool).verify_many(pairs))
+        done = time.perf_counter()
+    return done - warm, warm - started, sum(v.passed for _, v in results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sample", type=int, default=164, help="pairs for the slow baselines")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of phicode's pool (median)")
+    args = parser.parse_args()
+    pairs = humaneval.canonical_pairs()
+    sample = pairs[: args.sample]
+
+    runs = [phicode_pool(pairs, args.workers) for _ in range(args.repeat)]
+    pool_s = statistics.median(r[0] for r in runs)
+    start_s = statistics.median(r[1] for r in runs)
+    pool_rate = len(pairs) / pool_s
+    print(
+        f"(c) phicode pool, {args.workers} workers: {pool_rate:7.1f} pairs/s "
+        f"({1000 * pool_s / len(pairs):.0f} ms/pair, median of {args.repeat}; pool start {start_s:.2f} s; "
+        f"passed {runs[0][2]}/{len(pairs)})",
+        flush=True,
+    )
+
+    host_s, host_passed = host_pytest_per_pair(sample)
+    host_rate = len(sample) / host_s
+    print(
+        f"(b) host pytest subprocess per pair: {host_rate:7.2f} pairs/s "
+        f"({1000 * host_s / len(sample):.0f} ms/pair; passed {host_passed}/{len(sample)})",
+        flush=True,
+    )
+
+    docker_s, docker_passed = docker_run_per_pair(sample)
+    docker_rate = len(sample) / docker_s
+    print(
+        f"(a) docker run --rm per pair:        {docker_rate:7.2f} pairs/s "
+        f"({1000 * docker_s / len(sample):.0f} ms/pair; passed {docker_passed}/{len(sample)})",
+        flush=True,
+    )
+
+    with_start = len(pairs) / (pool_s + start_s)
+    print(
+        f"ratio (c)/(a): {pool_rate / docker_rate:5.1f}x  (target >= 20x; {with_start / docker_rate:.1f}x counting pool start)"
+    )
+    print(
+        f"ratio (c)/(b): {pool_rate / host_rate:5.1f}x  (target >= 3x; {with_start / host_rate:.1f}x counting pool start)"
+    )
+
+
+if __name__ == "__main__":
+    main()
