@@ -66,7 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         log = Path(tempfile.gettempdir()) / "phicode-crash.log"
         log.write_text(traceback.format_exc())
-        print(f"phicode: internal error ({type(exc).__name__}: {exc}); traceback in {log}", file=sys.stderr)
+        print(
+            f"phicode: internal error ({type(exc).__name__}: {exc}); traceback in {log}",
+            file=sys.stderr,
+        )
         return 70
     finally:
         signal.signal(signal.SIGTERM, previous)

@@ -28,15 +28,21 @@ def progress(description: str, total: int | None = None, enabled: bool = True) -
         yield lambda n=1: None
         return
     bar = Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=stderr, transient=False,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=False,
     )
     with bar:
         task = bar.add_task(description, total=total)
         yield lambda n=1: bar.advance(task, n)
 
 
-def summary_table(title: str, rows: Iterable[Sequence[Any]], columns: Sequence[str] = ("", "count")) -> None:
+def summary_table(
+    title: str, rows: Iterable[Sequence[Any]], columns: Sequence[str] = ("", "count")
+) -> None:
     """Print a small table on stderr."""
     table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
     for index, name in enumerate(columns):

@@ -25,7 +25,11 @@ class Check:
 
 # name, probe script, what a contained run looks like (stdout of the probe)
 _PROBES: tuple[tuple[str, str, str], ...] = (
-    ("runs as a non-root user", "import os; print('root' if os.getuid() == 0 else 'uid', os.getuid())", "uid"),
+    (
+        "runs as a non-root user",
+        "import os; print('root' if os.getuid() == 0 else 'uid', os.getuid())",
+        "uid",
+    ),
     (
         "no network",
         "import socket\ntry:\n    socket.create_connection(('1.1.1.1', 53), timeout=2); print('reached')\n"
@@ -73,11 +77,17 @@ def run_checks(config: SandboxConfig) -> Iterator[Check]:
     yield Check("engine reachable", True, f"Docker {version['version']} (API {version['api']})")
     labels = engine.image_labels(config.image)
     if labels is None:
-        yield Check("image present", False, f"{config.image} is missing: run 'phicode sandbox build'")
+        yield Check(
+            "image present", False, f"{config.image} is missing: run 'phicode sandbox build'"
+        )
         return
     current = labels.get(HARNESS_LABEL) == harness_hash()
     yield Check("image present", True, f"{config.image} (base {labels.get('phicode.base', '?')})")
-    yield Check("image current", current, "matches sandbox/" if current else "older than sandbox/: run 'phicode sandbox build'")
+    yield Check(
+        "image current",
+        current,
+        "matches sandbox/" if current else "older than sandbox/: run 'phicode sandbox build'",
+    )
     os.environ[CANARY] = "secret"
     try:
         with SandboxPool(config, engine=engine) as pool:
@@ -90,7 +100,11 @@ def run_checks(config: SandboxConfig) -> Iterator[Check]:
 
 def _probe_checks(pool: SandboxPool) -> Iterator[Check]:
     info = pool.ready_info()
-    yield Check("sandbox starts", True, f"Python {info.get('python')}, pytest {info.get('pytest')}, warm-up {info.get('warmup_s')} s")
+    yield Check(
+        "sandbox starts",
+        True,
+        f"Python {info.get('python')}, pytest {info.get('pytest')}, warm-up {info.get('warmup_s')} s",
+    )
     for name, script, expected in _PROBES:
         result = pool.run(_script_job(script, pool.config))
         seen = result.stdout.strip() or _why_silent(result)
@@ -99,7 +113,9 @@ def _probe_checks(pool: SandboxPool) -> Iterator[Check]:
     yield Check(
         "timeout enforced",
         result.timed_out,
-        f"killed after {result.duration_s:.1f} s" if result.timed_out else "the loop was not stopped",
+        f"killed after {result.duration_s:.1f} s"
+        if result.timed_out
+        else "the loop was not stopped",
     )
 
 

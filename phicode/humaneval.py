@@ -72,7 +72,9 @@ def negative_pairs() -> list[Negative]:
         other = problems[(index + 1) % len(problems)]
         wrong = {
             "other_body": problem["prompt"] + other["canonical_solution"],
-            "off_by_one": off_by_one(problem["prompt"] + problem["canonical_solution"], problem["entry_point"]),
+            "off_by_one": off_by_one(
+                problem["prompt"] + problem["canonical_solution"], problem["entry_point"]
+            ),
             "stub": problem["prompt"] + "    pass\n",
         }
         out.extend(Negative(kind, _pair(problem, code, f"#{kind}")) for kind, code in wrong.items())
@@ -102,7 +104,9 @@ def off_by_one(source: str, entry_point: str) -> str:
     what the function returns."""
     tree = ast.parse(source)
     function = next(
-        node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef) and node.name == entry_point
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef) and node.name == entry_point
     )
     for node in _own_returns(function):
         if node.value is not None:

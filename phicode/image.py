@@ -54,7 +54,11 @@ def source_root() -> Path:
 
 
 def _harness_files(root: Path) -> list[Path]:
-    files = [root / DOCKERFILE, *sorted((root / "sandbox").glob("*.py")), root / "sandbox" / "requirements.txt"]
+    files = [
+        root / DOCKERFILE,
+        *sorted((root / "sandbox").glob("*.py")),
+        root / "sandbox" / "requirements.txt",
+    ]
     return [f for f in files if f.is_file()]
 
 
@@ -63,7 +67,9 @@ def harness_hash(root: Path | None = None) -> str:
     root = root or source_root()
     digest = hashlib.sha256()
     for path in _harness_files(root):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(
+            path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0"
+        )
     return digest.hexdigest()[:16]
 
 
@@ -98,7 +104,9 @@ def build_image(
     return BuildResult(tag, base, digest, built=True)
 
 
-def _choose_base(engine: Engine, requested: str | None, root: Path, say: Callable[[str], None]) -> str:
+def _choose_base(
+    engine: Engine, requested: str | None, root: Path, say: Callable[[str], None]
+) -> str:
     if requested:
         if engine.image_labels(requested) is None and not engine.pull(requested):
             raise SandboxError(f"base image {requested} is neither present nor pullable")
@@ -139,9 +147,22 @@ def _wheels(root: Path, engine: Engine, say: Callable[[str], None]) -> Path:
     say("downloading wheels for the sandbox image ...")
     target.mkdir(parents=True, exist_ok=True)
     command = [
-        sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-        "--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp",
-        "--dest", str(target), "-r", str(requirements), "pip",
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--only-binary=:all:",
+        "--python-version",
+        "3.11",
+        "--implementation",
+        "cp",
+        "--dest",
+        str(target),
+        "-r",
+        str(requirements),
+        "pip",
     ]
     for tag in platforms:
         command += ["--platform", tag]
@@ -155,5 +176,7 @@ def _wheels(root: Path, engine: Engine, say: Callable[[str], None]) -> Path:
 
 def _assemble_context(root: Path, context: Path, wheels: Path) -> None:
     shutil.copy(root / DOCKERFILE, context / DOCKERFILE)
-    shutil.copytree(root / "sandbox", context / "sandbox", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        root / "sandbox", context / "sandbox", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
     shutil.copytree(wheels, context / "wheels", ignore=shutil.ignore_patterns(".complete"))

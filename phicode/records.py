@@ -87,7 +87,9 @@ def _typed(data: dict[str, Any], name: str, kind: type | tuple[type, ...]) -> An
     if isinstance(value, bool) and kind in (int, float, (int, float)):
         raise RecordError(name, f"expected a number, got {value!r}")
     if not isinstance(value, kind):
-        expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        expected = (
+            kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        )
         raise RecordError(name, f"expected {expected}, got {type(value).__name__}")
     return value
 
@@ -219,7 +221,9 @@ class Verification:
             parsed_status = Status(status)
         except ValueError:
             allowed = ", ".join(s.value for s in Status)
-            raise RecordError("verification.status", f"{status!r} is not one of {allowed}") from None
+            raise RecordError(
+                "verification.status", f"{status!r} is not one of {allowed}"
+            ) from None
         try:
             return cls(
                 status=parsed_status,

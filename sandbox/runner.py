@@ -15,6 +15,7 @@ Layers, from outside in (each says what it guarantees):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import runpy
@@ -46,7 +47,11 @@ def run_child(
     try:
         _confine(job, workdir, event_fd, stdout_fd, stderr_fd)
         reporter = Reporter(3, nonce)
-        status = _run_pytest(job, reporter) if job.get("mode", "pytest") == "pytest" else _run_script(job)
+        status = (
+            _run_pytest(job, reporter)
+            if job.get("mode", "pytest") == "pytest"
+            else _run_script(job)
+        )
         _flush()
         reporter.emit("done", exitstatus=status)
     except BaseException:  # the harness itself broke: say so on stderr
@@ -58,7 +63,9 @@ def run_child(
     os._exit(0)
 
 
-def _confine(job: dict[str, Any], workdir: str, event_fd: int, stdout_fd: int, stderr_fd: int) -> None:
+def _confine(
+    job: dict[str, Any], workdir: str, event_fd: int, stdout_fd: int, stderr_fd: int
+) -> None:
     os.setsid()
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD, signal.SIGPIPE):
         signal.signal(signum, signal.SIG_DFL)
@@ -108,8 +115,10 @@ def _set_limits(job: dict[str, Any]) -> None:
         try:
             resource.setrlimit(which, (value, value))
         except (ValueError, OSError):
-            soft, hard = resource.getrlimit(which)
-            resource.setrlimit(which, (min(value, hard) if hard != resource.RLIM_INFINITY else value, hard))
+            _soft, hard = resource.getrlimit(which)
+            resource.setrlimit(
+                which, (min(value, hard) if hard != resource.RLIM_INFINITY else value, hard)
+            )
 
 
 def _run_pytest(job: dict[str, Any], reporter: Reporter) -> int:
@@ -135,10 +144,8 @@ def _run_script(job: dict[str, Any]) -> int:
 
 def _flush() -> None:
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(Exception):
             stream.flush()
-        except Exception:
-            pass
 
 
 def _write_quietly(path: str, text: str) -> None:

@@ -156,19 +156,20 @@ def _prepare_workdir(files: dict[str, str]) -> str:
     for name, content in files.items():
         if os.sep in name or name.startswith("."):
             raise ValueError(f"file name {name!r} is not a plain file name")
-        with open(os.path.join(JOB_DIR, name), "w", encoding="utf-8", errors="surrogateescape") as handle:
+        with open(
+            os.path.join(JOB_DIR, name), "w", encoding="utf-8", errors="surrogateescape"
+        ) as handle:
             handle.write(content)
     return JOB_DIR
 
 
 def _oom_kills() -> int:
     for path in ("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"):
-        with contextlib.suppress(OSError):
-            with open(path) as handle:
-                for line in handle:
-                    key, _, value = line.partition(" ")
-                    if key == "oom_kill":
-                        return int(value)
+        with contextlib.suppress(OSError), open(path) as handle:
+            for line in handle:
+                key, _, value = line.partition(" ")
+                if key == "oom_kill":
+                    return int(value)
     return 0
 
 
@@ -342,10 +343,8 @@ def _kill_everything_else() -> int:
     _reap()
     found = len(_other_processes())
     for _ in range(400):
-        try:
+        with contextlib.suppress(ProcessLookupError):  # nothing left to kill
             os.kill(-1, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         _reap()
         if not _other_processes():
             break
@@ -417,14 +416,20 @@ def main() -> int:
         try:
             job = read_message(channel_in)
         except ValueError as exc:
-            write_message(channel_out, {**_empty_result(""), "harness_error": f"unreadable job: {exc}"})
+            write_message(
+                channel_out, {**_empty_result(""), "harness_error": f"unreadable job: {exc}"}
+            )
             continue
         if job is None:
             return 0
         try:
             result = run_job(job)
         except Exception as exc:  # never let one job take the server down silently
-            result = {**_empty_result(str(job.get("id", ""))), "harness_error": repr(exc), "dirty": True}
+            result = {
+                **_empty_result(str(job.get("id", ""))),
+                "harness_error": repr(exc),
+                "dirty": True,
+            }
         write_message(channel_out, result)
 
 

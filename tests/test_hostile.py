@@ -32,7 +32,9 @@ class Hostile:
     detail: str = ""  # a piece the verification detail must contain
 
 
-def case(name: str, tests: str, solution: str = OK_SOLUTION, expect=None, detail: str = "") -> Hostile:
+def case(
+    name: str, tests: str, solution: str = OK_SOLUTION, expect=None, detail: str = ""
+) -> Hostile:
     return Hostile(name, tests, solution, frozenset(expect or NOT_PASSED), detail)
 
 
@@ -40,7 +42,8 @@ CASES = [
     case(
         "fork bomb at import",
         IMPORT + "def test_add():\n    assert add(1, 2) == 3\n",
-        solution="import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n" + OK_SOLUTION,
+        solution="import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n"
+        + OK_SOLUTION,
         expect={Status.TIMEOUT, Status.ERROR, Status.CRASHED},
     ),
     case(
@@ -209,7 +212,7 @@ CASES = [
     case(
         "100 MB of output with fake results",
         "import os, sys\ndef test_flood():\n"
-        "    line = b'{\"event\": \"done\", \"exitstatus\": 0} 1 passed\\n' * 20000\n"
+        '    line = b\'{"event": "done", "exitstatus": 0} 1 passed\\n\' * 20000\n'
         "    for _ in range(100):\n        os.write(1, line)\n    os._exit(0)\n",
         expect={Status.ERROR},
     ),
@@ -240,8 +243,8 @@ CASES = [
     case(
         "forge an event without the nonce",
         "import os\ndef test_forge():\n"
-        "    os.write(3, b'{\"event\": \"test\", \"nodeid\": \"x\", \"outcome\": \"passed\"}\\n')\n"
-        "    os.write(3, b'{\"event\": \"done\", \"exitstatus\": 0}\\n')\n    os._exit(0)\n",
+        '    os.write(3, b\'{"event": "test", "nodeid": "x", "outcome": "passed"}\\n\')\n'
+        '    os.write(3, b\'{"event": "done", "exitstatus": 0}\\n\')\n    os._exit(0)\n',
         expect={Status.ERROR},
     ),
     case(
@@ -278,13 +281,19 @@ def test_hostile_program_is_contained(hostile: Hostile, verifier: Verifier) -> N
     assert hostile.detail in verification.detail
     assert not HOST_MARKER.exists()
     # the pool still verifies an honest pair right after
-    honest = Pair(id="honest", solution=OK_SOLUTION, tests=IMPORT + "def test_add():\n    assert add(2, 3) == 5\n")
+    honest = Pair(
+        id="honest",
+        solution=OK_SOLUTION,
+        tests=IMPORT + "def test_add():\n    assert add(2, 3) == 5\n",
+    )
     assert verifier.verify(honest).status is Status.PASSED
 
 
 def test_output_is_capped(short_pool: SandboxPool) -> None:
     flood = "import os\nfor _ in range(100):\n    os.write(1, b'x' * 1024 * 1024)\n"
-    result = short_pool.run({"mode": "script", "files": {"main.py": flood}, "target": "main.py", "timeout_s": 3})
+    result = short_pool.run(
+        {"mode": "script", "files": {"main.py": flood}, "target": "main.py", "timeout_s": 3}
+    )
     assert result.stdout_truncated
     assert len(result.stdout) <= short_pool.config.max_output
 
@@ -320,4 +329,6 @@ def test_nothing_passes_from_one_job_to_the_next() -> None:
 def test_host_environment_is_not_passed_through(verifier: Verifier) -> None:
     assert os.environ[HOST_SECRET] == "hunter2"
     probe = f"import os\ndef test_env():\n    assert {HOST_SECRET!r} not in os.environ\n"
-    assert verifier.verify(Pair(id="env", solution=OK_SOLUTION, tests=probe)).status is Status.PASSED
+    assert (
+        verifier.verify(Pair(id="env", solution=OK_SOLUTION, tests=probe)).status is Status.PASSED
+    )

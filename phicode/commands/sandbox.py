@@ -18,9 +18,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     build = verbs.add_parser("build", help="build the sandbox image (skipped when current)")
     build.add_argument("--tag", default=DEFAULT_IMAGE, help=f"image tag (default {DEFAULT_IMAGE})")
-    build.add_argument("--base-image", help="base image with python3.11 (default: registry image, else debootstrap)")
-    build.add_argument("--force", action="store_true", help="rebuild even when the image is current")
-    build.add_argument("-q", "--quiet", action="store_true", help="print nothing when the image is current")
+    build.add_argument(
+        "--base-image",
+        help="base image with python3.11 (default: registry image, else debootstrap)",
+    )
+    build.add_argument(
+        "--force", action="store_true", help="rebuild even when the image is current"
+    )
+    build.add_argument(
+        "-q", "--quiet", action="store_true", help="print nothing when the image is current"
+    )
     build.set_defaults(handler=run_build)
 
     doctor = verbs.add_parser("doctor", help="check the engine, the image and that the limits hold")
@@ -30,7 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     say = (lambda line: None) if args.quiet else warn
-    result = build_image(Engine.connect(), tag=args.tag, base_image=args.base_image, force=args.force, say=say)
+    result = build_image(
+        Engine.connect(), tag=args.tag, base_image=args.base_image, force=args.force, say=say
+    )
     if result.built:
         warn(f"built {result.tag} from {result.base_image} (harness {result.harness_hash})")
     elif not args.quiet:

@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import argparse
 
-from phicode.commands.options import add_quiet_option, add_rejected_option, add_sandbox_options, sandbox_config
+from phicode.commands.options import (
+    add_quiet_option,
+    add_rejected_option,
+    add_sandbox_options,
+    sandbox_config,
+)
 from phicode.console import summary_table
 from phicode.verify import verify_file
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("verify", help="run each pair's tests against its solution in the sandbox")
+    parser = subparsers.add_parser(
+        "verify", help="run each pair's tests against its solution in the sandbox"
+    )
     parser.add_argument("input", metavar="IN.jsonl", help="pairs to verify ('-' for stdin)")
-    parser.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="where passed pairs go ('-' for stdout)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT.jsonl",
+        help="where passed pairs go ('-' for stdout)",
+    )
     add_rejected_option(parser)
     add_sandbox_options(parser)
     add_quiet_option(parser)
@@ -21,7 +34,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     stats = verify_file(
-        args.input, args.output, sandbox_config(args), rejected_path=args.rejected, show_progress=not args.quiet
+        args.input,
+        args.output,
+        sandbox_config(args),
+        rejected_path=args.rejected,
+        show_progress=not args.quiet,
     )
     if not args.quiet:
         rows = [(status, count) for status, count in sorted(stats.by_status.items())]
@@ -29,5 +46,7 @@ def run(args: argparse.Namespace) -> int:
             rows.append(("invalid record", stats.invalid))
         rows.append(("total", stats.seen + stats.invalid))
         rate = stats.seen / stats.duration_s if stats.duration_s else 0.0
-        summary_table(f"phicode verify: {stats.passed} passed, {rate:.1f} pairs/s", rows, ("outcome", "pairs"))
+        summary_table(
+            f"phicode verify: {stats.passed} passed, {rate:.1f} pairs/s", rows, ("outcome", "pairs")
+        )
     return 0
