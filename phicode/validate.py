@@ -289,22 +289,22 @@ class Reverifier:
     def check(
         self, records: Sequence[tuple[str, int, Pair]], report: ValidateReport
     ) -> list[Finding]:
-        verdicts: dict[int, Verification] = {}
-        misses: list[tuple[int, str, Pair]] = []
-        for index, (_, _, pair) in enumerate(records):
-            key = ReverifyCache.key(pair, self.config)
+        keys = [ReverifyCache.key(pair, self.config) for _, _, pair in records]
+        verdicts: dict[str, Verification] = {}
+        misses: dict[str, Pair] = {}  # identical records run once
+        for key, (_, _, pair) in zip(keys, records, strict=True):
             cached = self.cache.get(key) if self.cache else None
             if cached is None:
-                misses.append((index, key, pair))
+                misses.setdefault(key, pair)
             else:
-                verdicts[index] = cached
+                verdicts[key] = cached
         if misses:
             self._run(misses, verdicts)
             report.sandbox_runs += len(misses)
         report.reverified += len(records)
         findings = []
-        for index, (path, line, _) in enumerate(records):
-            verdict = verdicts[index]
+        for key, (path, line, _) in zip(keys, records, strict=True):
+            verdict = verdicts[key]
             if verdict.status is not Status.PASSED:
                 detail = f" ({verdict.detail})" if verdict.detail else ""
                 findings.append(
@@ -314,16 +314,16 @@ class Reverifier:
                 )
         return findings
 
-    def _run(self, misses: list[tuple[int, str, Pair]], verdicts: dict[int, Verification]) -> None:
+    def _run(self, misses: dict[str, Pair], verdicts: dict[str, Verification]) -> None:
         from phicode.pool import SandboxPool
         from phicode.verify import Verifier
 
         factory = self.pool_factory or SandboxPool
         with factory(self.config) as pool:
-            by_pair = {id(pair): (index, key) for index, key, pair in misses}
-            for pair, verification in Verifier(pool).verify_many(pair for _, _, pair in misses):
-                index, key = by_pair[id(pair)]
-                verdicts[index] = verification
+            keys = list(misses)
+            results = Verifier(pool).verify_many(misses[key] for key in keys)
+            for key, (_, verification) in zip(keys, results, strict=True):
+                verdicts[key] = verification
                 if self.cache is not None:
                     self.cache.put(key, verification)
 
