@@ -1,0 +1,30 @@
+"""``phicode mine``: repositories in, self-contained deduplicated snippets out.
+
+Modules, one idea each: ``walk`` (which files, skip rules), ``repo`` (git
+commit, licence), ``worker`` (read, decode, parse one file), ``scope`` and
+``extract`` (self-contained functions), ``filters``, ``decontam``
+(HumanEval overlap), ``dedup`` (exact + MinHash LSH) and ``run`` (the driver,
+workers, stats). Reasons for every drop are declared once in ``reasons``.
+
+    from phicode.mine import MineConfig, mine_paths
+    stats = mine_paths(["repo/"], "snippets.jsonl", MineConfig(workers=4))
+"""
+
+from phicode.mine.config import FORBIDDEN_MODULES, PERMISSIVE_LICENSES, MineConfig
+from phicode.mine.reasons import Reject, Skip
+from phicode.mine.repo import detect_license
+from phicode.mine.run import Dropped, Kept, MineStats, mine, mine_paths
+
+__all__ = [
+    "FORBIDDEN_MODULES",
+    "PERMISSIVE_LICENSES",
+    "Dropped",
+    "Kept",
+    "MineConfig",
+    "MineStats",
+    "Reject",
+    "Skip",
+    "detect_license",
+    "mine",
+    "mine_paths",
+]

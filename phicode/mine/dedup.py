@@ -1,0 +1,101 @@
+"""Deduplication: exact on the normalised form, near-duplicate by MinHash LSH.
+
+Workers compute each snippet's MinHash signature (the costly part, done in
+parallel); the parent keeps the only state that grows with the corpus: the
+ids seen and an LSH index of signatures. Hashing uses crc32 over token
+shingles and a fixed seed, so the same corpus always gives the same
+decisions, whatever ``PYTHONHASHSEED`` is.
+"""
+
+from __future__ import annotations
+
+import zlib
+from functools import cache
+
+import numpy as np
+
+from phicode.mine.filters import TOKEN, Verdict
+from phicode.mine.reasons import Reject
+
+_SEED = 1
+_SCHEME = "affine32"
+
+
+def tokens(text: str) -> list[str]:
+    """Identifiers, numbers and single punctuation characters."""
+    return TOKEN.findall(text)
+
+
+def shingles(words: list[str], size: int) -> list[bytes]:
+    """Overlapping runs of ``size`` tokens (the whole text when it is shorter)."""
+    if len(words) <= size:
+        return [" ".join(words).encode()]
+    return [" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)]
+
+
+@cache
+def _template(num_perm: int):
+    from datasketch import MinHash
+
+    return MinHash(num_perm=num_perm, seed=_SEED)
+
+
+def signature(words: list[str], shingle_size: int, num_perm: int) -> np.ndarray:
+    """The MinHash signature of a snippet's token shingles."""
+    from datasketch import MinHash
+
+    template = _template(num_perm)
+    sketch = MinHash(
+        num_perm=num_perm,
+        seed=_SEED,
+        hashfunc=zlib.crc32,
+        permutations=template.permutations,
+        scheme=_SCHEME,
+    )
+    sketch.update_batch(shingles(words, shingle_size))
+    return np.asarray(sketch.hashvalues)
+
+
+class Deduplicator:
+    """Keeps the first of each group of duplicates, in the order snippets arrive.
+
+    ``check`` answers whether a snippet repeats one already kept, and if not,
+    remembers it. Exact duplicates share an id (the hash of the normalised
+    form); near duplicates have an estimated Jaccard similarity of their
+    token shingles at or above ``threshold`` with a kept snippet.
+    """
+
+    def __init__(self, threshold: float, num_perm: int) -> None:
+        from datasketch import MinHashLSH
+
+        self.threshold = threshold
+        self.num_perm = num_perm
+        self._ids: set[str] = set()
+        self._signatures: dict[str, np.ndarray] = {}
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm) if threshold < 1.0 else None
+
+    def check(self, snippet_id: str, sig: np.ndarray) -> Verdict | None:
+        if snippet_id in self._ids:
+            return Verdict(Reject.DUPLICATE, f"same normalised code as {snippet_id}")
+        self._ids.add(snippet_id)
+        if self._lsh is None:
+            return None
+        from datasketch import LeanMinHash
+
+        sketch = LeanMinHash(seed=_SEED, hashvalues=sig, scheme=_SCHEME)
+        near = self._nearest(sig, self._lsh.query(sketch))
+        if near is not None:
+            other, similarity = near
+            return Verdict(Reject.NEAR_DUPLICATE, f"near {other} (Jaccard ~{similarity:.2f})")
+        self._lsh.insert(snippet_id, sketch, check_duplication=False)
+        self._signatures[snippet_id] = sig
+        return None
+
+    def _nearest(self, sig: np.ndarray, candidates: list[str]) -> tuple[str, float] | None:
+        """The most similar candidate at or above the threshold (ties: smallest id)."""
+        best: tuple[float, str] | None = None
+        for other in candidates:
+            similarity = float(np.count_nonzero(self._signatures[other] == sig)) / len(sig)
+            if similarity >= self.threshold and (best is None or (-similarity, other) < best):
+                best = (-similarity, other)
+        return None if best is None else (best[1], -best[0])
