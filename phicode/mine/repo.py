@@ -156,7 +156,18 @@ def git_repo(folder: Path) -> Repo | None:
 
 
 def repo_for(path: Path) -> Repo:
-    """The repository a given path (a folder or a file) belongs to, with its licence."""
+    """The repository a given path (a folder or a file) belongs to, with its licence.
+
+    Outside git, the nearest folder at or above ``path`` with a licence file
+    stands for the repository (``lib/python3.11`` for ``lib/python3.11/json``);
+    without one, the folder given does.
+    """
     folder = path if path.is_dir() else path.parent
-    repo = git_repo(folder) or Repo(name=folder.name or str(folder), root=str(folder))
-    return repo.with_license(nearest_license(folder, Path(repo.root)))
+    repo = git_repo(folder)
+    if repo is not None:
+        return repo.with_license(nearest_license(folder, Path(repo.root)))
+    for candidate in (folder, *folder.parents):
+        found = read_license(candidate)
+        if found is not None:
+            return Repo(name=candidate.name or str(candidate), root=str(candidate), license=found)
+    return Repo(name=folder.name or str(folder), root=str(folder))

@@ -9,6 +9,7 @@ workers, and memory holds the window plus the dedup state, never the corpus.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -225,8 +226,11 @@ _CONFIG: MineConfig | None = None
 
 
 def _init_worker(config: MineConfig) -> None:
+    """Workers leave Ctrl-C and SIGTERM to the parent, which stops them itself."""
     global _CONFIG
     _CONFIG = config
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _work(task: FileTask) -> FileResult:
@@ -249,6 +253,8 @@ def _parallel(
                 yield _ready(pending.popleft())
         while pending:
             yield _ready(pending.popleft())
+        pool.close()
+        pool.join()
 
 
 def _ready(entry: Any) -> FileResult | Skipped:
