@@ -240,6 +240,10 @@ class CasesFile(pytest.File):
     def collect(self) -> Iterator[CaseItem]:
         from phicode.jsonl import read_jsonl
 
+        try:
+            shown = self.path.relative_to(self.config.rootpath)
+        except ValueError:
+            shown = self.path
         names: set[str] = set()
         for line in read_jsonl(self.path, Case.from_dict):
             if line.record is not None:
@@ -255,7 +259,7 @@ class CasesFile(pytest.File):
                 name=name,
                 case=line.record,
                 line=line.line,
-                problem=None if line.record is not None else f"{line.where}: {line.problem}",
+                problem=None if line.record is not None else f"{shown}:{line.line}: {line.problem}",
             )
             item.add_marker("phicode")
             yield item
