@@ -255,7 +255,8 @@ def _resolve_name(index: ModuleIndex, name: str, resolved: Resolved, own: int) -
         raise Unresolvable(Reject.UNRESOLVED_NAME, f"'{name}' needs a class or a file")
     if name in index.ambiguous:
         raise Unresolvable(
-            Reject.UNRESOLVED_NAME, f"'{name}' is bound more than once in the module"
+            Reject.UNRESOLVED_NAME,
+            f"'{name}' is bound conditionally or more than once in the module",
         )
     bindings = index.bindings.get(name)
     if not bindings:
@@ -358,10 +359,23 @@ def assemble(index: ModuleIndex, candidate: Candidate, resolved: Resolved) -> As
     )
     normal_parts.append(_normal(entry, drop_decorators=candidate.is_method))
     head = "\n".join([*future, *imports])
-    code = "\n\n\n".join(([head] if head else []) + code_parts) + "\n"
+    code = _join([head] if head else [], code_parts, [*bodies, entry]) + "\n"
     normal = "\n".join([*future, *imports, *normal_parts])
     start = entry.lineno if candidate.is_method else first_line(entry)
     return Assembled(code=code, normal=normal, start_line=start, end_line=entry.end_lineno or start)
+
+
+def _join(head: list[str], parts: list[str], nodes: list[ast.stmt]) -> str:
+    """Two blank lines around definitions, none between consecutive constants."""
+    out = list(head)
+    previous_is_def = True
+    for text, node in zip(parts, nodes, strict=True):
+        is_def = isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        if out:
+            out.append("\n" if not (is_def or previous_is_def) else "\n\n\n")
+        out.append(text)
+        previous_is_def = is_def
+    return "".join(out)
 
 
 def _import_text(index: ModuleIndex, stmt: ast.stmt, aliases: list[ast.alias]) -> str:
