@@ -353,10 +353,9 @@ def _insert_imports(body: str, tree: ast.Module, imports: list[str]) -> str:
         return body
     lines = body.splitlines()
     at = 0
-    for node in tree.body:  # after a module docstring and __future__ imports
+    for node in tree.body:  # after a module docstring and the imports at the top
         is_doc = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
-        is_future = isinstance(node, ast.ImportFrom) and node.module == "__future__"
-        if not (is_doc or is_future):
+        if not (is_doc or isinstance(node, ast.Import | ast.ImportFrom)):
             break
         at = node.end_lineno or node.lineno
     block = imports + ([""] if at < len(lines) and lines[at].strip() else [])
