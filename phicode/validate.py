@@ -382,6 +382,9 @@ def check_paths(paths: Sequence[Path | str]) -> list[Path]:
     out = []
     for raw in paths:
         path = Path(raw)
+        if str(raw) == "-":  # standard input
+            out.append(path)
+            continue
         if not path.exists():
             raise InputError(f"{path}: no such file")
         if path.is_dir():

@@ -375,3 +375,12 @@ def test_cache_does_not_keep_timeouts_or_crashes(tmp_path: Path) -> None:
     other = ReverifyCache.key(pair, SandboxConfig(workers=1, timeout_s=3.0))
     assert other != key  # the limits are part of the key
     cache.close()
+
+
+def test_dash_reads_standard_input(monkeypatch, capsys) -> None:
+    import io
+
+    lines = json.dumps(record("a")) + "\n" + json.dumps(record("a")) + "\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
+    code, out, _ = validate(capsys, "-")
+    assert (code, out) == (1, ["-:2: duplicate id 'a' (first at -:1)"])

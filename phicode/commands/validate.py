@@ -87,8 +87,10 @@ def run(args: argparse.Namespace) -> int:
         records = f"{report.records:,} record{'s' if report.records != 1 else ''}"
         extra = ""
         if reverifier is not None:
+            cached = report.reverified - report.sandbox_runs
             extra = (
-                f", {report.reverified:,} re-verified ({report.sandbox_runs:,} run, rest cached)"
+                f"; re-verified {report.reverified:,} ({report.sandbox_runs:,} run in the "
+                f"sandbox, {cached:,} from the cache)"
             )
         if report.ok:
             print(f"phicode validate: {files}, {records}: clean{extra}", file=sys.stderr)
