@@ -311,20 +311,24 @@ def _check_import(index: ModuleIndex, stmt: ast.stmt, alias: ast.alias) -> None:
         raise Unresolvable(Reject.NON_STDLIB_IMPORT, module)
 
 
-def imported_modules(index: ModuleIndex, resolved: Resolved) -> dict[str, str]:
-    """Local name -> qualified name for every import the snippet keeps."""
-    out: dict[str, str] = {}
+def imported_modules(index: ModuleIndex, resolved: Resolved) -> tuple[dict[str, str], list[str]]:
+    """(local name -> qualified name, every module or object imported) for the
+    imports the snippet keeps: ``import urllib.request`` binds ``urllib`` but
+    imports ``urllib.request``."""
+    names: dict[str, str] = {}
+    modules: list[str] = []
     for position, aliases in resolved.aliases.items():
         stmt = index.tree.body[position]
         for alias in aliases:
             if isinstance(stmt, ast.ImportFrom):
-                out[alias.asname or alias.name] = f"{from_module(index, stmt)}.{alias.name}"
-            elif alias.asname:
-                out[alias.asname] = alias.name
+                qualified = f"{from_module(index, stmt)}.{alias.name}"
+                names[alias.asname or alias.name] = qualified
             else:
-                top = alias.name.split(".")[0]
-                out[top] = top
-    return out
+                qualified = alias.name
+                local = alias.asname or alias.name.split(".")[0]
+                names[local] = alias.name if alias.asname else local
+            modules.append(qualified)
+    return names, modules
 
 
 # --- assembly ----------------------------------------------------------------------

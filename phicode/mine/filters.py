@@ -110,17 +110,19 @@ def _own_effects(function: ast.FunctionDef) -> tuple[bool, bool]:
 
 def check_snippet(
     imports: dict[str, str],
+    modules: Iterable[str],
     calls: Iterable[tuple[str, int]],
     local_names: set[str],
     config: MineConfig,
 ) -> Verdict | None:
     """Forbidden modules, forbidden calls and unseeded randomness, in that order.
 
-    ``imports`` maps each local name the snippet imports to its qualified name;
-    ``calls`` are (dotted name, argument count) as written; names in
-    ``local_names`` are the snippet's own helpers and never builtins.
+    ``imports`` maps each local name the snippet imports to its qualified name,
+    ``modules`` lists what it imports; ``calls`` are (dotted name, argument
+    count) as written; names in ``local_names`` are the snippet's own helpers,
+    never builtins.
     """
-    for qualified in sorted(imports.values()):
+    for qualified in sorted(modules):
         if _matches(qualified, config.forbidden_modules):
             return Verdict(Reject.FORBIDDEN_MODULE, qualified)
     resolved = sorted(set(_qualified_calls(imports, calls, local_names)))

@@ -176,10 +176,10 @@ def _mine_function(
 def _check_snippet(
     index: extract.ModuleIndex, resolved: extract.Resolved, config: MineConfig
 ) -> filters.Verdict | None:
-    imports = extract.imported_modules(index, resolved)
+    imports, modules = extract.imported_modules(index, resolved)
     calls = [call for facts in resolved.facts for call in facts.calls]
     local = {n for n, bindings in index.bindings.items() if any(b.alias is None for b in bindings)}
-    return filters.check_snippet(imports, calls, local, config)
+    return filters.check_snippet(imports, modules, calls, local, config)
 
 
 def _rejected(found: Found, index: extract.ModuleIndex, verdict: filters.Verdict) -> Found:
