@@ -72,7 +72,14 @@ class Deduplicator:
         self.num_perm = num_perm
         self._ids: set[str] = set()
         self._signatures: dict[str, np.ndarray] = {}
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm) if threshold < 1.0 else None
+        self._lsh = None
+        if threshold < 1.0:
+            try:
+                self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+            except ValueError:  # thresholds near 1 leave datasketch fewer than 2 bands
+                self._lsh = MinHashLSH(
+                    threshold=threshold, num_perm=num_perm, params=(4, num_perm // 4)
+                )
 
     def check(self, snippet_id: str, sig: np.ndarray) -> Verdict | None:
         if snippet_id in self._ids:
