@@ -1,0 +1,113 @@
+"""The hf backend through a tiny random-weight Llama built here (no downloads)."""
+
+from __future__ import annotations
+
+import builtins
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("torch", reason="the hf extra is not installed: pip install 'phicode[hf]'")
+pytest.importorskip("transformers", reason="the hf extra is not installed: pip install 'phicode[hf]'")
+
+from generate_corpus import corpus  # noqa: E402
+from phicode.errors import BackendError  # noqa: E402
+from phicode.generate import BackendKind, ModelConfig, SynthReason, Synthesizer, make_backend  # noqa: E402
+from phicode.generate.backends.hf import HFBackend, require_hf  # noqa: E402
+from phicode.generate.config import GenerationParams  # noqa: E402
+from phicode.generate.parsing import ParseReason  # noqa: E402
+from tiny_model import build_tiny_model  # noqa: E402
+
+GREEDY = GenerationParams(max_new_tokens=10, temperature=0.0)
+PROMPTS = [
+    "hi",
+    "Write a Python function that returns the sum of a list of numbers.",
+    "def add(a, b):",
+    "from solution import add " * 6,
+    "test",
+]
+
+
+@pytest.fixture(scope="module")
+def tiny_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tiny_model(tmp_path_factory.mktemp("tiny-llama"))
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_dir: Path) -> HFBackend:
+    return HFBackend(tiny_dir, model_name="tiny-llama", dtype="float32", batch_size=4)
+
+
+def test_batched_answers_equal_one_at_a_time(tiny: HFBackend) -> None:
+    """Left padding and the attention mask make a padded batch answer like single prompts."""
+    tiny.batch_size = 4
+    batched = tiny.generate(PROMPTS, GREEDY)
+    tiny.batch_size = 1
+    single = tiny.generate(PROMPTS, GREEDY)
+    tiny.batch_size = 4
+    assert batched == single
+    assert len(batched) == len(PROMPTS) and all(isinstance(a, str) for a in batched)
+
+
+def test_answers_keep_the_order_of_the_prompts(tiny: HFBackend) -> None:
+    forward = tiny.generate(PROMPTS, GREEDY)
+    backward = tiny.generate(PROMPTS[::-1], GREEDY)
+    assert backward == forward[::-1]
+
+
+def test_the_chat_template_wraps_each_prompt(tiny: HFBackend) -> None:
+    assert tiny.chat_text("hello") == "<s>user: hello\nassistant: "
+    assert tiny.tokenizer.padding_side == "left"
+
+
+def test_max_new_tokens_bounds_the_answer(tiny: HFBackend) -> None:
+    before = tiny.generated_tokens
+    tiny.generate(["hi", "test"], GenerationParams(max_new_tokens=3, temperature=0.0))
+    assert 0 < tiny.generated_tokens - before <= 2 * 3
+
+
+def test_sampling_is_reproducible_with_a_seed(tiny: HFBackend) -> None:
+    params = GenerationParams(max_new_tokens=8, temperature=1.0, seed=3)
+    assert tiny.generate(PROMPTS[:2], params) == tiny.generate(PROMPTS[:2], params)
+
+
+def test_model_name_and_cpu_defaults(tiny: HFBackend) -> None:
+    assert tiny.model == "tiny-llama" and tiny.name == "hf"
+    assert tiny.device in ("cpu", "cuda", "mps")
+
+
+def test_make_backend_loads_a_model_directory(tiny_dir: Path) -> None:
+    backend = make_backend(ModelConfig(backend=BackendKind.HF, model=str(tiny_dir), dtype="float32", batch_size=2))
+    assert isinstance(backend, HFBackend)
+    assert backend.model == str(tiny_dir) and backend.batch_size == 2
+
+
+def test_a_directory_that_is_no_model_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(BackendError, match="has no config.json"):
+        make_backend(ModelConfig(backend=BackendKind.HF, model=str(tmp_path)))
+
+
+def test_missing_torch_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+
+    def no_torch(name: str, *args, **kwargs):
+        if name == "torch":
+            raise ImportError("No module named 'torch'", name="torch")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_torch)
+    with pytest.raises(BackendError, match=r"torch is missing\): pip install 'phicode\[hf\]'"):
+        require_hf()
+
+
+@pytest.mark.docker
+def test_nonsense_from_a_model_is_rejected_never_a_crash(tiny: HFBackend, sandbox_pool) -> None:
+    """The tiny model writes garbage: every snippet ends as a rejection with a declared reason."""
+    synthesizer = Synthesizer(tiny, sandbox_pool, params=GenerationParams(max_new_tokens=24, temperature=0.0))
+    results = list(synthesizer.run(corpus()[:4]))
+    assert len(results) == 4
+    declared = {r.value for r in ParseReason} | {r.value for r in SynthReason}
+    for result in results:
+        assert result.rejection is not None and result.rejection.reason in declared
+        assert result.rejection.stage == "synth"
+        assert "raw_output" in result.rejected_line()["rejected"]
