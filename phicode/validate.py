@@ -17,7 +17,11 @@ editors and pre-commit understand). Checks, in order, per line:
 6. optionally, no word 13-gram is shared with HumanEval (``contaminated``);
 7. optionally, the tests still pass when run again in the sandbox
    (``reverify``), with results cached by content so that unchanged records
-   cost nothing on the next run (:class:`ReverifyCache`).
+   cost nothing on the next run.
+
+Both the code checks and the re-verification remember their results by
+content in a :class:`ValidateCache` (when one is given), so that a file that
+grows by a few lines per commit is checked in the time of the new lines.
 
 Steps 1-5 are pure Python and fast (no Docker, no model); this module imports
 neither the docker SDK nor any model library unless ``reverify`` is asked for.
@@ -32,7 +36,7 @@ import os
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
@@ -51,10 +55,12 @@ __all__ = [
     "Check",
     "Finding",
     "Reverifier",
-    "ReverifyCache",
+    "ValidateCache",
     "ValidateReport",
+    "code_findings",
     "default_cache_dir",
     "static_findings",
+    "status_findings",
     "validate_files",
 ]
 
@@ -97,6 +103,7 @@ class ValidateReport:
     findings: list[Finding] = field(default_factory=list)
     reverified: int = 0  # records whose tests were checked again (cached or run)
     sandbox_runs: int = 0  # of those, how many really ran in the sandbox
+    code_cached: int = 0  # records whose code checks the cache already vouched for
     duration_s: float = 0.0
 
     @property
@@ -170,18 +177,24 @@ def _imports_solution(module: ast.Module) -> bool:
 
 def static_findings(pair: Pair, code: bool = True) -> list[tuple[Check, str]]:
     """The status and (with ``code``) code checks of one parsed record (steps 4 and 5)."""
-    problems: list[tuple[Check, str]] = []
+    return status_findings(pair) + (code_findings(pair) if code else [])
+
+
+def status_findings(pair: Pair) -> list[tuple[Check, str]]:
+    """Step 4: a dataset holds only pairs whose verification passed."""
     verification = pair.verification
     if verification is not None and verification.status is not Status.PASSED:
-        problems.append(
-            (
-                Check.NOT_PASSED,
-                f"verification.status is '{verification.status.value}': "
-                "only passed pairs belong in a dataset",
-            )
+        message = (
+            f"verification.status is '{verification.status.value}': "
+            "only passed pairs belong in a dataset"
         )
-    if not code:
-        return problems
+        return [(Check.NOT_PASSED, message)]
+    return []
+
+
+def code_findings(pair: Pair) -> list[tuple[Check, str]]:
+    """Step 5: the code parses, defines the entry point, and the tests import it."""
+    problems: list[tuple[Check, str]] = []
     problem, solution = _syntax_problem(pair.solution, "solution")
     if problem:
         problems.append((Check.SOLUTION_SYNTAX, problem))
@@ -204,7 +217,7 @@ def static_findings(pair: Pair, code: bool = True) -> list[tuple[Check, str]]:
     return problems
 
 
-# --- re-verification, cached by content ------------------------------------------
+# --- the cache: code checks and re-verification, keyed by content ----------------
 
 
 def default_cache_dir() -> Path:
@@ -216,21 +229,25 @@ def default_cache_dir() -> Path:
     return Path(base) / "phicode"
 
 
+# Bump when the code checks change, so that records cleared by older ones are checked again.
+_CODE_CHECKS_VERSION = "phicode-code-checks/1"
 # A sandbox failure or a timeout may say more about the machine than the record:
 # those are run again next time instead of being remembered.
 _NOT_CACHED = frozenset({Status.CRASHED, Status.TIMEOUT})
 
 
-class ReverifyCache:
-    """Verifications keyed by a hash of what was run and how (SQLite, one file).
+class ValidateCache:
+    """What earlier runs established, keyed by a hash of the content (SQLite, one file).
 
-    The key covers the solution, the tests, the image tag, the timeout and the
-    memory limit: change any of them and the record runs again. Safe to share
-    between processes (pre-commit may start several).
+    Two tables: the keys of records whose code checks came out clean (a pure
+    function of solution, tests and entry point, so safe to remember), and
+    re-verifications, keyed by the solution, the tests, the image tag, the
+    timeout and the memory limit: change any of them and the record runs
+    again. Safe to share between processes (pre-commit may start several).
     """
 
     def __init__(self, directory: Path | str) -> None:
-        self.path = Path(directory) / "reverify.sqlite"
+        self.path = Path(directory) / "validate.sqlite"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False)
@@ -238,9 +255,22 @@ class ReverifyCache:
                 "CREATE TABLE IF NOT EXISTS verification ("
                 " key TEXT PRIMARY KEY, result TEXT NOT NULL, created REAL NOT NULL)"
             )
+            self._db.execute("CREATE TABLE IF NOT EXISTS code_ok (key TEXT PRIMARY KEY)")
             self._db.commit()
         except (OSError, sqlite3.Error) as exc:
-            raise InputError(f"{self.path}: cannot use the re-verification cache: {exc}") from exc
+            raise InputError(f"{self.path}: cannot use the validation cache: {exc}") from exc
+
+    @staticmethod
+    def code_key(pair: Pair) -> str:
+        return content_id(_CODE_CHECKS_VERSION, pair.entry_point, pair.solution, pair.tests)
+
+    def code_ok(self) -> set[str]:
+        """Keys of every record whose code checks passed before."""
+        return {row[0] for row in self._db.execute("SELECT key FROM code_ok")}
+
+    def add_code_ok(self, keys: Iterable[str]) -> None:
+        self._db.executemany("INSERT OR IGNORE INTO code_ok VALUES (?)", ((k,) for k in keys))
+        self._db.commit()
 
     @staticmethod
     def key(pair: Pair, config: SandboxConfig) -> str:
@@ -279,7 +309,7 @@ class Reverifier:
     def __init__(
         self,
         config: SandboxConfig,
-        cache: ReverifyCache | None,
+        cache: ValidateCache | None,
         pool_factory: type[SandboxPool] | None = None,
     ) -> None:
         self.config = config
@@ -289,7 +319,7 @@ class Reverifier:
     def check(
         self, records: Sequence[tuple[str, int, Pair]], report: ValidateReport
     ) -> list[Finding]:
-        keys = [ReverifyCache.key(pair, self.config) for _, _, pair in records]
+        keys = [ValidateCache.key(pair, self.config) for _, _, pair in records]
         verdicts: dict[str, Verification] = {}
         misses: dict[str, Pair] = {}  # identical records run once
         for key, (_, _, pair) in zip(keys, records, strict=True):
@@ -335,7 +365,7 @@ def _line_findings(
     line: Numbered[Pair],
     seen: dict[str, str],
     contamination: ContaminationIndex | None,
-    code: bool,
+    code: Callable[[Pair], list[tuple[Check, str]]] | None,
 ) -> list[Finding]:
     path, number = line.path, line.line
     try:
@@ -359,9 +389,8 @@ def _line_findings(
         )
     else:
         seen[pair.id] = line.where
-    out.extend(
-        Finding(path, number, check, message) for check, message in static_findings(pair, code)
-    )
+    problems = status_findings(pair) + (code(pair) if code is not None else [])
+    out.extend(Finding(path, number, check, message) for check, message in problems)
     if contamination is not None:
         match = contamination.find(pair.question, pair.solution, pair.tests)
         if match is not None:
@@ -375,6 +404,34 @@ def _line_findings(
                 )
             )
     return out
+
+
+class _CodeChecks:
+    """The code checks, skipped for records the cache has seen pass them."""
+
+    def __init__(self, cache: ValidateCache | None, report: ValidateReport) -> None:
+        self.cache = cache
+        self.report = report
+        self.known = cache.code_ok() if cache is not None else set()
+        self.new: list[str] = []
+
+    def __call__(self, pair: Pair) -> list[tuple[Check, str]]:
+        if self.cache is None:
+            return code_findings(pair)
+        key = ValidateCache.code_key(pair)
+        if key in self.known:
+            self.report.code_cached += 1
+            return []
+        problems = code_findings(pair)
+        if not problems:
+            self.known.add(key)
+            self.new.append(key)
+        return problems
+
+    def save(self) -> None:
+        if self.cache is not None and self.new:
+            self.cache.add_code_ok(self.new)
+            self.new = []
 
 
 def check_paths(paths: Sequence[Path | str]) -> list[Path]:
@@ -401,12 +458,14 @@ def validate_files(
     code: bool = True,
     contamination: ContaminationIndex | None = None,
     reverifier: Reverifier | None = None,
+    cache: ValidateCache | None = None,
 ) -> ValidateReport:
     """Check every line of every file; ids must be unique across all of them.
 
     ``code=False`` (``--schema-only``) skips step 5: parsing every solution and
     test module is most of the time on large files (about 10x the rest).
-    Records with a static problem are not re-verified: they fail already.
+    With a ``cache``, records whose code checks passed in an earlier run skip
+    them. Records with a static problem are not re-verified: they fail already.
     Raises :class:`InputError` only when a file cannot be read at all.
     """
     started = time.monotonic()
@@ -417,19 +476,22 @@ def validate_files(
     parse = partial(Pair.from_dict, strict=True)
     # Parsing builds many short-lived objects and no cycles: the cyclic collector
     # only costs time here (a third of the run on large files).
+    code_checks = _CodeChecks(cache, report) if code else None
     collecting = gc.isenabled()
     gc.disable()
     try:
         for path in files:
             for line in read_jsonl(path, parse):
                 report.records += 1
-                found = _line_findings(line, seen, contamination, code)
+                found = _line_findings(line, seen, contamination, code_checks)
                 report.findings.extend(found)
                 if not found and reverifier is not None and line.record is not None:
                     candidates.append((line.path, line.line, line.record))
     finally:
         if collecting:
             gc.enable()
+        if code_checks is not None:
+            code_checks.save()
     if reverifier is not None and candidates:
         report.findings.extend(reverifier.check(candidates, report))
         order = {str(path): index for index, path in enumerate(files)}

@@ -14,10 +14,16 @@ from phicode.cli import main
 from phicode.contamination import ContaminationIndex, humaneval_index
 from phicode.humaneval import canonical_pairs
 from phicode.records import Status, Verification
-from phicode.validate import Check, Reverifier, ReverifyCache, validate_files
+from phicode.validate import Check, Reverifier, ValidateCache, validate_files
 
 SOLUTION = "def add(a, b):\n    return a + b\n"
 TESTS = "from solution import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n"
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
+    """Each test its own cache: nothing from the user's ~/.cache, nothing left there."""
+    monkeypatch.setenv("PHICODE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
 def record(id: str = "p1", **changes: Any) -> dict[str, Any]:
@@ -330,7 +336,7 @@ def test_reverify_runs_changed_records_and_caches_the_rest(tmp_path: Path) -> No
         tmp_path / "d.jsonl", record("a"), record("b", tests=changed_test), record("c", tests=TESTS)
     )
     config = SandboxConfig(workers=1, timeout_s=10.0)
-    cache = ReverifyCache(tmp_path / "cache")
+    cache = ValidateCache(tmp_path / "cache")
     try:
         first = validate_files([path], reverifier=Reverifier(config, cache, _CountingPool))
     except SandboxError as exc:
@@ -365,14 +371,14 @@ def test_cache_does_not_keep_timeouts_or_crashes(tmp_path: Path) -> None:
     from phicode.pool import SandboxConfig
     from phicode.records import Pair
 
-    cache = ReverifyCache(tmp_path)
+    cache = ValidateCache(tmp_path)
     pair = Pair.from_dict(record())
-    key = ReverifyCache.key(pair, SandboxConfig(workers=1))
+    key = ValidateCache.key(pair, SandboxConfig(workers=1))
     cache.put(key, Verification(status=Status.TIMEOUT))
     assert cache.get(key) is None
     cache.put(key, Verification(status=Status.FAILED, detail="x"))
     assert cache.get(key) == Verification(status=Status.FAILED, detail="x")
-    other = ReverifyCache.key(pair, SandboxConfig(workers=1, timeout_s=3.0))
+    other = ValidateCache.key(pair, SandboxConfig(workers=1, timeout_s=3.0))
     assert other != key  # the limits are part of the key
     cache.close()
 
@@ -384,3 +390,39 @@ def test_dash_reads_standard_input(monkeypatch, capsys) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
     code, out, _ = validate(capsys, "-")
     assert (code, out) == (1, ["-:2: duplicate id 'a' (first at -:1)"])
+
+
+def test_code_checks_are_remembered_for_unchanged_records(tmp_path: Path, capsys) -> None:
+    from phicode.validate import ValidateCache
+
+    path = write(tmp_path / "d.jsonl", record("a"), record("b", solution="def add(:\n"))
+    cache = ValidateCache(tmp_path / "cache")
+    first = validate_files([path], cache=cache)
+    second = validate_files([path], cache=cache)
+    assert [str(f) for f in second.findings] == [str(f) for f in first.findings]
+    assert [f.check for f in first.findings] == [Check.SOLUTION_SYNTAX]
+    # Only the clean record is remembered; the broken one is checked (and reported) again.
+    assert (first.code_cached, second.code_cached) == (0, 1)
+    # A change to the code is a new record.
+    write(path, record("a", tests=TESTS.replace("from solution import add", "import os")))
+    third = validate_files([path], cache=cache)
+    assert (third.code_cached, [f.check for f in third.findings]) == (0, [Check.TESTS_IMPORT])
+    cache.close()
+
+
+def test_an_unusable_explicit_cache_dir_is_bad_usage(tmp_path: Path, capsys) -> None:
+    path = write(tmp_path / "d.jsonl", record("a"))
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    code, out, err = validate(capsys, "--cache-dir", str(blocker / "sub"), str(path))
+    assert (code, out) == (2, [])
+    assert err.startswith(f"phicode: InputError: {blocker}/sub/validate.sqlite: cannot use")
+
+
+def test_no_cache_writes_nothing(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("PHICODE_CACHE_DIR", str(tmp_path / "cache"))
+    path = write(tmp_path / "d.jsonl", record("a"))
+    assert validate(capsys, "--no-cache", str(path))[0] == 0
+    assert not (tmp_path / "cache").exists()
+    assert validate(capsys, str(path))[0] == 0
+    assert (tmp_path / "cache" / "validate.sqlite").exists()

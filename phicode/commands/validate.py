@@ -1,5 +1,7 @@
 """``phicode validate FILE...``: check dataset files before they are committed.
 
+Results are remembered by content in a cache (``--cache-dir``, ``--no-cache``):
+code checks and re-verifications of unchanged records cost nothing next time.
 Findings go to stdout, one ``FILE:LINE: what is wrong`` per line (the form
 editors, CI logs and pre-commit show as is); the one-line summary goes to
 stderr. Exit status: 0 clean, 1 problems found, 2 bad usage (a missing file).
@@ -11,7 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from phicode.validate import Reverifier, ReverifyCache, default_cache_dir, validate_files
+from phicode.errors import InputError
+from phicode.validate import Reverifier, ValidateCache, default_cache_dir, validate_files
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -45,10 +48,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--cache-dir",
         metavar="DIR",
-        help=f"where --reverify keeps its results (default {default_cache_dir()})",
+        help="where results of earlier runs are kept, by content (default "
+        "$PHICODE_CACHE_DIR, $XDG_CACHE_HOME/phicode or ~/.cache/phicode)",
     )
     parser.add_argument(
-        "--no-cache", action="store_true", help="--reverify runs every record, remembers nothing"
+        "--no-cache", action="store_true", help="check and run every record, remember nothing"
     )
     sandbox = parser.add_argument_group("sandbox (with --reverify)")
     sandbox.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds per run")
@@ -65,19 +69,19 @@ def run(args: argparse.Namespace) -> int:
         from phicode.contamination import humaneval_index
 
         contamination = humaneval_index()
-    reverifier = None
-    if args.reverify:
-        reverifier = _reverifier(args)
+    cache = None if args.no_cache else _open_cache(args.cache_dir)
+    reverifier = _reverifier(args, cache) if args.reverify else None
     try:
         report = validate_files(
             [Path(f) for f in args.files],
             code=not args.schema_only,
             contamination=contamination,
             reverifier=reverifier,
+            cache=cache,
         )
     finally:
-        if reverifier is not None and reverifier.cache is not None:
-            reverifier.cache.close()
+        if cache is not None:
+            cache.close()
     out = sys.stdout
     for finding in report.findings:
         out.write(f"{finding}\n")
@@ -104,7 +108,18 @@ def run(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _reverifier(args: argparse.Namespace) -> Reverifier:
+def _open_cache(explicit: str | None) -> ValidateCache | None:
+    """The cache; an unusable default one is skipped with a warning, an explicit one is an error."""
+    if explicit:
+        return ValidateCache(explicit)
+    try:
+        return ValidateCache(default_cache_dir())
+    except InputError as exc:
+        print(f"phicode validate: {exc}; going on without it", file=sys.stderr)
+        return None
+
+
+def _reverifier(args: argparse.Namespace, cache: ValidateCache | None) -> Reverifier:
     from phicode.pool import DEFAULT_IMAGE, SandboxConfig, default_workers
 
     config = SandboxConfig(
@@ -113,5 +128,4 @@ def _reverifier(args: argparse.Namespace) -> Reverifier:
         timeout_s=args.timeout,
         memory_mb=args.memory,
     )
-    cache = None if args.no_cache else ReverifyCache(args.cache_dir or default_cache_dir())
     return Reverifier(config, cache)
