@@ -75,10 +75,11 @@ def values_for(param: Param) -> list[str] | None:
             hint = ast.parse(param.annotation, mode="eval").body
         except SyntaxError:
             hint = None
-        if hint is not None:
-            found = _from_hint(hint)
-            if found is not None:
-                return _with_default(found, param.default)
+        found = _from_hint(hint) if hint is not None else None
+        if found is not None:
+            return _with_default(found, param.default)
+        if param.default is None:
+            return None  # a type we cannot build (a class of the snippet, say)
     if param.default not in (None, "None"):
         found = _from_default(param.default)
         if found is not None:
@@ -87,8 +88,9 @@ def values_for(param: Param) -> list[str] | None:
 
 
 def _with_default(values: list[str], default: str | None) -> list[str]:
-    if default and default not in values:
-        return [default, *values]
+    """The default first: the first calls use it, as most callers do."""
+    if default:
+        return [default, *(v for v in values if v != default)]
     return values
 
 

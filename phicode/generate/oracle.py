@@ -146,7 +146,6 @@ def _judge(runs, args):
 
 
 def main():
-    real_out = sys.stdout
     sys.stdout = io.StringIO()
     signal.signal(signal.SIGALRM, _on_alarm)
     sys.setrecursionlimit(3000)
@@ -154,8 +153,7 @@ def main():
         import solution
         func = getattr(solution, ENTRY)
     except BaseException as exc:
-        real_out.write(MARKER + json.dumps({"error": "import: %%s: %%s" %% (type(exc).__name__, exc)}) + "\n")
-        return
+        return {"error": "import: %%s: %%s" %% (type(exc).__name__, exc)}
     namespace = dict(vars(solution))
     results = []
     started = time.monotonic()
@@ -165,11 +163,16 @@ def main():
             continue
         sys.stdout = io.StringIO()
         results.append(_outcome(func, namespace, case))
-    real_out.write(MARKER + json.dumps({"results": results}) + "\n")
-    real_out.flush()
+    return {"results": results}
 
 
-main()
+_real_out = sys.stdout
+try:
+    _payload = main()
+finally:
+    sys.stdout = _real_out
+_real_out.write(MARKER + json.dumps(_payload) + "\n")
+_real_out.flush()
 '''
 
 
