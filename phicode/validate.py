@@ -23,8 +23,11 @@ Both the code checks and the re-verification remember their results by
 content in a :class:`ValidateCache` (when one is given), so that a file that
 grows by a few lines per commit is checked in the time of the new lines.
 
-Steps 1-5 are pure Python and fast (no Docker, no model); this module imports
-neither the docker SDK nor any model library unless ``reverify`` is asked for.
+Steps 1-5 are pure Python (no Docker, no model). Steps 1-4 (``--schema-only``)
+take about 5 s per 100,000 lines here; step 5 parses every solution and test
+module and costs several times that on a first run (``bench/bench_validate.py``).
+This module imports neither the docker SDK nor any model library unless
+``reverify`` is asked for.
 """
 
 from __future__ import annotations
