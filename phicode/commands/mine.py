@@ -27,12 +27,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help=f"processes parsing files (default: CPU count, {default_workers()})",
     )
-    _add_filter_options(parser)
+    add_filter_options(parser)
     add_quiet_option(parser)
     parser.set_defaults(handler=run)
 
 
-def _add_filter_options(parser: argparse.ArgumentParser) -> None:
+def add_filter_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("filters")
     group.add_argument("--min-lines", type=int, default=3, metavar="N", help="default 3")
     group.add_argument("--max-lines", type=int, default=200, metavar="N", help="default 200")

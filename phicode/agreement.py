@@ -1,0 +1,69 @@
+"""The agreement filter, after Phi-4: answer each question blind k times and run
+every answer against the pair's tests.
+
+A question that every blind answer solves is too easy to teach anything; one
+that no answer solves is likely ambiguous or under-specified (or its tests
+demand something the question never said). The pass rate is kept on the
+record's detail; the pipeline drops pairs outside ``[min_rate, max_rate]``.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+
+from phicode.generate.backends.base import ModelBackend
+from phicode.generate.config import GenerationParams
+from phicode.generate.parsing import extract_code
+from phicode.generate.prompts import Prompts
+from phicode.pool import SandboxPool
+from phicode.records import Pair, Status
+from phicode.verify import judge, pair_job
+
+MIN_SOLVE_TEMPERATURE = 0.7  # blind answers must differ to mean anything
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    samples: int
+    solved: int
+
+    @property
+    def rate(self) -> float:
+        return self.solved / self.samples if self.samples else 0.0
+
+
+class AgreementFilter:
+    """Blind-solves questions with a model and counts the answers that pass."""
+
+    def __init__(
+        self,
+        backend: ModelBackend,
+        pool: SandboxPool,
+        samples: int,
+        params: GenerationParams | None = None,
+        prompts: Prompts | None = None,
+    ) -> None:
+        self.backend = backend
+        self.pool = pool
+        self.samples = samples
+        base = params or GenerationParams()
+        self.params = replace(base, temperature=max(base.temperature, MIN_SOLVE_TEMPERATURE))
+        self.prompts = prompts or Prompts()
+
+    def measure(self, pair: Pair) -> Agreement:
+        prompt = self.prompts.render("solve", question=pair.question, entry_point=pair.entry_point)
+        answers = self.backend.generate([prompt] * self.samples, self.params)
+        with ThreadPoolExecutor(max_workers=self.pool.size) as executor:
+            solved = sum(executor.map(lambda answer: self._solves(pair, answer), answers))
+        return Agreement(self.samples, solved)
+
+    def _solves(self, pair: Pair, answer: str) -> bool:
+        code, _notes = extract_code(answer)
+        if not code:
+            return False
+        config = self.pool.config
+        job = pair_job(
+            replace(pair, solution=code), config.timeout_s, config.memory_mb, config.max_output
+        )
+        return judge(self.pool.run(job), config.timeout_s).status is Status.PASSED

@@ -1,0 +1,99 @@
+"""``phicode run PATH... -o dataset.jsonl``: every stage, resumable."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+from pathlib import Path
+
+from phicode.commands import mine as mine_command
+from phicode.commands.options import (
+    add_model_options,
+    add_quiet_option,
+    add_rejected_option,
+    add_sandbox_options,
+    model_config,
+    sandbox_config,
+)
+from phicode.console import summary_table
+from phicode.mine.config import default_workers
+from phicode.mutate import DEFAULT_MAX_MUTANTS, DEFAULT_THRESHOLD
+from phicode.pipeline import PipelineConfig, run_pipeline
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "run", help="mine, generate, verify, filter and write a dataset (resumable)"
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="repositories, folders or files")
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="DATASET.jsonl", help="the verified pairs"
+    )
+    add_rejected_option(parser)
+    parser.add_argument(
+        "--state",
+        metavar="DIR",
+        help="resumable state (default: .DATASET.jsonl.state beside the output)",
+    )
+    parser.add_argument(
+        "--limit", type=int, metavar="N", help="use only the first N mined snippets"
+    )
+    parser.add_argument(
+        "--mine-workers",
+        type=int,
+        default=default_workers(),
+        metavar="N",
+        help="processes parsing files",
+    )
+    filters = parser.add_argument_group("pipeline filters")
+    filters.add_argument(
+        "--mutation-threshold", type=float, default=DEFAULT_THRESHOLD, metavar="S",
+        help=f"drop pairs whose tests kill fewer mutants than this share (default {DEFAULT_THRESHOLD})",
+    )  # fmt: skip
+    filters.add_argument("--max-mutants", type=int, default=DEFAULT_MAX_MUTANTS, metavar="N")
+    filters.add_argument(
+        "--solve-samples", type=int, default=0, metavar="K",
+        help="agreement filter: answer each question blind K times (needs a model; default off)",
+    )  # fmt: skip
+    filters.add_argument(
+        "--min-solve-rate", type=float, default=0.01, help="drop below: ambiguous (default 0.01)"
+    )
+    filters.add_argument(
+        "--max-solve-rate", type=float, default=0.99, help="drop above: too easy (default 0.99)"
+    )
+    mine_command.add_filter_options(parser)
+    add_model_options(parser)
+    add_sandbox_options(parser)
+    add_quiet_option(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    output = Path(args.output)
+    mine_config = replace(mine_command.config_from(args), workers=args.mine_workers)
+    config = PipelineConfig(
+        paths=tuple(args.paths),
+        output=output,
+        rejected=Path(args.rejected) if args.rejected else None,
+        state_dir=Path(args.state) if args.state else None,
+        limit=args.limit,
+        mine=mine_config,
+        model=model_config(args),
+        sandbox=sandbox_config(args),
+        mutation_threshold=args.mutation_threshold,
+        max_mutants=args.max_mutants,
+        solve_samples=args.solve_samples,
+        min_solve_rate=args.min_solve_rate,
+        max_solve_rate=args.max_solve_rate,
+        show_progress=not args.quiet,
+    )
+    funnel = run_pipeline(config)
+    if not args.quiet:
+        summary_table(
+            f"phicode run: {funnel.kept} pairs kept in {output}",
+            funnel.rows(),
+            ("stage", "records"),
+        )
+        times = [(stage, f"{seconds:.1f} s") for stage, seconds in funnel.seconds.items()]
+        summary_table("time per stage", times, ("stage", "time"))
+    return 0

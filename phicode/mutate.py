@@ -1,0 +1,257 @@
+"""Test strength by mutation: do the tests tell a wrong answer from the right one?
+
+:func:`mutants` makes single-change variants of the entry point (arithmetic
+operators, comparisons, constants, boundaries, returned values, boolean
+operators); :class:`MutationTester` runs the pair's tests against each one in
+the sandbox. A mutant is *killed* when the tests do not pass on it. The
+mutation score is killed / mutants: a test file that only checks ``is not
+None`` or that the call does not raise kills almost nothing and scores near 0.
+
+Equivalent mutants (a change that does not change behaviour) cannot be killed
+by any test; they cap the reachable score below 1, which is why the threshold
+is well under 1 (see the README for the chosen default and its measurement).
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from phicode.pool import SandboxPool
+from phicode.records import Pair, Status
+from phicode.verify import judge, pair_job
+
+DEFAULT_MAX_MUTANTS = 16
+DEFAULT_THRESHOLD = 0.6
+
+_SWAP_BINOP: dict[type, type] = {
+    ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.FloorDiv, ast.Div: ast.Mult,
+    ast.FloorDiv: ast.Mult, ast.Mod: ast.FloorDiv, ast.Pow: ast.Mult,
+    ast.BitAnd: ast.BitOr, ast.BitOr: ast.BitAnd, ast.LShift: ast.RShift, ast.RShift: ast.LShift,
+}  # fmt: skip
+# Comparisons are negated (< becomes >=), not nudged (< becomes <=): the nudge is
+# often an equivalent mutant (clamp: at value == low both return low).
+_SWAP_CMP: dict[type, type] = {
+    ast.Lt: ast.GtE, ast.LtE: ast.Gt, ast.Gt: ast.LtE, ast.GtE: ast.Lt,
+    ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.In: ast.NotIn, ast.NotIn: ast.In,
+    ast.Is: ast.IsNot, ast.IsNot: ast.Is,
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Mutant:
+    """One single-change variant of the solution."""
+
+    kind: str  # operator, comparison, constant, boundary, return, boolean
+    line: int
+    description: str
+    source: str
+
+
+# A mutation site: (kind, line, description, path). The path is a list of
+# (field, index) steps from the module, so the edit can be replayed on a copy.
+_Path = list[tuple[str, int | None]]
+_Site = tuple[str, int, str, _Path]
+
+
+def mutants(solution: str, entry_point: str, limit: int = DEFAULT_MAX_MUTANTS) -> list[Mutant]:
+    """Up to ``limit`` mutants of ``entry_point``, spread evenly over its sites."""
+    try:
+        tree = ast.parse(solution)
+    except SyntaxError:
+        return []
+    position = _find_function(tree, entry_point)
+    if position is None:
+        return []
+    sites = list(_sites(tree.body[position], [("body", position)]))
+    chosen = _spread(sites, limit)
+    out: list[Mutant] = []
+    for kind, line, description, path in chosen:
+        variant = copy.deepcopy(tree)
+        node = _follow(variant, path)
+        _APPLY[kind](node)
+        source = ast.unparse(ast.fix_missing_locations(variant)) + "\n"
+        out.append(Mutant(kind, line, description, source))
+    return out
+
+
+def _find_function(tree: ast.Module, name: str) -> int | None:
+    """Index in the module body of the top-level function ``name``."""
+    for position, node in enumerate(tree.body):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
+            return position
+    return None
+
+
+def _spread(sites: Sequence[_Site], limit: int) -> list[_Site]:
+    if len(sites) <= limit:
+        return list(sites)
+    step = len(sites) / limit
+    return [sites[int(i * step)] for i in range(limit)]
+
+
+def _sites(function: ast.AST, root: _Path) -> Iterator[_Site]:
+    for node, path in _walk_with_paths(function, root):
+        line = getattr(node, "lineno", 0)
+        if isinstance(node, ast.BinOp) and type(node.op) in _SWAP_BINOP:
+            yield (
+                "operator",
+                line,
+                f"{type(node.op).__name__} -> {_SWAP_BINOP[type(node.op)].__name__}",
+                path,
+            )
+        elif isinstance(node, ast.Compare) and type(node.ops[0]) in _SWAP_CMP:
+            yield (
+                "comparison",
+                line,
+                f"{type(node.ops[0]).__name__} -> {_SWAP_CMP[type(node.ops[0])].__name__}",
+                path,
+            )
+        elif isinstance(node, ast.Constant) and type(node.value) in (int, float, bool):
+            yield "constant", line, f"{node.value!r} changed", path
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "range"
+            and node.args
+        ):
+            yield "boundary", line, "range stop + 1", path
+        elif isinstance(node, ast.Return) and node.value is not None:
+            yield "return", line, "return value replaced", path
+        elif isinstance(node, ast.BoolOp):
+            yield "boolean", line, f"{type(node.op).__name__} swapped", path
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            yield "boolean", line, "not removed", path
+
+
+def _walk_with_paths(node: ast.AST, path: _Path) -> Iterator[tuple[ast.AST, _Path]]:
+    for field, value in ast.iter_fields(node):
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, ast.AST):
+                    child_path = [*path, (field, index)]
+                    if not _skipped(node, field, index, item):
+                        yield item, child_path
+                        yield from _walk_with_paths(item, child_path)
+        elif isinstance(value, ast.AST):
+            child_path = [*path, (field, None)]
+            yield value, child_path
+            yield from _walk_with_paths(value, child_path)
+
+
+def _skipped(parent: ast.AST, field: str, index: int, item: ast.AST) -> bool:
+    """The docstring and nested function definitions are not mutated."""
+    is_docstring = (
+        field == "body"
+        and index == 0
+        and isinstance(item, ast.Expr)
+        and isinstance(item.value, ast.Constant)
+        and isinstance(item.value.value, str)
+    )
+    return is_docstring or isinstance(
+        item, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
+    )
+
+
+def _follow(tree: ast.AST, path: _Path) -> ast.AST:
+    node = tree
+    for field, index in path:
+        value = getattr(node, field)
+        node = value[index] if index is not None else value
+    return node
+
+
+def _mutate_operator(node: ast.AST) -> None:
+    assert isinstance(node, ast.BinOp)
+    node.op = _SWAP_BINOP[type(node.op)]()
+
+
+def _mutate_comparison(node: ast.AST) -> None:
+    assert isinstance(node, ast.Compare)
+    node.ops[0] = _SWAP_CMP[type(node.ops[0])]()
+
+
+def _mutate_constant(node: ast.AST) -> None:
+    assert isinstance(node, ast.Constant)
+    value = node.value
+    if isinstance(value, bool):
+        node.value = not value
+    elif value == 0:
+        node.value = 1
+    elif isinstance(value, int):
+        node.value = value + 1
+    else:
+        node.value = value * 1.5 + 1.0
+
+
+def _mutate_boundary(node: ast.AST) -> None:
+    assert isinstance(node, ast.Call)
+    stop_index = 0 if len(node.args) == 1 else 1
+    stop = node.args[stop_index]
+    node.args[stop_index] = ast.BinOp(stop, ast.Add(), ast.Constant(1))
+
+
+def _mutate_return(node: ast.AST) -> None:
+    assert isinstance(node, ast.Return) and node.value is not None
+    if isinstance(node.value, ast.Constant) and node.value.value is None:
+        node.value = ast.Constant(0)
+    else:
+        node.value = ast.Constant(None)
+
+
+def _mutate_boolean(node: ast.AST) -> None:
+    if isinstance(node, ast.BoolOp):
+        node.op = ast.Or() if isinstance(node.op, ast.And) else ast.And()
+    elif isinstance(node, ast.UnaryOp):
+        replacement = node.operand
+        node.op = ast.UAdd()  # `+x` on a bool is an int: keep truthiness, drop the `not`
+        node.operand = ast.Call(ast.Name("bool", ast.Load()), [replacement], [])
+
+
+_APPLY: dict[str, Callable[[ast.AST], None]] = {
+    "operator": _mutate_operator,
+    "comparison": _mutate_comparison,
+    "constant": _mutate_constant,
+    "boundary": _mutate_boundary,
+    "return": _mutate_return,
+    "boolean": _mutate_boolean,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class MutationReport:
+    """How many mutants the tests killed, and which survived."""
+
+    total: int
+    killed: int
+    survivors: tuple[Mutant, ...]
+
+    @property
+    def score(self) -> float | None:
+        return None if self.total == 0 else round(self.killed / self.total, 4)
+
+
+class MutationTester:
+    """Runs a pair's tests against mutants of its solution on a sandbox pool."""
+
+    def __init__(self, pool: SandboxPool, max_mutants: int = DEFAULT_MAX_MUTANTS) -> None:
+        self.pool = pool
+        self.max_mutants = max_mutants
+
+    def test(self, pair: Pair) -> MutationReport:
+        found = mutants(pair.solution, pair.entry_point, self.max_mutants)
+        if not found:
+            return MutationReport(0, 0, ())
+        with ThreadPoolExecutor(max_workers=self.pool.size) as executor:
+            survived = list(executor.map(lambda m: self._survives(pair, m), found))
+        survivors = tuple(m for m, alive in zip(found, survived, strict=True) if alive)
+        return MutationReport(len(found), len(found) - len(survivors), survivors)
+
+    def _survives(self, pair: Pair, mutant: Mutant) -> bool:
+        config = self.pool.config
+        job = pair_job(pair, config.timeout_s, config.memory_mb, config.max_output)
+        job["files"] = {**job["files"], "solution.py": mutant.source}
+        return judge(self.pool.run(job), config.timeout_s).status is Status.PASSED

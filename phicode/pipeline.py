@@ -1,0 +1,419 @@
+"""``phicode run``: mine, generate and verify with repair, filter, write.
+
+Stages map records to records; this module is the executor that owns the
+order, the resumable state and the counts:
+
+1. mine: the corpus to snippets (fast and deterministic: redone every run);
+2. synth: question + tests per snippet, verified in the sandbox with the
+   repair loop (``phicode.generate``);
+3. mutation: test strength on the verified pairs (``phicode.mutate``);
+4. agreement (optional, needs a model): blind solves (``phicode.agreement``);
+5. write: the dataset and the rejected records.
+
+Every finished unit of stages 2-4 is stored in the state folder under a key
+that hashes what it depends on, so a rerun (after a crash, SIGKILL or Ctrl-C)
+does only what is missing and changing the model or a prompt redoes only what
+depends on it. The output files are rebuilt from the state on every run and
+replace the old ones atomically: never a torn line, never a duplicate, and a
+rerun writes exactly what an uninterrupted run would have written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from phicode.console import progress
+from phicode.errors import ConfigError, InputError
+from phicode.generate.config import BackendKind, ModelConfig
+from phicode.jsonl import JsonlWriter
+from phicode.mine import Dropped, Kept, MineConfig, MineStats, mine
+from phicode.mutate import DEFAULT_MAX_MUTANTS, DEFAULT_THRESHOLD, MutationTester
+from phicode.pool import SandboxConfig, SandboxPool
+from phicode.records import Pair, Rejection, Snippet, content_id
+from phicode.state import StateStore
+
+MUTATION_VERSION = "mutate@2"
+STAGES = ("mine", "synth", "mutation", "agreement", "write")
+
+
+class PipelineReason(StrEnum):
+    """Why the pipeline's own filters drop a verified pair."""
+
+    WEAK_TESTS = "weak_tests"  # mutation score below the threshold
+    NOTHING_TO_MUTATE = "nothing_to_mutate"  # no mutation site: too trivial to test
+    TOO_EASY = "too_easy"  # every blind answer passed
+    AMBIGUOUS = "ambiguous"  # (almost) no blind answer passed
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PipelineConfig:
+    """Everything ``run_pipeline`` needs, as explicit values."""
+
+    paths: tuple[str, ...]
+    output: Path
+    rejected: Path | None = None
+    state_dir: Path | None = None
+    limit: int | None = None
+    mine: MineConfig = field(default_factory=MineConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    sandbox: SandboxConfig = field(default_factory=SandboxConfig)
+    mutation_threshold: float = DEFAULT_THRESHOLD
+    max_mutants: int = DEFAULT_MAX_MUTANTS
+    solve_samples: int = 0
+    min_solve_rate: float = 0.01
+    max_solve_rate: float = 0.99
+    show_progress: bool = False
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.mutation_threshold <= 1.0:
+            raise ConfigError(
+                f"--mutation-threshold: {self.mutation_threshold} is out of range 0..1"
+            )
+        if self.limit is not None and self.limit < 1:
+            raise ConfigError(f"--limit: {self.limit} must be at least 1")
+        if self.solve_samples < 0:
+            raise ConfigError(f"--solve-samples: {self.solve_samples} must be 0 or more")
+        if self.solve_samples and self.model.backend is BackendKind.TEMPLATE:
+            raise ConfigError("--solve-samples needs a model backend (hf or openai), not template")
+        if not 0.0 <= self.min_solve_rate <= self.max_solve_rate <= 1.0:
+            raise ConfigError(
+                "--min-solve-rate and --max-solve-rate must satisfy 0 <= min <= max <= 1"
+            )
+
+    @property
+    def state_folder(self) -> Path:
+        return self.state_dir or self.output.parent / f".{self.output.name}.state"
+
+
+@dataclass
+class Funnel:
+    """How many records each stage saw and dropped, and the time it took."""
+
+    mined: int = 0
+    mine_dropped: Counter[str] = field(default_factory=Counter)
+    synth_rejected: Counter[str] = field(default_factory=Counter)
+    verified: int = 0
+    repaired: int = 0
+    filtered: Counter[str] = field(default_factory=Counter)
+    kept: int = 0
+    reused: Counter[str] = field(default_factory=Counter)  # units found in the state
+    seconds: dict[str, float] = field(default_factory=dict)
+    mine_stats: MineStats | None = None
+
+    def rows(self) -> list[tuple[str, int]]:
+        rows = [("snippets mined", self.mined)]
+        rows += [
+            (f"  synth dropped: {reason}", n) for reason, n in sorted(self.synth_rejected.items())
+        ]
+        rows += [("verified pairs", self.verified), ("  of which repaired", self.repaired)]
+        rows += [(f"  filter dropped: {reason}", n) for reason, n in sorted(self.filtered.items())]
+        rows.append(("kept", self.kept))
+        return rows
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """A snippet's way through the pipeline: a pair that is kept, or why not."""
+
+    pair: Pair | None
+    rejected_line: dict[str, Any] | None
+
+
+def run_pipeline(config: PipelineConfig) -> Funnel:
+    """Run every stage; see the module docstring. Returns the funnel."""
+    funnel = Funnel()
+    _check_output(config.output)
+    started = time.monotonic()
+    snippets, mine_drops = _mine(config, funnel)
+    funnel.seconds["mine"] = time.monotonic() - started
+    with ExitStack() as stack:
+        state = stack.enter_context(StateStore(config.state_folder))
+        pool = stack.enter_context(SandboxPool(config.sandbox))
+        runner = _Stages(config, state, pool, funnel, stack)
+        outcomes = runner.run(snippets)
+    started = time.monotonic()
+    _write_outputs(config, outcomes, mine_drops)
+    funnel.seconds["write"] = time.monotonic() - started
+    funnel.kept = sum(o.pair is not None for o in outcomes)
+    return funnel
+
+
+def _check_output(output: Path) -> None:
+    """Fail before any work when the output cannot be written."""
+    folder = output.parent if str(output.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{output}: cannot write: {exc.strerror}") from exc
+    if not os.access(folder, os.W_OK) or (output.exists() and not os.access(output, os.W_OK)):
+        raise InputError(f"{output}: cannot write: permission denied")
+
+
+def _mine(config: PipelineConfig, funnel: Funnel) -> tuple[list[Snippet], list[dict[str, Any]]]:
+    stats = MineStats()
+    snippets: list[Snippet] = []
+    drops: list[dict[str, Any]] = []
+    with progress("mine", enabled=config.show_progress) as advance:
+        outcomes = mine(list(config.paths), config.mine, stats)
+        for outcome in outcomes:
+            if isinstance(outcome, Kept):
+                snippets.append(outcome.snippet)
+                advance()
+                if config.limit is not None and len(snippets) >= config.limit:
+                    outcomes.close()
+                    break
+            elif isinstance(outcome, Dropped):
+                drops.append(outcome.line())
+                funnel.mine_dropped[outcome.rejection.reason] += 1
+    funnel.mined = len(snippets)
+    funnel.mine_stats = stats
+    return snippets, drops
+
+
+class _Stages:
+    """Stages 2-4 over the mined snippets, each unit stored in the state."""
+
+    def __init__(
+        self,
+        config: PipelineConfig,
+        state: StateStore,
+        pool: SandboxPool,
+        funnel: Funnel,
+        stack: ExitStack,
+    ) -> None:
+        self.config = config
+        self.state = state
+        self.pool = pool
+        self.funnel = funnel
+        self._stack = stack
+        self._backend: Any = None
+        self._synthesizer: Any = None
+
+    # --- the backend, opened only when some unit needs it -----------------------
+
+    def backend(self) -> Any:
+        if self._backend is None:
+            from phicode.generate.backends import make_backend
+
+            self._backend = make_backend(self.config.model, self.pool)
+            if hasattr(self._backend, "close"):
+                self._stack.callback(self._backend.close)
+        return self._backend
+
+    def generator_fingerprint(self) -> str:
+        """What a synth result depends on besides the snippet: backend, model,
+        prompt versions, sampling and repair settings."""
+        from phicode.generate.prompts import Prompts
+
+        model = self.config.model
+        prompts = (
+            Prompts().tag("question", "tests", "repair")
+            if model.backend is not BackendKind.TEMPLATE
+            else ""
+        )
+        settings = {"params": asdict(model.params), "repair": asdict(model.repair)}
+        return content_id(
+            model.backend.value, model.model or "", prompts, json.dumps(settings, sort_keys=True)
+        )
+
+    # --- the stages ----------------------------------------------------------------
+
+    def run(self, snippets: list[Snippet]) -> list[_Outcome]:
+        synth = self._synth(snippets)
+        outcomes: list[_Outcome] = []
+        passed = [
+            (index, Pair.from_dict(value["pair"]))
+            for index, value in enumerate(synth)
+            if "pair" in value
+        ]
+        self.funnel.verified = len(passed)
+        self.funnel.repaired = sum(
+            pair.verification.attempts > 1 for _, pair in passed if pair.verification
+        )
+        scored = self._mutation([pair for _, pair in passed])
+        agreed = self._agreement(
+            [pair for pair in scored if pair is not None and self._strong(pair)]
+        )
+        agreement_by_id = {pair.id: value for pair, value in agreed}
+        passed_by_index = dict(zip((index for index, _ in passed), scored, strict=True))
+        for index, value in enumerate(synth):
+            if "pair" not in value:
+                self.funnel.synth_rejected[value["rejected"]["reason"]] += 1
+                outcomes.append(_Outcome(None, value))
+                continue
+            outcomes.append(self._filter(passed_by_index[index], agreement_by_id))
+        return outcomes
+
+    def _synth(self, snippets: list[Snippet]) -> list[dict[str, Any]]:
+        started = time.monotonic()
+        fingerprint = self.generator_fingerprint()
+        keys = [content_id("synth", snippet.id, snippet.code, fingerprint) for snippet in snippets]
+        found = {key: self.state.get("synth", key) for key in keys}
+        missing = [
+            snippet for snippet, key in zip(snippets, keys, strict=True) if found[key] is None
+        ]
+        self.funnel.reused["synth"] = len(snippets) - len(missing)
+        if missing:
+            from phicode.generate.synth import Synthesizer
+
+            synthesizer = Synthesizer(
+                self.backend(), self.pool, params=self.config.model.params,
+                repair=self.config.model.repair, batch_size=self.config.model.batch_size,
+            )  # fmt: skip
+            key_of = dict(zip((s.id for s in snippets), keys, strict=True))
+            with progress(
+                "synth", total=len(missing), enabled=self.config.show_progress
+            ) as advance:
+                for result in synthesizer.run(missing):
+                    value = (
+                        {"pair": result.pair.to_dict()}
+                        if result.pair
+                        else {"rejected": _rejected(result)}
+                    )
+                    self.state.put("synth", key_of[result.snippet.id], value)
+                    found[key_of[result.snippet.id]] = value
+                    advance()
+        self.funnel.seconds["synth"] = time.monotonic() - started
+        return [found[key] for key in keys]
+
+    def _mutation(self, pairs: list[Pair]) -> list[Pair]:
+        """Each pair with its mutation score set in its verification."""
+        started = time.monotonic()
+        tester = MutationTester(self.pool, self.config.max_mutants)
+        out: list[Pair] = []
+        with progress("mutation", total=len(pairs), enabled=self.config.show_progress) as advance:
+            for pair in pairs:
+                key = content_id(
+                    MUTATION_VERSION,
+                    pair.solution,
+                    pair.tests,
+                    pair.entry_point,
+                    str(self.config.max_mutants),
+                )
+                score = self.state.get("mutation", key)
+                if score is None:
+                    report = tester.test(pair)
+                    score = {"score": report.score, "total": report.total}
+                    self.state.put("mutation", key, score)
+                else:
+                    self.funnel.reused["mutation"] += 1
+                assert pair.verification is not None
+                out.append(
+                    pair.with_verification(
+                        replace(pair.verification, mutation_score=score["score"])
+                    )
+                )
+                advance()
+        self.funnel.seconds["mutation"] = time.monotonic() - started
+        return out
+
+    def _strong(self, pair: Pair) -> bool:
+        score = pair.verification.mutation_score if pair.verification else None
+        return score is not None and score >= self.config.mutation_threshold
+
+    def _agreement(self, pairs: list[Pair]) -> Iterator[tuple[Pair, dict[str, Any]]]:
+        if not self.config.solve_samples:
+            return iter(())
+        from phicode.agreement import AgreementFilter
+
+        started = time.monotonic()
+        solver = AgreementFilter(
+            self.backend(), self.pool, self.config.solve_samples, self.config.model.params
+        )
+        fingerprint = self.generator_fingerprint()
+        results: list[tuple[Pair, dict[str, Any]]] = []
+        with progress("agreement", total=len(pairs), enabled=self.config.show_progress) as advance:
+            for pair in pairs:
+                key = content_id(
+                    "agreement",
+                    pair.question,
+                    pair.tests,
+                    fingerprint,
+                    str(self.config.solve_samples),
+                )
+                value = self.state.get("agreement", key)
+                if value is None:
+                    agreement = solver.measure(pair)
+                    value = {"samples": agreement.samples, "solved": agreement.solved}
+                    self.state.put("agreement", key, value)
+                results.append((pair, value))
+                advance()
+        self.funnel.seconds["agreement"] = time.monotonic() - started
+        return iter(results)
+
+    def _filter(self, pair: Pair, agreement_by_id: dict[str, dict[str, Any]]) -> _Outcome:
+        verification = pair.verification
+        assert verification is not None
+        verdict = mutation_verdict(verification.mutation_score, self.config.mutation_threshold)
+        if verdict is not None:
+            return self._drop(pair, *verdict)
+        agreement = agreement_by_id.get(pair.id)
+        if agreement is not None:
+            solved, samples = agreement["solved"], agreement["samples"]
+            verdict = agreement_verdict(
+                solved, samples, self.config.min_solve_rate, self.config.max_solve_rate
+            )
+            if verdict is not None:
+                return self._drop(pair, *verdict)
+            detail = f"{verification.detail}; {solved}/{samples} blind answers passed"
+            pair = pair.with_verification(replace(verification, detail=detail))
+        return _Outcome(pair, None)
+
+    def _drop(self, pair: Pair, reason: PipelineReason, detail: str) -> _Outcome:
+        self.funnel.filtered[reason.value] += 1
+        return _Outcome(
+            None, Rejection(stage="filter", reason=reason.value, detail=detail).line(pair.to_dict())
+        )
+
+
+def mutation_verdict(score: float | None, threshold: float) -> tuple[PipelineReason, str] | None:
+    """Why a pair with this mutation score is dropped, or None to keep it."""
+    if score is None:
+        return PipelineReason.NOTHING_TO_MUTATE, "no mutation site in the entry point"
+    if score < threshold:
+        return PipelineReason.WEAK_TESTS, f"mutation score {score:.2f} < {threshold:.2f}"
+    return None
+
+
+def agreement_verdict(
+    solved: int, samples: int, min_rate: float, max_rate: float
+) -> tuple[PipelineReason, str] | None:
+    """Why a question with this blind pass rate is dropped, or None to keep it."""
+    rate = solved / samples if samples else 0.0
+    detail = f"{solved}/{samples} blind answers passed"
+    if rate > max_rate:
+        return PipelineReason.TOO_EASY, detail
+    if rate < min_rate:
+        return PipelineReason.AMBIGUOUS, detail
+    return None
+
+
+def _rejected(result: Any) -> dict[str, Any]:
+    return result.rejected_line()
+
+
+def _write_outputs(
+    config: PipelineConfig, outcomes: list[_Outcome], mine_drops: list[dict[str, Any]]
+) -> None:
+    """Write both files next to their targets, then rename them into place."""
+    _replace_with(config.output, (o.pair.to_dict() for o in outcomes if o.pair is not None))
+    if config.rejected is not None:
+        dropped = [*mine_drops, *(o.rejected_line for o in outcomes if o.rejected_line is not None)]
+        _replace_with(config.rejected, dropped)
+
+
+def _replace_with(path: Path, records: Any) -> None:
+    partial = path.with_name(path.name + ".partial")
+    with JsonlWriter(partial) as writer:
+        for record in records:
+            writer.write(record)
+    os.replace(partial, path)

@@ -1,0 +1,97 @@
+"""Mutation testing: mutants are real single changes, weak tests score low,
+strong tests score high."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from phicode.mutate import DEFAULT_THRESHOLD, MutationTester, mutants
+from phicode.pool import SandboxPool
+from phicode.records import Pair
+
+SOLUTION = '''
+def clamp(value, low, high):
+    """Clamp value into [low, high]."""
+    if value < low:
+        return low
+    if value > high:
+        return high
+    return value
+'''
+
+STRONG = """
+import pytest
+from solution import clamp
+
+@pytest.mark.parametrize("value, expected", [(-5, 0), (0, 0), (5, 5), (10, 10), (11, 10)])
+def test_clamp(value, expected):
+    assert clamp(value, 0, 10) == expected
+"""
+
+WEAK_NOT_NONE = """
+from solution import clamp
+
+def test_returns_something():
+    assert clamp(5, 0, 10) is not None
+"""
+
+WEAK_NO_RAISE = """
+from solution import clamp
+
+def test_does_not_raise():
+    clamp(3, 0, 10)
+"""
+
+
+def test_each_mutant_is_one_change_that_parses() -> None:
+    found = mutants(SOLUTION, "clamp", limit=50)
+    kinds = {m.kind for m in found}
+    assert {"comparison", "return"} <= kinds
+    for mutant in found:
+        ast.parse(mutant.source)
+        assert mutant.source != ast.unparse(ast.parse(SOLUTION)) + "\n"
+    assert len({m.source for m in found}) == len(found)
+
+
+def test_docstring_and_other_functions_are_left_alone() -> None:
+    source = (
+        'def helper(x):\n    return x + 1\n\ndef f(x):\n    "x < 1"\n    return helper(x) * 2\n'
+    )
+    found = mutants(source, "f", limit=50)
+    assert found
+    for mutant in found:
+        assert "def helper(x):\n    return x + 1" in mutant.source
+        assert '"""x < 1"""' in mutant.source
+
+
+def test_limit_spreads_over_the_function() -> None:
+    source = "def f(x):\n" + "".join(f"    x = x + {i}\n" for i in range(40)) + "    return x\n"
+    found = mutants(source, "f", limit=8)
+    assert len(found) == 8
+    assert found[-1].line > 20  # not just the first eight sites
+
+
+def test_unknown_entry_point_or_broken_code_gives_no_mutants() -> None:
+    assert mutants(SOLUTION, "missing") == []
+    assert mutants("def f(:\n", "f") == []
+
+
+@pytest.mark.docker
+def test_strong_tests_kill_the_mutants(sandbox_pool: SandboxPool) -> None:
+    pair = Pair(id="strong", solution=SOLUTION, tests=STRONG, entry_point="clamp")
+    report = MutationTester(sandbox_pool).test(pair)
+    assert report.total == 5  # two comparisons, three returns
+    assert report.score is not None and report.score >= 0.8
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize(
+    "tests", [WEAK_NOT_NONE, WEAK_NO_RAISE], ids=["is-not-none", "does-not-raise"]
+)
+def test_weak_tests_fall_below_the_threshold(sandbox_pool: SandboxPool, tests: str) -> None:
+    pair = Pair(id="weak", solution=SOLUTION, tests=tests, entry_point="clamp")
+    report = MutationTester(sandbox_pool).test(pair)
+    assert report.score is not None and report.score < DEFAULT_THRESHOLD
+    assert len(report.survivors) == report.total - report.killed

@@ -1,0 +1,283 @@
+"""``phicode run`` end to end with the template backend, crash safety, the
+filters' bounds, and bad input."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from phicode.cli import main
+from phicode.engine import Engine, owner_tag
+from phicode.pipeline import PipelineReason, agreement_verdict, mutation_verdict
+from phicode.state import FILE_NAME, StateStore
+
+MIT = (
+    "MIT License\n\nCopyright (c) 2026 phicode tests\n\n"
+    "Permission is hereby granted, free of charge, to any person obtaining a copy\n"
+    'of this software and associated documentation files (the "Software"), to deal\n'
+    "in the Software without restriction, including without limitation the rights\n"
+    "to use, copy, modify, merge, publish, distribute, sublicense, and/or sell\n"
+    'copies of the Software.\n\nTHE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND.\n'
+)
+
+TEXT_MODULE = '''
+import re
+
+WORD = re.compile(r"[a-z']+")
+
+
+def words(text: str) -> list:
+    """The lower-case words of text, in order."""
+    return WORD.findall(text.lower())
+
+
+def word_frequencies(text: str) -> dict:
+    """How often each word occurs."""
+    counts = {}
+    for word in words(text):
+        counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
+def is_palindrome(text: str) -> bool:
+    """True when text reads the same backwards, ignoring case and spaces."""
+    cleaned = "".join(ch.lower() for ch in text if not ch.isspace())
+    return cleaned == cleaned[::-1]
+
+
+def save(path, text):
+    """Writes a file: filtered out (file system)."""
+    with open(path, "w") as handle:
+        handle.write(text)
+    return len(text)
+'''
+
+NUMBERS_MODULE = '''
+def clamp(value: int, low: int, high: int) -> int:
+    """Clamp value into [low, high]."""
+    if value < low:
+        return low
+    if value > high:
+        return high
+    return value
+
+
+def running_total(values: list) -> list:
+    """Prefix sums."""
+    total = 0
+    out = []
+    for value in values:
+        total += value
+        out.append(total)
+    return out
+
+
+def digit_sum(number: int, base: int = 10) -> int:
+    """Sum of the digits of number written in base."""
+    number = abs(number)
+    total = 0
+    while number:
+        number, digit = divmod(number, base)
+        total += digit
+    return total
+
+
+def shout(message):
+    print(message.upper())
+'''
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    root = tmp_path / "corpus"
+    (root / "textkit").mkdir(parents=True)
+    (root / "LICENSE").write_text(MIT)
+    (root / "textkit" / "text.py").write_text(TEXT_MODULE)
+    (root / "textkit" / "numbers.py").write_text(NUMBERS_MODULE)
+    return root
+
+
+def read(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def run_args(corpus: Path, out: Path, state: Path) -> list[str]:
+    return [
+        "run", str(corpus), "-o", str(out / "dataset.jsonl"), "--rejected", str(out / "rejected.jsonl"),
+        "--state", str(state), "--backend", "template", "--workers", "2", "--mine-workers", "1", "-q",
+    ]  # fmt: skip
+
+
+@pytest.mark.docker
+def test_template_pipeline_end_to_end(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert main(run_args(corpus, out, tmp_path / "state")) == 0
+    kept = read(out / "dataset.jsonl")
+    assert {pair["entry_point"] for pair in kept} >= {
+        "clamp",
+        "running_total",
+        "digit_sum",
+        "word_frequencies",
+    }
+    for pair in kept:
+        verification = pair["verification"]
+        assert verification["status"] == "passed"
+        assert verification["mutation_score"] is not None and verification["mutation_score"] >= 0.6
+        assert pair["question"] and "def " not in pair["question"]
+        assert (
+            pair["tests"].startswith(f"from solution import {pair['entry_point']}")
+            or "from solution import" in pair["tests"]
+        )
+    rejected = read(out / "rejected.jsonl")
+    assert rejected and all(r["rejected"]["reason"] for r in rejected)
+    reasons = {r["rejected"]["reason"] for r in rejected}
+    assert {"forbidden_call", "print_only"} <= reasons, reasons
+    # a second run reuses every unit and writes the same bytes
+    first = (out / "dataset.jsonl").read_bytes()
+    assert main(run_args(corpus, out, tmp_path / "state")) == 0
+    assert (out / "dataset.jsonl").read_bytes() == first
+
+
+def _containers_of(pid: int) -> list:
+    owner = owner_tag(pid)
+    return [c for c in Engine.connect().list_sandboxes() if c["owner"] == owner]
+
+
+@pytest.mark.docker
+def test_sigkill_and_resume_gives_the_uninterrupted_dataset(corpus: Path, tmp_path: Path) -> None:
+    reference = tmp_path / "reference"
+    assert main(run_args(corpus, reference, tmp_path / "reference-state")) == 0
+    expected = _content(reference / "dataset.jsonl")
+    assert expected
+
+    out, state = tmp_path / "out", tmp_path / "state"
+    command = [sys.executable, "-m", "phicode.cli", *run_args(corpus, out, state)]
+    units = []
+    for delay in (1.5, 3.0, 4.5):
+        process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        units.append(_units(state))
+        deadline = time.monotonic() + 30
+        while _containers_of(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _containers_of(process.pid) == []
+        if (out / "dataset.jsonl").exists():  # a finished run wrote whole lines only
+            assert all(
+                json.loads(line) for line in (out / "dataset.jsonl").read_text().splitlines()
+            )
+    assert units == sorted(units)  # work done before a kill is kept
+    assert main(run_args(corpus, out, state)) == 0
+    assert _content(out / "dataset.jsonl") == expected
+    ids = [pair["id"] for pair in read(out / "dataset.jsonl")]
+    assert len(ids) == len(set(ids))
+
+
+def _content(path: Path) -> list[dict]:
+    """The records with the one measured field, the run's duration, set aside:
+    a resumed run measured its units at other moments than the reference did."""
+    records = read(path)
+    for record in records:
+        record["verification"].pop("duration_s")
+    return records
+
+
+def _units(state: Path) -> int:
+    if not (state / FILE_NAME).exists():
+        return 0
+    with sqlite3.connect(state / FILE_NAME) as db:
+        try:
+            return db.execute("SELECT COUNT(*) FROM units").fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0
+
+
+@pytest.mark.docker
+def test_ctrl_c_keeps_the_state_and_exits_cleanly(corpus: Path, tmp_path: Path) -> None:
+    out, state = tmp_path / "out", tmp_path / "state"
+    command = [sys.executable, "-m", "phicode.cli", *run_args(corpus, out, state)]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while _units(state) == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "interrupted; everything written so far is kept" in stderr
+    assert _units(state) >= 1
+    assert _containers_of(process.pid) == []
+
+
+def test_a_missing_corpus_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        ["run", str(tmp_path / "nowhere"), "-o", str(tmp_path / "d.jsonl"), "--backend", "template"]
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("phicode: InputError: ") and str(tmp_path / "nowhere") in err
+
+
+def test_an_unwritable_output(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    code = main(["run", str(corpus), "-o", str(blocker / "d.jsonl"), "--backend", "template"])
+    assert code == 2
+    assert capsys.readouterr().err.startswith(
+        f"phicode: InputError: {blocker / 'd.jsonl'}: cannot write"
+    )
+
+
+def test_a_state_folder_from_another_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state = tmp_path / "state"
+    state.mkdir()
+    with sqlite3.connect(state / FILE_NAME) as db:
+        db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)")
+        db.execute("INSERT INTO meta VALUES ('schema', '0')")
+    with pytest.raises(Exception, match=r"state written by another phicode version \(schema 0"):
+        StateStore(state)
+
+
+def test_state_keeps_units_across_opens(tmp_path: Path) -> None:
+    with StateStore(tmp_path) as store:
+        store.put("synth", "k", {"pair": 1})
+    with StateStore(tmp_path) as store:
+        assert store.get("synth", "k") == {"pair": 1}
+        assert store.get("synth", "other") is None
+        assert store.count("synth") == 1
+
+
+@pytest.mark.parametrize(
+    ("score", "verdict"),
+    [
+        (None, PipelineReason.NOTHING_TO_MUTATE),
+        (0.2, PipelineReason.WEAK_TESTS),
+        (0.6, None),
+        (1.0, None),
+    ],
+)
+def test_mutation_verdict(score: float | None, verdict: PipelineReason | None) -> None:
+    result = mutation_verdict(score, 0.6)
+    assert (result[0] if result else None) is verdict
+
+
+@pytest.mark.parametrize(
+    ("solved", "verdict"),
+    [(0, PipelineReason.AMBIGUOUS), (1, None), (3, None), (4, PipelineReason.TOO_EASY)],
+)
+def test_agreement_verdict(solved: int, verdict: PipelineReason | None) -> None:
+    result = agreement_verdict(solved, 4, 0.01, 0.99)
+    assert (result[0] if result else None) is verdict
+    if result:
+        assert result[1] == f"{solved}/4 blind answers passed"
