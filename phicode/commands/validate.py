@@ -55,10 +55,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--no-cache", action="store_true", help="check and run every record, remember nothing"
     )
     sandbox = parser.add_argument_group("sandbox (with --reverify)")
-    sandbox.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds per run")
-    sandbox.add_argument("--memory", type=int, default=512, metavar="MB", help="MiB per run")
-    sandbox.add_argument("--workers", type=int, default=None, metavar="N", help="containers")
-    sandbox.add_argument("--image", default=None, help="sandbox image (default phicode-sandbox)")
+    sandbox.add_argument(
+        "--timeout", type=float, default=10.0, metavar="S", help="seconds per run (default 10)"
+    )
+    sandbox.add_argument(
+        "--memory", type=int, default=512, metavar="MB", help="MiB per run (default 512)"
+    )
+    sandbox.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="containers (default: CPU count)"
+    )
+    sandbox.add_argument(
+        "--image", default=None, help="sandbox image (default phicode-sandbox:latest)"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary line on stderr")
     parser.set_defaults(handler=run)
 
