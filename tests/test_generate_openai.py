@@ -33,7 +33,7 @@ def test_answers_come_back_in_order_with_the_sampling_settings() -> None:
     with FakeServer(echo) as server, backend(server) as client:
         answers = client.generate([f"p{i}" for i in range(5)], PARAMS)
     assert answers == [f"echo: p{i}" for i in range(5)]
-    body = server.requests[0].body
+    body = next(r.body for r in server.requests if r.prompt == "p0")
     assert body["model"] == "fake-model"
     assert (body["max_tokens"], body["temperature"], body["seed"]) == (64, 0.0, 7)
     assert body["messages"] == [{"role": "user", "content": "p0"}]
@@ -163,7 +163,7 @@ QUESTION = "Write a Python function `gcd(a: int, b: int) -> int` returning the g
 def scripted(tests_first: str):
     def answer(request: Request) -> Reply:
         prompt = request.prompt
-        if "Exercise:" in prompt:
+        if "Write the programming exercise" in prompt:
             return Reply(body=completion(QUESTION))
         if "Some of these pytest tests fail" in prompt:
             assert "gcd(12, 18) == 3" in prompt and "FAILED" in prompt  # the failing output went back
@@ -180,7 +180,7 @@ def test_synth_over_http_passes_first_time(sandbox_pool) -> None:
     assert pair.verification.passed, pair
     assert pair.question.strip() == QUESTION
     assert pair.generator.backend == "openai" and pair.generator.model == "fake-model"
-    assert pair.generator.prompt == "question@1+tests@1"
+    assert pair.generator.prompt == "question@2+tests@2"
     assert pair.verification.attempts == 1
 
 
@@ -191,7 +191,7 @@ def test_failing_tests_go_back_to_the_model_and_come_back_fixed(sandbox_pool) ->
         pair = synthesizer.synthesize(snippet("gcd"))
     assert pair.verification.passed, pair
     assert pair.verification.attempts == 2
-    assert pair.generator.prompt == "question@1+tests@1+repair@1"
+    assert pair.generator.prompt == "question@2+tests@2+repair@1"
     assert "gcd(12, 18) == 6" in pair.tests
     assert "model repair round 1" in pair.verification.detail
 
@@ -199,7 +199,7 @@ def test_failing_tests_go_back_to_the_model_and_come_back_fixed(sandbox_pool) ->
 @pytest.mark.docker
 def test_tests_that_stay_wrong_are_rejected_after_the_rounds(sandbox_pool) -> None:
     def stubborn(request: Request) -> Reply:
-        if "Exercise:" in request.prompt:
+        if "Write the programming exercise" in request.prompt:
             return Reply(body=completion(QUESTION))
         return Reply(body=completion(WRONG_TESTS))
 

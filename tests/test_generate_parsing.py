@@ -272,3 +272,28 @@ def test_cleaned_fixtures_pass_in_the_sandbox(sandbox_pool) -> None:
     checked = Repairer(sandbox_pool).run(drafts)
     failures = {d.generator.prompt: c.verification.detail for d, c in zip(drafts, checked) if not c.passed}
     assert failures == {}
+
+
+# --- recorded from Qwen2.5-Coder-0.5B-Instruct ---------------------------------------
+
+
+def test_recorded_markdown_question_keeps_the_task_and_cuts_the_implementation() -> None:
+    info = function_info(CORPUS["chunk"], "chunk")
+    parsed = clean_question(raw("qwen05b_question_markdown.txt"), info)
+    assert isinstance(parsed, Parsed), parsed
+    assert parsed.text.startswith("The task is to create a function `chunk`")
+    assert "### Edge Cases" in parsed.text and "Size 0" in parsed.text
+    assert "Implementation" not in parsed.text and "def chunk" not in parsed.text and "Input" not in parsed.text
+    assert {"removed a title line", "cut a trailing answer/solution section"} <= set(parsed.fixes)
+
+
+@pytest.mark.docker
+def test_recorded_tests_with_wrong_values_keep_the_right_ones(sandbox_pool) -> None:
+    """Half the recorded asserts are wrong; dropping them leaves a passing pair."""
+    tests = cleaned_tests("qwen05b_tests_copied_example.txt").text
+    draft = Draft(snippet("is_palindrome"), INFO, "q", tests, Generator(backend="hf", model="qwen", prompt="t"))
+    (checked,) = Repairer(sandbox_pool).run([draft])
+    assert checked.passed
+    assert checked.verification.tests_passed == 2 and checked.verification.attempts == 2
+    assert "dropped 2 failing test(s)" in checked.verification.detail
+    assert "hello" not in checked.draft.tests and "rhythm" in checked.draft.tests

@@ -69,7 +69,7 @@ def test_template_question_shows_signature_prose_and_examples_not_code() -> None
 
 def test_prompts_render_and_carry_versions() -> None:
     prompts = Prompts()
-    assert prompts.tag("question", "tests") == "question@1+tests@1"
+    assert prompts.tag("question", "tests") == "question@2+tests@2"
     text = prompts.render("tests", entry_point="gcd", signature="gcd(a, b)", code="def gcd(a, b): ...", question="")
     assert "from solution import gcd" in text and "def gcd(a, b): ..." in text
 

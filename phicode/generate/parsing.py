@@ -453,6 +453,7 @@ def clean_question(raw: str, info: FunctionInfo) -> Parsed | ParseFailure:
     if not text:
         return ParseFailure(ParseReason.EMPTY_OUTPUT, "the model wrote nothing")
     notes: list[str] = []
+    text = _drop_title(text, notes)
     text, label = _LABEL.subn("", text, count=1)
     if label and text != raw.strip():
         notes.append("removed a leading label")
@@ -471,11 +472,23 @@ def clean_question(raw: str, info: FunctionInfo) -> Parsed | ParseFailure:
     return Parsed(text + "\n", tuple(notes))
 
 
+_TITLE = re.compile(r"^\s*(?:#{1,6}\s+.{1,80}|\*\*[^*]{1,80}\*\*:?)\s*$")
+
+
+def _drop_title(text: str, notes: list[str]) -> str:
+    """A heading-only first line ("### Problem: Count Vowels") is a title, not the task."""
+    first, _, rest = text.partition("\n")
+    if rest.strip() and _TITLE.match(first):
+        notes.append("removed a title line")
+        return rest.strip()
+    return text
+
+
 def _cut_answer_section(text: str, notes: list[str]) -> str:
-    match = _ANSWER_SECTION.search(text)
-    if match and match.start() > 0:
-        notes.append("cut a trailing answer/solution section")
-        return text[: match.start()].rstrip()
+    for match in _ANSWER_SECTION.finditer(text):
+        if match.start() > 0:
+            notes.append("cut a trailing answer/solution section")
+            return text[: match.start()].rstrip()
     return text
 
 

@@ -1,9 +1,9 @@
 """Snippet -> Pair: ask for a question and tests, clean them, run the repair loop.
 
 :class:`Synthesizer` is the library API the CLI and the pipeline call. It works
-on batches (``run``) so a model sees many prompts per ``generate`` call (the
-question and tests prompts of a whole batch go in one call), and the sandbox
-checks them in parallel; ``synthesize(snippet)`` is the one-snippet form.
+on batches (``run``) so a model sees many prompts per ``generate`` call (one
+call for the questions of a batch, one for its tests, one per repair round),
+and the sandbox checks them in parallel; ``synthesize(snippet)`` is the one-snippet form.
 
 Each snippet ends as a :class:`SynthResult`: a verified pair, or a
 :class:`Rejection` whose reason is a :class:`SynthReason` or a
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -173,22 +173,30 @@ class Synthesizer:
         backend = self.backend
         assert isinstance(backend, ModelBackend) and self.prompts is not None
         order = list(infos)
-        prompts = [self._prompt("question", snippets[i], infos[i]) for i in order]
-        prompts += [self._prompt("tests", snippets[i], infos[i]) for i in order]
-        answers = backend.generate(prompts, self.params) if prompts else []
+        if not order:
+            return {}
+        questions = backend.generate([self._prompt("question", snippets[i], infos[i]) for i in order],
+                                     question_params(self.params))
+        tests = backend.generate([self._prompt("tests", snippets[i], infos[i]) for i in order], self.params)
         generator = Generator(backend=backend.name, model=backend.model, prompt=self.prompts.tag("question", "tests"))
-        made: dict[int, Draft | SynthResult] = {}
-        for position, index in enumerate(order):
-            made[index] = _model_draft(
-                snippets[index], infos[index], answers[position], answers[len(order) + position], generator
-            )
-        return made
+        return {
+            index: _model_draft(snippets[index], infos[index], question, test, generator)
+            for index, question, test in zip(order, questions, tests, strict=True)
+        }
 
     def _prompt(self, task: str, snippet: Snippet, info: FunctionInfo) -> str:
         assert self.prompts is not None
         return self.prompts.render(
             task, entry_point=info.name, signature=info.signature, code=snippet.code.rstrip(), question=""
         )
+
+
+QUESTION_TOKENS = 256
+
+
+def question_params(params: GenerationParams) -> GenerationParams:
+    """A question is prose: a smaller budget, and a code fence ends it (no code in questions)."""
+    return replace(params, max_new_tokens=min(params.max_new_tokens, QUESTION_TOKENS), stop=(*params.stop, "```"))
 
 
 def _model_draft(

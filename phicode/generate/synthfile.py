@@ -103,5 +103,5 @@ def _batch(model: ModelConfig) -> int:
     if model.backend.value == "openai":
         return max(1, model.concurrency)
     if model.backend.value == "hf":
-        return max(1, model.batch_size // 2)  # two prompts (question, tests) per snippet
+        return model.batch_size
     return 16
