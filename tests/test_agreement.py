@@ -1,0 +1,74 @@
+"""The agreement filter against a real local HTTP server answering from a
+script: blind answers are run against the pair's tests in the sandbox, and the
+pipeline's bounds drop questions every answer solves or none does."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from phicode.agreement import AgreementFilter
+from phicode.generate.backends.openai import OpenAIBackend
+from phicode.generate.config import GenerationParams
+from phicode.pipeline import PipelineReason, agreement_verdict
+from phicode.pool import SandboxPool
+from phicode.records import Pair, Status, Verification
+from tests.fake_openai import FakeServer, Reply, completion
+
+pytestmark = pytest.mark.docker
+
+PAIR = Pair(
+    id="clamp",
+    question="Write `clamp(value, low, high)` that limits value to the closed range [low, high].",
+    solution="def clamp(value, low, high):\n    return max(low, min(value, high))\n",
+    entry_point="clamp",
+    tests=(
+        "from solution import clamp\n\n"
+        "def test_inside():\n    assert clamp(5, 0, 10) == 5\n\n"
+        "def test_edges():\n    assert clamp(-1, 0, 10) == 0\n    assert clamp(11, 0, 10) == 10\n"
+    ),
+    verification=Verification(status=Status.PASSED, tests_passed=2, tests_total=2),
+)
+RIGHT = "```python\ndef clamp(value, low, high):\n    return min(max(value, low), high)\n```"
+WRONG = "```python\ndef clamp(value, low, high):\n    return value\n```"
+PROSE = "I am not sure how to do this."
+
+
+def scripted(answers: list[str]) -> FakeServer:
+    cycle = itertools.cycle(answers)
+    return FakeServer(lambda request: Reply(body=completion(next(cycle))))
+
+
+@pytest.mark.parametrize(
+    ("answers", "solved", "verdict"),
+    [
+        ([RIGHT], 4, PipelineReason.TOO_EASY),
+        ([WRONG], 0, PipelineReason.AMBIGUOUS),
+        ([PROSE], 0, PipelineReason.AMBIGUOUS),
+        ([RIGHT, WRONG], 2, None),
+        ([RIGHT, WRONG, WRONG, WRONG], 1, None),
+    ],
+    ids=["all-solve", "none-solve", "no-code", "half", "one-of-four"],
+)
+def test_blind_answers_and_bounds(
+    sandbox_pool: SandboxPool, answers: list[str], solved: int, verdict: PipelineReason | None
+) -> None:
+    with scripted(answers) as server:
+        backend = OpenAIBackend(server.url, "fake-model", concurrency=4)
+        agreement = AgreementFilter(
+            backend, sandbox_pool, samples=4, params=GenerationParams()
+        ).measure(PAIR)
+        prompts = [request.prompt for request in server.requests]
+    assert (agreement.samples, agreement.solved) == (4, solved)
+    assert len(prompts) == 4
+    assert all(PAIR.question in prompt and "clamp" in prompt for prompt in prompts)
+    assert all(request.body.get("temperature", 0) >= 0.7 for request in server.requests)
+    result = agreement_verdict(agreement.solved, agreement.samples, 0.01, 0.99)
+    assert (result[0] if result else None) is verdict
+
+
+def test_tighter_bounds_are_honoured() -> None:
+    assert agreement_verdict(1, 4, 0.5, 0.99) is not None  # 25% < 50%: ambiguous
+    assert agreement_verdict(3, 4, 0.01, 0.5) is not None  # 75% > 50%: too easy
+    assert agreement_verdict(2, 4, 0.5, 0.5) is None
