@@ -28,7 +28,7 @@ test: setup
 	@$(BIN)/python -m pytest -q
 
 bench: setup
-	@$(BIN)/python bench/bench_verify.py
+	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 lint: $(STAMP)
 	@$(BIN)/ruff check phicode sandbox tests bench

@@ -1,0 +1,1 @@
+"""tinyutils: small, dependency-free helpers."""
