@@ -27,8 +27,10 @@ from phicode.verify import SOLUTION_FILE, TESTS_FILE, Verifier
 
 
 def write_pair(pair: Pair, folder: Path) -> None:
-    (folder / SOLUTION_FILE).write_text(pair.solution)
-    (folder / TESTS_FILE).write_text(pair.tests)
+    folder.chmod(0o755)  # the image's non-root user must read the bind mount
+    for name, text in ((SOLUTION_FILE, pair.solution), (TESTS_FILE, pair.tests)):
+        (folder / name).write_text(text)
+        (folder / name).chmod(0o644)
 
 
 def docker_run_per_pair(pairs: list[Pair]) -> tuple[float, int]:
