@@ -247,8 +247,9 @@ class _Stages:
         passed_by_index = dict(zip((index for index, _ in passed), scored, strict=True))
         for index, value in enumerate(synth):
             if "pair" not in value:
-                self.funnel.synth_rejected[value["rejected"]["reason"]] += 1
-                outcomes.append(_Outcome(None, value))
+                line = value["rejected_line"]
+                self.funnel.synth_rejected[line["rejected"]["reason"]] += 1
+                outcomes.append(_Outcome(None, line))
                 continue
             outcomes.append(self._filter(passed_by_index[index], agreement_by_id))
         return outcomes
@@ -277,7 +278,7 @@ class _Stages:
                     value = (
                         {"pair": result.pair.to_dict()}
                         if result.pair
-                        else {"rejected": _rejected(result)}
+                        else {"rejected_line": result.rejected_line()}
                     )
                     self.state.put("synth", key_of[result.snippet.id], value)
                     found[key_of[result.snippet.id]] = value
@@ -395,10 +396,6 @@ def agreement_verdict(
     if rate < min_rate:
         return PipelineReason.AMBIGUOUS, detail
     return None
-
-
-def _rejected(result: Any) -> dict[str, Any]:
-    return result.rejected_line()
 
 
 def _write_outputs(

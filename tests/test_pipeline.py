@@ -91,6 +91,11 @@ def digit_sum(number: int, base: int = 10) -> int:
 
 def shout(message):
     print(message.upper())
+
+
+def describe(settings: "Settings") -> str:
+    """One line about a settings object (no inputs the template backend can make)."""
+    return f"{settings.name}: level {settings.level}"
 '''
 
 
@@ -138,7 +143,9 @@ def test_template_pipeline_end_to_end(corpus: Path, tmp_path: Path) -> None:
     rejected = read(out / "rejected.jsonl")
     assert rejected and all(r["rejected"]["reason"] for r in rejected)
     reasons = {r["rejected"]["reason"] for r in rejected}
-    assert {"forbidden_call", "print_only"} <= reasons, reasons
+    assert {"forbidden_call", "print_only", "no_testable_cases"} <= reasons, reasons
+    synth_drop = next(r for r in rejected if r["rejected"]["reason"] == "no_testable_cases")
+    assert synth_drop["entry_point"] == "describe" and synth_drop["rejected"]["stage"] == "synth"
     # a second run reuses every unit and writes the same bytes
     first = (out / "dataset.jsonl").read_bytes()
     assert main(run_args(corpus, out, tmp_path / "state")) == 0
