@@ -297,3 +297,36 @@ def test_recorded_tests_with_wrong_values_keep_the_right_ones(sandbox_pool) -> N
     assert checked.verification.tests_passed == 2 and checked.verification.attempts == 2
     assert "dropped 2 failing test(s)" in checked.verification.detail
     assert "hello" not in checked.draft.tests and "rhythm" in checked.draft.tests
+
+
+def test_recorded_assert_list_is_split_deduplicated_and_its_cut_tail_dropped() -> None:
+    parsed = cleaned_tests("qwen05b_tests_assert_list_truncated.txt")
+    assert {"cut an unfinished tail (truncated output)", "split lists of asserts into one test each"} <= set(
+        parsed.fixes
+    )
+    tree = ast.parse(parsed.text)
+    tests = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+    assert [len(t.body) for t in tests] == [1] * len(tests)
+    assert len(tests) == 8  # 13 complete asserts, 5 of them repeats
+    assert "Was it a car or a\n" not in parsed.text
+
+
+def test_recorded_question_that_explains_the_solution_loses_the_implementation() -> None:
+    parsed = question_of("qwen05b_question_how_to_solve.txt")
+    assert "Here's the implementation" not in parsed.text
+    assert parsed.text.startswith("Write a Python function `is_palindrome(text: str) -> bool`.")
+
+
+def test_recorded_pasted_function_with_docstring_is_removed() -> None:
+    info = function_info(CORPUS["gcd"], "gcd")
+    parsed = clean_tests(raw("qwen05b_tests_pasted_function.txt"), info)
+    assert isinstance(parsed, Parsed)
+    assert "def gcd" not in parsed.text and "from solution import gcd" in parsed.text
+    assert parsed.text.startswith("import pytest\nfrom solution import gcd\n")
+
+
+def test_a_test_with_other_statements_is_not_split() -> None:
+    text = "```python\nfrom solution import is_palindrome\n\ndef test_x():\n    s = 'aa'\n" \
+           "    assert is_palindrome(s)\n    assert is_palindrome(s * 2)\n```"
+    parsed = clean_tests(text, INFO)
+    assert isinstance(parsed, Parsed) and "def test_x():" in parsed.text

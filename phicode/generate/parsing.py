@@ -221,6 +221,7 @@ class _TestsCleaner:
         self.drop: set[int] = set()  # 0-based line numbers to delete
         self.loose_asserts: list[str] = []
         self.renames: dict[int, str] = {}
+        self.replacements: dict[int, str] = {}  # first line of a removed node -> text in its place
 
     def run(self) -> Parsed | ParseFailure:
         for node in self.tree.body:
@@ -235,6 +236,7 @@ class _TestsCleaner:
         if not kept and not self.loose_asserts:
             return ParseFailure(ParseReason.NO_ASSERTS, "no test asserts anything")
         self._rename_duplicates(kept)
+        self._split_assert_lists(kept)
         text = self._render()
         return self._finish(text)
 
@@ -287,11 +289,33 @@ class _TestsCleaner:
                 if note not in self.notes:
                     self.notes.append(note)
 
+    def _split_assert_lists(self, nodes: list) -> None:
+        """A test that is only a list of asserts becomes one test per assert, so a wrong
+        expected value costs one assert, not the whole test (small models write these)."""
+        source = "\n".join(self.lines)
+        for node in nodes:
+            asserts = _plain_asserts(node)
+            if asserts is None:
+                continue
+            texts = list(dict.fromkeys(ast.get_source_segment(source, a) or ast.unparse(a) for a in asserts))
+            if len(texts) < 2:
+                continue
+            name = self.renames.get(node.lineno - 1, node.name)
+            functions = [
+                f"def {name}_{i}():\n" + "\n".join("    " + line for line in text.splitlines())
+                for i, text in enumerate(texts, start=1)
+            ]
+            self._remove(node, "split lists of asserts into one test each")
+            self.replacements[node.lineno - 1] = "\n\n\n".join(functions)
+
     # -- output
 
     def _render(self) -> str:
         out: list[str] = []
         for number, line in enumerate(self.lines):
+            if number in self.replacements:
+                out.append(self.replacements[number])
+                continue
             if number in self.drop:
                 continue
             if number in self.renames:
@@ -360,6 +384,18 @@ def _insert_imports(body: str, tree: ast.Module, imports: list[str]) -> str:
         at = node.end_lineno or node.lineno
     block = imports + ([""] if at < len(lines) and lines[at].strip() else [])
     return "\n".join(lines[:at] + block + lines[at:])
+
+
+def _plain_asserts(node: ast.AST) -> list[ast.Assert] | None:
+    """The asserts of a plain ``def test_x():`` whose body is nothing else."""
+    if not isinstance(node, ast.FunctionDef) or node.decorator_list or node.args.args or node.args.vararg:
+        return None
+    body = list(node.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # a docstring
+    if not body or not all(isinstance(statement, ast.Assert) for statement in body):
+        return None
+    return body  # type: ignore[return-value]
 
 
 def _checks_something(node: ast.AST) -> bool:

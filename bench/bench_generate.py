@@ -1,0 +1,144 @@
+"""Generation speed, side by side.
+
+hf: generated tokens/s of phicode's HFBackend against calling ``model.generate``
+directly on the same prompts, batch size and loaded model, in the same run
+(target: at least 0.9x), at batch 1 and batch 8 (the gain from batching).
+Uses a tiny random Llama built on the spot; ``--real`` uses the default
+Qwen2.5-Coder-0.5B-Instruct (needs the ``hf`` and ``model`` extras).
+
+openai: requests/s through a local server that answers each request after a
+fixed latency, against the ideal ``concurrency / latency`` (target >= 0.9x).
+
+    python bench/bench_generate.py [--real] [--max-new-tokens N] [--prompts N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from fake_openai import FakeServer, Reply, completion  # noqa: E402
+
+from phicode.generate.backends.openai import OpenAIBackend  # noqa: E402
+from phicode.generate.config import GenerationParams  # noqa: E402
+
+PROMPTS = [
+    "Write a Python function that returns the sum of a list of numbers.",
+    "Write pytest tests for a function `is_palindrome(text: str) -> bool`.",
+    "Explain what a binary search does, in two sentences.",
+    "def fizzbuzz(n):",
+    "Write a Python function `chunk(items, size)` that splits a list into chunks of at most size items.",
+    "What does the function gcd(12, 18) return?",
+    "Write a function that counts the words of a text, case-insensitively, and returns a dict.",
+    "hi",
+]
+
+
+def hf_model(real: bool, workdir: Path):  # -> HFBackend
+    from phicode.generate.backends.hf import HFBackend
+
+    if real:
+        from phicode.generate.config import DEFAULT_MODEL
+        from phicode.generate.modelres import resolve_model
+
+        return HFBackend(resolve_model(DEFAULT_MODEL), model_name=DEFAULT_MODEL)
+    from tiny_model import build_tiny_model
+
+    return HFBackend(build_tiny_model(workdir / "tiny", layers=4, hidden=256), model_name="tiny-llama")
+
+
+def direct_tokens_per_s(backend, prompts: list[str], batch: int, params: GenerationParams) -> float:
+    """The baseline: tokenizer + model.generate by hand, the same settings, no phicode."""
+    import torch
+
+    tokenizer, model = backend.tokenizer, backend.hf_model
+    texts = [backend.chat_text(p) for p in prompts]
+    kwargs = backend.generate_kwargs(params)
+    tokens = 0
+    started = time.perf_counter()
+    for start in range(0, len(texts), batch):
+        encoded = tokenizer(texts[start : start + batch], return_tensors="pt", padding=True,
+                            add_special_tokens=False).to(backend.device)
+        torch.manual_seed(params.seed)
+        with torch.inference_mode():
+            output = model.generate(**encoded, **kwargs)
+        new = output[:, encoded["input_ids"].shape[1] :]
+        tokens += int((new != tokenizer.pad_token_id).sum())
+    return tokens / (time.perf_counter() - started)
+
+
+def phicode_tokens_per_s(backend, prompts: list[str], batch: int, params: GenerationParams) -> float:
+    backend.batch_size = batch
+    before = backend.generated_tokens
+    started = time.perf_counter()
+    backend.generate(prompts, params)
+    return (backend.generated_tokens - before) / (time.perf_counter() - started)
+
+
+def bench_hf(real: bool, count: int, max_new_tokens: int, repeats: int) -> list[tuple[str, str, str, str]]:
+    params = GenerationParams(max_new_tokens=max_new_tokens, temperature=0.0)
+    prompts = (PROMPTS * math.ceil(count / len(PROMPTS)))[:count]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        backend = hf_model(real, Path(tmp))
+        backend.generate(prompts[:2], GenerationParams(max_new_tokens=4, temperature=0.0))  # warm-up
+        rates: dict[int, float] = {}
+        for batch in (1, 8):
+            direct = phicode = 0.0
+            for _ in range(repeats):  # interleaved, best of: drift hits both sides alike
+                direct = max(direct, direct_tokens_per_s(backend, prompts, batch, params))
+                phicode = max(phicode, phicode_tokens_per_s(backend, prompts, batch, params))
+            rates[batch] = phicode
+            rows.append((f"hf batch {batch} ({backend.model}, {backend.dtype})", f"{phicode:.1f} tok/s",
+                         f"{direct:.1f} tok/s", f"{phicode / direct:.2f}x"))
+        rows.append(("hf batching gain (batch 8 / batch 1)", f"{rates[8]:.1f} tok/s", f"{rates[1]:.1f} tok/s",
+                     f"{rates[8] / rates[1]:.2f}x"))
+    return rows
+
+
+def bench_openai(latency_s: float, concurrency: int, requests: int) -> list[tuple[str, str, str, str]]:
+    def answer(request) -> Reply:
+        return Reply(body=completion("ok"), delay_s=latency_s)
+
+    with FakeServer(answer) as server, OpenAIBackend(server.url, "fake-model", concurrency=concurrency) as client:
+        client.generate(["warm"] * concurrency, GenerationParams(max_new_tokens=4))
+        started = time.perf_counter()
+        client.generate([f"p{i}" for i in range(requests)], GenerationParams(max_new_tokens=4))
+        elapsed = time.perf_counter() - started
+        reached = server.max_in_flight
+    achieved = requests / elapsed
+    ideal = concurrency / latency_s
+    return [(f"openai {requests} requests, {latency_s * 1000:.0f} ms each, concurrency {concurrency} "
+             f"(max in flight {reached})", f"{achieved:.1f} req/s", f"{ideal:.1f} req/s (ideal)",
+             f"{achieved / ideal:.2f}x")]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--real", action="store_true", help="use Qwen2.5-Coder-0.5B-Instruct instead of a tiny model")
+    parser.add_argument("--prompts", type=int, default=16)
+    parser.add_argument("--max-new-tokens", type=int, default=32)
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--latency", type=float, default=0.1, help="openai: seconds per request")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=96)
+    parser.add_argument("--skip-hf", action="store_true")
+    args = parser.parse_args(argv)
+    rows = bench_openai(args.latency, args.concurrency, args.requests)
+    if not args.skip_hf:
+        rows = bench_hf(args.real, args.prompts, args.max_new_tokens, args.repeats) + rows
+    width = max(len(r[0]) for r in rows)
+    print(f"{'bench_generate':<{width}}  {'phicode':>14}  {'baseline':>24}  {'ratio':>6}")
+    for name, ours, theirs, ratio in rows:
+        print(f"{name:<{width}}  {ours:>14}  {theirs:>24}  {ratio:>6}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
