@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from phicode import humaneval
@@ -33,55 +34,29 @@ def write_pair(pair: Pair, folder: Path) -> None:
         (folder / name).chmod(0o644)
 
 
-def docker_run_per_pair(pairs: list[Pair]) -> tuple[float, int]:
+def docker_run_command(folder: str) -> list[str]:
+    return [
+        "docker", "run", "--rm", "--network", "none", "--read-only",
+        "--tmpfs", "/tmp", "-v", f"{folder}:/work:ro", "-w", "/work",
+        "-e", "HYPOTHESIS_STORAGE_DIRECTORY=/tmp/h", "--entrypoint", "python3",
+        DEFAULT_IMAGE, "-m", "pytest", "-q", "-p", "no:cacheprovider", TESTS_FILE,
+    ]  # fmt: skip
+
+
+def host_pytest_command(folder: str) -> list[str]:
+    return [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", TESTS_FILE]
+
+
+def one_process_per_pair(
+    pairs: list[Pair], command: Callable[[str], list[str]]
+) -> tuple[float, int]:
+    """Seconds to run ``command`` once per pair in a folder holding the pair; passes."""
     passed = 0
     started = time.perf_counter()
     for pair in pairs:
         with tempfile.TemporaryDirectory() as folder:
             write_pair(pair, Path(folder))
-            done = subprocess.run(
-                [
-                    "docker",
-                    "run",
-                    "--rm",
-                    "--network",
-                    "none",
-                    "--read-only",
-                    "--tmpfs",
-                    "/tmp",
-                    "-v",
-                    f"{folder}:/work:ro",
-                    "-w",
-                    "/work",
-                    "-e",
-                    "HYPOTHESIS_STORAGE_DIRECTORY=/tmp/h",
-                    "--entrypoint",
-                    "python3",
-                    DEFAULT_IMAGE,
-                    "-m",
-                    "pytest",
-                    "-q",
-                    "-p",
-                    "no:cacheprovider",
-                    TESTS_FILE,
-                ],
-                capture_output=True,
-            )
-            passed += done.returncode == 0
-    return time.perf_counter() - started, passed
-
-
-def host_pytest_per_pair(pairs: list[Pair]) -> tuple[float, int]:
-    passed = 0
-    started = time.perf_counter()
-    for pair in pairs:
-        with tempfile.TemporaryDirectory() as folder:
-            write_pair(pair, Path(folder))
-            done = subprocess.run(
-                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", TESTS_FILE],
-                cwd=folder,
-                capture_output=True,
-            )
+            done = subprocess.run(command(folder), cwd=folder, capture_output=True)
             passed += done.returncode == 0
     return time.perf_counter() - started, passed
 
@@ -116,7 +91,7 @@ def main() -> None:
         flush=True,
     )
 
-    host_s, host_passed = host_pytest_per_pair(sample)
+    host_s, host_passed = one_process_per_pair(sample, host_pytest_command)
     host_rate = len(sample) / host_s
     print(
         f"(b) host pytest subprocess per pair: {host_rate:7.2f} pairs/s "
@@ -124,7 +99,7 @@ def main() -> None:
         flush=True,
     )
 
-    docker_s, docker_passed = docker_run_per_pair(sample)
+    docker_s, docker_passed = one_process_per_pair(sample, docker_run_command)
     docker_rate = len(sample) / docker_s
     print(
         f"(a) docker run --rm per pair:        {docker_rate:7.2f} pairs/s "

@@ -21,11 +21,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from phicode.pool import SandboxPool
-from phicode.records import Pair, Status
+from phicode.records import Pair, Status, Verification
 from phicode.verify import judge, pair_job
 
 DEFAULT_MAX_MUTANTS = 16
 DEFAULT_THRESHOLD = 0.6
+# A mutant gets a deadline scaled from the real solution's own test run: a
+# negated loop condition often never ends, and waiting the pool's full timeout
+# for each such mutant would make mutation the slowest stage by far.
+MUTANT_SLOWDOWN = 5.0
+MIN_MUTANT_TIMEOUT_S = 1.0
 
 _SWAP_BINOP: dict[type, type] = {
     ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.FloorDiv, ast.Div: ast.Mult,
@@ -228,6 +233,7 @@ class MutationReport:
     total: int
     killed: int
     survivors: tuple[Mutant, ...]
+    verdicts: tuple[Verification, ...] = ()  # one per mutant, in mutant order
 
     @property
     def score(self) -> float | None:
@@ -246,12 +252,24 @@ class MutationTester:
         if not found:
             return MutationReport(0, 0, ())
         with ThreadPoolExecutor(max_workers=self.pool.size) as executor:
-            survived = list(executor.map(lambda m: self._survives(pair, m), found))
-        survivors = tuple(m for m, alive in zip(found, survived, strict=True) if alive)
-        return MutationReport(len(found), len(found) - len(survivors), survivors)
+            verdicts = tuple(executor.map(lambda m: self._run(pair, m), found))
+        survivors = tuple(
+            m for m, v in zip(found, verdicts, strict=True) if v.status is Status.PASSED
+        )
+        return MutationReport(len(found), len(found) - len(survivors), survivors, verdicts)
 
-    def _survives(self, pair: Pair, mutant: Mutant) -> bool:
+    def _run(self, pair: Pair, mutant: Mutant) -> Verification:
+        """The pair's tests against one mutant: anything but ``passed`` kills it."""
         config = self.pool.config
-        job = pair_job(pair, config.timeout_s, config.memory_mb, config.max_output)
+        timeout = mutant_timeout(pair, config.timeout_s)
+        job = pair_job(pair, timeout, config.memory_mb, config.max_output)
         job["files"] = {**job["files"], "solution.py": mutant.source}
-        return judge(self.pool.run(job), config.timeout_s).status is Status.PASSED
+        return judge(self.pool.run(job), timeout)
+
+
+def mutant_timeout(pair: Pair, pool_timeout_s: float) -> float:
+    """Seconds a mutant may run: a multiple of the real solution's run, within the pool's."""
+    baseline = pair.verification.duration_s if pair.verification else 0.0
+    if baseline <= 0:
+        return pool_timeout_s
+    return min(pool_timeout_s, max(MIN_MUTANT_TIMEOUT_S, MUTANT_SLOWDOWN * baseline))

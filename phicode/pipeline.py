@@ -24,7 +24,7 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
@@ -240,10 +240,7 @@ class _Stages:
             pair.verification.attempts > 1 for _, pair in passed if pair.verification
         )
         scored = self._mutation([pair for _, pair in passed])
-        agreed = self._agreement(
-            [pair for pair in scored if pair is not None and self._strong(pair)]
-        )
-        agreement_by_id = {pair.id: value for pair, value in agreed}
+        agreement_by_id = self._agreement([pair for pair in scored if self._strong(pair)])
         passed_by_index = dict(zip((index for index, _ in passed), scored, strict=True))
         for index, value in enumerate(synth):
             if "pair" not in value:
@@ -286,70 +283,81 @@ class _Stages:
         self.funnel.seconds["synth"] = time.monotonic() - started
         return [found[key] for key in keys]
 
+    def _per_pair(
+        self,
+        stage: str,
+        pairs: list[Pair],
+        key: Callable[[Pair], str],
+        compute: Callable[[Pair], dict],
+    ) -> list[dict[str, Any]]:
+        """One stored unit per pair: found in the state, or computed and stored."""
+        started = time.monotonic()
+        values: list[dict[str, Any]] = []
+        with progress(stage, total=len(pairs), enabled=self.config.show_progress) as advance:
+            for pair in pairs:
+                unit = key(pair)
+                value = self.state.get(stage, unit)
+                if value is None:
+                    value = compute(pair)
+                    self.state.put(stage, unit, value)
+                else:
+                    self.funnel.reused[stage] += 1
+                values.append(value)
+                advance()
+        self.funnel.seconds[stage] = time.monotonic() - started
+        return values
+
     def _mutation(self, pairs: list[Pair]) -> list[Pair]:
         """Each pair with its mutation score set in its verification."""
-        started = time.monotonic()
         tester = MutationTester(self.pool, self.config.max_mutants)
-        out: list[Pair] = []
-        with progress("mutation", total=len(pairs), enabled=self.config.show_progress) as advance:
-            for pair in pairs:
-                key = content_id(
-                    MUTATION_VERSION,
-                    pair.solution,
-                    pair.tests,
-                    pair.entry_point,
-                    str(self.config.max_mutants),
-                )
-                score = self.state.get("mutation", key)
-                if score is None:
-                    report = tester.test(pair)
-                    score = {"score": report.score, "total": report.total}
-                    self.state.put("mutation", key, score)
-                else:
-                    self.funnel.reused["mutation"] += 1
-                assert pair.verification is not None
-                out.append(
-                    pair.with_verification(
-                        replace(pair.verification, mutation_score=score["score"])
-                    )
-                )
-                advance()
-        self.funnel.seconds["mutation"] = time.monotonic() - started
-        return out
+        limit = str(self.config.max_mutants)
+
+        def measure(pair: Pair) -> dict[str, Any]:
+            report = tester.test(pair)
+            return {"score": report.score, "total": report.total}
+
+        values = self._per_pair(
+            "mutation",
+            pairs,
+            lambda pair: content_id(
+                MUTATION_VERSION, pair.solution, pair.tests, pair.entry_point, limit
+            ),
+            measure,
+        )
+        scored = []
+        for pair, value in zip(pairs, values, strict=True):
+            assert pair.verification is not None  # synth output is always verified
+            verification = replace(pair.verification, mutation_score=value["score"])
+            scored.append(pair.with_verification(verification))
+        return scored
 
     def _strong(self, pair: Pair) -> bool:
         score = pair.verification.mutation_score if pair.verification else None
         return score is not None and score >= self.config.mutation_threshold
 
-    def _agreement(self, pairs: list[Pair]) -> Iterator[tuple[Pair, dict[str, Any]]]:
+    def _agreement(self, pairs: list[Pair]) -> dict[str, dict[str, Any]]:
+        """Blind-solve counts by pair id (empty when the filter is off)."""
         if not self.config.solve_samples:
-            return iter(())
+            return {}
         from phicode.agreement import AgreementFilter
 
-        started = time.monotonic()
-        solver = AgreementFilter(
-            self.backend(), self.pool, self.config.solve_samples, self.config.model.params
-        )
+        samples = self.config.solve_samples
+        solver = AgreementFilter(self.backend(), self.pool, samples, self.config.model.params)
         fingerprint = self.generator_fingerprint()
-        results: list[tuple[Pair, dict[str, Any]]] = []
-        with progress("agreement", total=len(pairs), enabled=self.config.show_progress) as advance:
-            for pair in pairs:
-                key = content_id(
-                    "agreement",
-                    pair.question,
-                    pair.tests,
-                    fingerprint,
-                    str(self.config.solve_samples),
-                )
-                value = self.state.get("agreement", key)
-                if value is None:
-                    agreement = solver.measure(pair)
-                    value = {"samples": agreement.samples, "solved": agreement.solved}
-                    self.state.put("agreement", key, value)
-                results.append((pair, value))
-                advance()
-        self.funnel.seconds["agreement"] = time.monotonic() - started
-        return iter(results)
+
+        def measure(pair: Pair) -> dict[str, Any]:
+            agreement = solver.measure(pair)
+            return {"samples": agreement.samples, "solved": agreement.solved}
+
+        values = self._per_pair(
+            "agreement",
+            pairs,
+            lambda pair: content_id(
+                "agreement", pair.question, pair.tests, fingerprint, str(samples)
+            ),
+            measure,
+        )
+        return {pair.id: value for pair, value in zip(pairs, values, strict=True)}
 
     def _filter(self, pair: Pair, agreement_by_id: dict[str, dict[str, Any]]) -> _Outcome:
         verification = pair.verification

@@ -95,3 +95,48 @@ def test_weak_tests_fall_below_the_threshold(sandbox_pool: SandboxPool, tests: s
     report = MutationTester(sandbox_pool).test(pair)
     assert report.score is not None and report.score < DEFAULT_THRESHOLD
     assert len(report.survivors) == report.total - report.killed
+
+
+def test_mutant_timeout_scales_with_the_real_run() -> None:
+    from phicode.mutate import mutant_timeout
+    from phicode.records import Status, Verification
+
+    def pair_taking(seconds: float) -> Pair:
+        verification = Verification(status=Status.PASSED, duration_s=seconds)
+        return Pair(
+            id="p", solution=SOLUTION, tests=STRONG, entry_point="clamp", verification=verification
+        )
+
+    assert mutant_timeout(pair_taking(0.1), 10) == 1.0  # the floor
+    assert mutant_timeout(pair_taking(0.6), 10) == 3.0  # five times the real run
+    assert mutant_timeout(pair_taking(4.0), 10) == 10  # never beyond the pool's timeout
+    unverified = Pair(id="p", solution=SOLUTION, tests=STRONG, entry_point="clamp")
+    assert mutant_timeout(unverified, 10) == 10
+
+
+@pytest.mark.docker
+def test_a_mutant_that_never_ends_is_killed_by_the_scaled_deadline(
+    sandbox_pool: SandboxPool,
+) -> None:
+    from phicode.records import Status, Verification
+
+    solution = (
+        "def countdown(n):\n    steps = 0\n    while n != 0:\n        n -= 1\n"
+        "        steps += 1\n    return steps\n"
+    )
+    tests = (
+        "from solution import countdown\n\ndef test_countdown():\n    assert countdown(3) == 3\n"
+    )
+    verification = Verification(status=Status.PASSED, duration_s=0.1)
+    pair = Pair(
+        id="loop",
+        solution=solution,
+        tests=tests,
+        entry_point="countdown",
+        verification=verification,
+    )
+    report = MutationTester(sandbox_pool).test(pair)
+    assert report.killed == report.total
+    # `n -= 2` skips zero for odd n and never ends: stopped at 1 s, not the pool's 10 s
+    looping = [v for v in report.verdicts if v.status is Status.TIMEOUT]
+    assert looping and all(v.detail == "timeout after 1 s" for v in looping)
