@@ -270,5 +270,5 @@ def test_id_is_the_hash_of_the_normalised_code(tmp_path: Path) -> None:
     source = "def add(a, b):\n    '''Add.'''\n    # sum\n    return a+b\n"
     found = outcomes(corpus(tmp_path, {"mod.py": source}))
     snippet = found["add"].snippet
-    assert snippet.id == content_id("python", "def add(a, b):\n    return a + b")
+    assert snippet.id == content_id("python", "def add ( a , b ) : return a + b")
     ast.parse(snippet.code)

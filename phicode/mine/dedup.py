@@ -2,9 +2,9 @@
 
 Workers compute each snippet's MinHash signature (the costly part, done in
 parallel); the parent keeps the only state that grows with the corpus: the
-ids seen and an LSH index of signatures. Hashing uses crc32 over token
-shingles and a fixed seed, so the same corpus always gives the same
-decisions, whatever ``PYTHONHASHSEED`` is.
+ids seen and an LSH index of signatures. Hashing uses crc32 over tokens, a
+fixed shingle combination and fixed-seed permutations, so the same corpus
+always gives the same decisions, whatever ``PYTHONHASHSEED`` is.
 """
 
 from __future__ import annotations
@@ -33,27 +33,48 @@ def shingles(words: list[str], size: int) -> list[bytes]:
     return [" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)]
 
 
-@cache
-def _template(num_perm: int):
-    from datasketch import MinHash
+_MASK = np.uint64(0xFFFFFFFF)
 
-    return MinHash(num_perm=num_perm, seed=_SEED)
+
+@cache
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """Fixed random affine maps ``h -> (a*h + b) mod 2**32`` (``a`` odd: a bijection)."""
+    rng = np.random.default_rng(_SEED)
+    a = rng.integers(1, 2**32, size=num_perm, dtype=np.uint64) | np.uint64(1)
+    b = rng.integers(0, 2**32, size=num_perm, dtype=np.uint64)
+    return a, b
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser, so nearby inputs spread over all bits."""
+    h = h ^ (h >> np.uint64(16))
+    h = (h * np.uint64(0x85EBCA6B)) & _MASK
+    h = h ^ (h >> np.uint64(13))
+    h = (h * np.uint64(0xC2B2AE35)) & _MASK
+    return h ^ (h >> np.uint64(16))
+
+
+def shingle_hashes(words: list[str], size: int) -> np.ndarray:
+    """A 32-bit hash per run of ``size`` tokens, combined with vector arithmetic
+    from one crc32 per token (no Python loop over shingles)."""
+    token_hashes = np.fromiter(
+        (zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words)
+    )
+    if len(words) <= size:
+        return np.array([zlib.crc32(" ".join(words).encode())], dtype=np.uint64)
+    count = len(words) - size + 1
+    combined = np.zeros(count, dtype=np.uint64)
+    for offset in range(size):
+        combined = (combined * np.uint64(1_000_003) + token_hashes[offset : offset + count]) & _MASK
+    return _mix(combined)
 
 
 def signature(words: list[str], shingle_size: int, num_perm: int) -> np.ndarray:
-    """The MinHash signature of a snippet's token shingles."""
-    from datasketch import MinHash
-
-    template = _template(num_perm)
-    sketch = MinHash(
-        num_perm=num_perm,
-        seed=_SEED,
-        hashfunc=zlib.crc32,
-        permutations=template.permutations,
-        scheme=_SCHEME,
-    )
-    sketch.update_batch(shingles(words, shingle_size))
-    return np.asarray(sketch.hashvalues)
+    """The MinHash signature (uint32) of a snippet's token shingles."""
+    a, b = _permutations(num_perm)
+    hashes = shingle_hashes(words, shingle_size)
+    values = (np.outer(a, hashes) + b[:, None]) & _MASK
+    return values.min(axis=1).astype(np.uint32)
 
 
 class Deduplicator:

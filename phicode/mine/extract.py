@@ -72,17 +72,22 @@ class ModuleIndex:
     future: list[str] = field(default_factory=list)
     package: tuple[str, ...] = ()
     _facts: dict[int, Facts] = field(default_factory=dict)
-    _normals: dict[int, str] = field(default_factory=dict)
+    _local: set[str] | None = None
 
     def facts(self, index: int) -> Facts:
         if index not in self._facts:
             self._facts[index] = statement_facts(self.tree.body[index])
         return self._facts[index]
 
-    def normal(self, index: int) -> str:
-        if index not in self._normals:
-            self._normals[index] = _normal(self.tree.body[index])
-        return self._normals[index]
+    def local_names(self) -> set[str]:
+        """Names the module itself defines (not imports): never builtins."""
+        if self._local is None:
+            self._local = {
+                name
+                for name, bindings in self.bindings.items()
+                if any(b.alias is None for b in bindings)
+            }
+        return self._local
 
     def bind(self, name: str, binding: Binding) -> None:
         self.bindings.setdefault(name, []).append(binding)
@@ -336,37 +341,29 @@ def imported_modules(index: ModuleIndex, resolved: Resolved) -> tuple[dict[str, 
 
 @dataclass(frozen=True, slots=True)
 class Assembled:
-    """A snippet's code as written (``code``) and as compared (``normal``)."""
+    """A snippet's code and the lines of its entry point in the file."""
 
     code: str
-    normal: str
     start_line: int
     end_line: int
 
 
 def assemble(index: ModuleIndex, candidate: Candidate, resolved: Resolved) -> Assembled:
-    """Imports, then needed statements in source order, then the function itself.
-
-    ``normal`` is the same snippet unparsed from its tree without docstrings, so
-    formatting, comments and quoting do not make two snippets differ.
-    """
+    """Imports, then needed statements in source order, then the function itself."""
     future = [f"from __future__ import {', '.join(index.future)}"] if index.future else []
     imports = [
         _import_text(index, index.tree.body[i], a) for i, a in sorted(resolved.aliases.items())
     ]
     bodies = [index.tree.body[i] for i in sorted(resolved.statements)]
     code_parts = [_source(index, node) for node in bodies]
-    normal_parts = [index.normal(i) for i in sorted(resolved.statements)]
     entry = candidate.node
     code_parts.append(
         _method_source(index, entry) if candidate.is_method else _source(index, entry)
     )
-    normal_parts.append(_normal(entry, drop_decorators=candidate.is_method))
     head = "\n".join([*future, *imports])
     code = _join([head] if head else [], code_parts, [*bodies, entry]) + "\n"
-    normal = "\n".join([*future, *imports, *normal_parts])
     start = entry.lineno if candidate.is_method else first_line(entry)
-    return Assembled(code=code, normal=normal, start_line=start, end_line=entry.end_lineno or start)
+    return Assembled(code=code, start_line=start, end_line=entry.end_lineno or start)
 
 
 def _join(head: list[str], parts: list[str], nodes: list[ast.stmt]) -> str:
@@ -430,25 +427,3 @@ def _unparse_without_decorators(node: ast.FunctionDef) -> str:
         return ast.unparse(node)
     finally:
         node.decorator_list = saved
-
-
-def _normal(node: ast.stmt, drop_decorators: bool = False) -> str:
-    """Unparsed without the docstring (and, for methods, the decorator)."""
-    body = getattr(node, "body", None)
-    has_doc = (
-        isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-        and body
-        and _is_docstring(body[0])
-    )
-    saved_body, saved_decorators = body, getattr(node, "decorator_list", None)
-    try:
-        if has_doc:
-            node.body = body[1:] or [ast.Pass()]
-        if drop_decorators:
-            node.decorator_list = []
-        return ast.unparse(node)
-    finally:
-        if has_doc:
-            node.body = saved_body
-        if drop_decorators:
-            node.decorator_list = saved_decorators

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 
 from phicode.mine.config import MineConfig
 from phicode.mine.reasons import Reject
+from phicode.mine.scope import children
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
+_NESTED_SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
 
 # Calls whose result depends on the clock or on entropy: never reproducible.
 _CLOCK = frozenset(
@@ -100,8 +102,8 @@ def _own_effects(function: ast.FunctionDef) -> tuple[bool, bool]:
             prints |= node.func.id == "print"
         if returns:
             return True, prints
-        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
-            stack.extend(ast.iter_child_nodes(node))
+        if type(node) not in _NESTED_SCOPES:
+            stack.extend(children(node))
     return returns, prints
 
 

@@ -84,6 +84,50 @@ def _inner(node: ast.AST) -> tuple[list[ast.AST], tuple[str, ...], bool]:
     return list(node.body), tuple(_parameters(node.args)), False
 
 
+_SCOPES = frozenset({*_FUNCTIONS, ast.ClassDef, *_COMPREHENSIONS})
+_DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+_NAMED = frozenset({ast.ExceptHandler, ast.MatchAs, ast.MatchStar})
+# Fields that never hold a node worth visiting (identifiers, flags, Load/Store).
+_SCALAR_FIELDS = frozenset(
+    {
+        "ctx",
+        "id",
+        "arg",
+        "attr",
+        "name",
+        "names",
+        "module",
+        "level",
+        "asname",
+        "kind",
+        "type_comment",
+        "is_async",
+        "conversion",
+        "rest",
+        "n",
+        "s",
+    }
+)
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def children(node: ast.AST) -> list[ast.AST]:
+    """The child nodes of ``node`` (like ``ast.iter_child_nodes``, but skipping
+    fields that hold no nodes, so a whole-module walk costs less)."""
+    kind = type(node)
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        fields = _FIELDS[kind] = tuple(f for f in kind._fields if f not in _SCALAR_FIELDS)
+    out: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if type(value) is list:
+            out.extend(item for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST):
+            out.append(value)
+    return out
+
+
 def _scope_free(
     body: list[ast.AST], params: tuple[str, ...], facts: Facts, *, is_class: bool
 ) -> set[str]:
@@ -92,15 +136,18 @@ def _scope_free(
     nested: set[str] = set()
     declared: set[str] = set()
     stack = list(body)
+    load = ast.Load
     while stack:
         node = stack.pop()
         kind = type(node)
         if kind is ast.Name:
-            (loads if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+            (loads if type(node.ctx) is load else bound).add(node.id)
             continue
-        if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
-            bound.add(node.name)
-        if isinstance(node, (*_FUNCTIONS, ast.ClassDef, *_COMPREHENSIONS)):
+        if kind is ast.Constant:
+            continue
+        if kind in _SCOPES:
+            if kind in _DEFINITIONS:
+                bound.add(node.name)
             stack.extend(_outer_parts(node))
             inner_body, inner_params, inner_is_class = _inner(node)
             nested |= _scope_free(inner_body, inner_params, facts, is_class=inner_is_class)
@@ -109,22 +156,18 @@ def _scope_free(
             name = dotted_name(node.func)
             if name is not None:
                 facts.calls.append((name, len(node.args) + len(node.keywords)))
-        elif kind in (ast.Import, ast.ImportFrom):
+        elif kind is ast.Import or kind is ast.ImportFrom:
             bound.update((a.asname or a.name).split(".")[0] for a in node.names)
         elif kind is ast.Global:
             declared.update(node.names)
             facts.declares_global = True
-            continue
         elif kind is ast.Nonlocal:
             bound.update(node.names)
-            continue
-        elif (kind is ast.ExceptHandler and node.name) or (
-            kind in (ast.MatchAs, ast.MatchStar) and node.name
-        ):
+        elif kind in _NAMED and node.name:
             bound.add(node.name)
         elif kind is ast.MatchMapping and node.rest:
             bound.add(node.rest)
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(children(node))
     bound -= declared
     free = (loads - bound) | declared
     # Methods and class-level comprehensions do not see names bound in a class body;

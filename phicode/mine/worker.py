@@ -22,7 +22,8 @@ import numpy as np
 from phicode.mine import extract, filters
 from phicode.mine.config import MineConfig
 from phicode.mine.decontam import decontaminator
-from phicode.mine.dedup import signature, tokens
+from phicode.mine.dedup import signature
+from phicode.mine.normal import normal_tokens
 from phicode.mine.reasons import Skip
 from phicode.mine.walk import FileTask
 from phicode.records import content_id
@@ -38,6 +39,7 @@ _PYTHON2 = re.compile(
 )
 _HEAD_LINES = 8
 _LONGEST_LINE = 10_000
+_LONG_LINE = re.compile(f"^.{{{_LONGEST_LINE + 1}}}", re.MULTILINE)  # linear: anchored
 
 
 @dataclass(slots=True)
@@ -109,13 +111,12 @@ def _decode_detail(exc: UnicodeDecodeError | LookupError) -> str:
 
 
 def _generated(text: str) -> str:
-    head = "\n".join(text.splitlines()[:_HEAD_LINES])
+    head = "\n".join(text[:4096].splitlines()[:_HEAD_LINES])
     marker = _GENERATED.search(head)
     if marker:
         return f"header says '{marker.group(0)}'"
-    longest = max(map(len, text.splitlines()), default=0)
-    if longest > _LONGEST_LINE:
-        return f"a line of {longest:,} characters (minified or data)"
+    if _LONG_LINE.search(text):
+        return f"a line of more than {_LONGEST_LINE:,} characters (minified or data)"
     return ""
 
 
@@ -161,13 +162,13 @@ def _mine_function(
     if verdict is not None:
         found.verdict = verdict
         return found
-    words = tokens(snippet.normal)
+    words = normal_tokens(snippet.code)
     verdict = filters.check_size(snippet.code, len(words), config)
     if verdict is None and config.decontaminate:
         checker = decontaminator(config.decontam_ngram, config.decontam_threshold)
-        verdict = checker.check(snippet.code, snippet.normal)
+        verdict = checker.check(snippet.code, words)
     found.verdict = verdict
-    found.snippet_id = content_id("python", snippet.normal)
+    found.snippet_id = content_id("python", " ".join(words))
     if verdict is None:
         found.signature = signature(words, config.shingle_tokens, config.num_perm)
     return found
@@ -178,8 +179,7 @@ def _check_snippet(
 ) -> filters.Verdict | None:
     imports, modules = extract.imported_modules(index, resolved)
     calls = [call for facts in resolved.facts for call in facts.calls]
-    local = {n for n, bindings in index.bindings.items() if any(b.alias is None for b in bindings)}
-    return filters.check_snippet(imports, modules, calls, local, config)
+    return filters.check_snippet(imports, modules, calls, index.local_names(), config)
 
 
 def _rejected(found: Found, index: extract.ModuleIndex, verdict: filters.Verdict) -> Found:
