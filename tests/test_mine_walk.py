@@ -260,8 +260,8 @@ def test_nested_repositories_and_licences_apply_below_them(tmp_path: Path) -> No
             "LICENSE": MIT,
             "one/LICENSE": APACHE,
             "one/a.py": GOOD,
-            "two/b.py": GOOD.replace("x * 2", "x * 3"),
-            "three/c.py": GOOD.replace("x * 2", "x * 4"),
+            "two/b.py": "def halve(values):\n    return [v / 2 for v in values]\n",
+            "three/c.py": "def shout(text):\n    return text.upper() + '!'\n",
             "three/LICENSE": "SPDX-License-Identifier: BSD-3-Clause\n",
         },
     )
