@@ -264,6 +264,7 @@ class MutationTester:
         timeout = mutant_timeout(pair, config.timeout_s)
         job = pair_job(pair, timeout, config.memory_mb, config.max_output)
         job["files"] = {**job["files"], "solution.py": mutant.source}
+        job["stop_on_first_failure"] = True  # one failing test kills the mutant
         return judge(self.pool.run(job), timeout)
 
 

@@ -14,6 +14,7 @@ closes, and any still there are reaped when the next pool starts.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import random
@@ -49,6 +50,7 @@ class SandboxConfig:
     tmpfs_mb: int = 256
     max_output: int = 64 * 1024
     grace_s: float = 5.0
+    spares: int = 1  # warm containers kept ready to replace a tainted one at once
 
     def __post_init__(self) -> None:
         checks = {
@@ -170,6 +172,20 @@ class PoolStats:
     containers_replaced: int
 
 
+def _start_ready(engine: Engine, config: SandboxConfig) -> tuple[ServerContainer, dict[str, Any]]:
+    """Start a sandbox server container and wait for its ``ready`` line."""
+    container = engine.start_server(config.container_spec())
+    try:
+        ready = container.channel.receive(READY_TIMEOUT_S)
+    except SandboxError:
+        container.kill()
+        raise
+    if not ready or not ready.get("ready"):
+        container.kill()
+        raise SandboxError(f"sandbox server did not become ready within {READY_TIMEOUT_S:g} s")
+    return container, ready
+
+
 class _Worker:
     """One warm container; replaced whenever a job taints it."""
 
@@ -180,15 +196,9 @@ class _Worker:
         self.ready: dict[str, Any] = {}
 
     def start(self) -> None:
-        container = self._engine.start_server(self._config.container_spec())
-        try:
-            ready = container.channel.receive(READY_TIMEOUT_S)
-        except SandboxError:
-            container.kill()
-            raise
-        if not ready or not ready.get("ready"):
-            container.kill()
-            raise SandboxError(f"sandbox server did not become ready within {READY_TIMEOUT_S:g} s")
+        self.adopt(*_start_ready(self._engine, self._config))
+
+    def adopt(self, container: ServerContainer, ready: dict[str, Any]) -> None:
         self.container, self.ready = container, ready
 
     def run(self, job: dict[str, Any]) -> RunResult:
@@ -223,6 +233,8 @@ class SandboxPool:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._workers: list[_Worker] = []
         self._lock = threading.Lock()
+        self._spares: queue.Queue[tuple[ServerContainer, dict[str, Any]]] = queue.Queue()
+        self._refill = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-spare")
         self._closed = False
         self._jobs = 0
         self._started = 0
@@ -256,7 +268,28 @@ class SandboxPool:
         self._started += len(workers)
         for worker in workers:
             self._idle.put(worker)
+        for _ in range(self.config.spares):
+            self._request_spare()
         return self
+
+    def _request_spare(self) -> None:
+        with contextlib.suppress(RuntimeError):  # the pool closed meanwhile
+            self._refill.submit(self._add_spare)
+
+    def _add_spare(self) -> None:
+        """Start one spare in the background; a failure only means no spare."""
+        if self._closed:
+            return
+        try:
+            spare = _start_ready(self.engine, self.config)
+        except SandboxError:
+            return
+        with self._lock:
+            self._started += 1
+            if not self._closed:
+                self._spares.put(spare)
+                return
+        spare[0].kill()
 
     def run(self, job: dict[str, Any]) -> RunResult:
         """Run one job on an idle container; thread-safe, blocks while all are busy."""
@@ -275,6 +308,15 @@ class SandboxPool:
 
     def _replace(self, worker: _Worker) -> None:
         worker.kill()
+        try:
+            worker.adopt(*self._spares.get_nowait())
+        except queue.Empty:
+            pass
+        else:
+            with self._lock:
+                self._replaced += 1
+            self._request_spare()
+            return
         started = time.monotonic()
         last_error: SandboxError | None = None
         for _ in range(3):
@@ -298,10 +340,18 @@ class SandboxPool:
         )
 
     def close(self) -> None:
-        """Kill every container of this pool. Safe to call twice."""
-        self._closed = True
+        """Kill every container of this pool, spares included. Safe to call twice."""
+        with self._lock:
+            self._closed = True
+        self._refill.shutdown(wait=True, cancel_futures=True)
         for worker in self._workers:
             worker.kill()
+        while True:
+            try:
+                container, _ready = self._spares.get_nowait()
+            except queue.Empty:
+                break
+            container.kill()
 
     def __enter__(self) -> SandboxPool:
         return self.start()

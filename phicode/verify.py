@@ -82,10 +82,10 @@ def _status_and_detail(
         return Status.ERROR, f"collection failed: {result.collect_errors[0]}"
     if not result.tests:
         return Status.ERROR, "no tests collected"
+    if failed:  # before the count check: pytest -x stops after the first failure
+        return Status.FAILED, _failure_detail(result.tests, failed)
     if len(result.tests) != result.collected:
         return Status.ERROR, f"collected {result.collected} tests but {len(result.tests)} reported"
-    if failed:
-        return Status.FAILED, _failure_detail(result.tests, failed)
     not_run = [t for t in result.tests if t.outcome in _NOT_RUN]
     if not_run:
         kinds = Counter(t.outcome for t in not_run)

@@ -27,6 +27,7 @@ class Job(TypedDict, total=False):
     timeout_s: float
     memory_mb: int
     max_output: int  # bytes kept of stdout and of stderr each
+    stop_on_first_failure: bool  # pytest -x: enough to know a mutant is killed
 
 
 class TestOutcome(TypedDict):

@@ -125,7 +125,8 @@ def _run_pytest(job: dict[str, Any], reporter: Reporter) -> int:
     import pytest
 
     target = job.get("target", "test_solution.py")
-    return int(pytest.main([target, *PYTEST_ARGS], plugins=[reporter]))
+    extra = ["-x"] if job.get("stop_on_first_failure") else []
+    return int(pytest.main([target, *PYTEST_ARGS, *extra], plugins=[reporter]))
 
 
 def _run_script(job: dict[str, Any]) -> int:

@@ -46,12 +46,37 @@ def slow_pairs(path: Path, count: int = 40) -> Path:
     return path
 
 
-def test_pool_close_removes_every_container() -> None:
-    pool = SandboxPool(SandboxConfig(workers=2)).start()
+def test_pool_close_removes_every_container_spares_included() -> None:
+    pool = SandboxPool(SandboxConfig(workers=2, spares=1)).start()
     mine = owner_tag()
-    assert len(containers_of(mine)) == 2
+    assert wait_until(lambda: len(containers_of(mine)) == 3, 30)  # two workers and a spare
     pool.close()
     assert wait_until(lambda: not containers_of(mine), 10)
+
+
+def test_a_tainted_container_is_swapped_for_the_spare() -> None:
+    with SandboxPool(SandboxConfig(workers=1, spares=1, timeout_s=1)) as pool:
+        mine = owner_tag()
+        assert wait_until(lambda: len(containers_of(mine)) == 2, 30)
+        before = {c["id"] for c in containers_of(mine)}
+        result = pool.run(
+            {
+                "mode": "script",
+                "files": {"main.py": "while True: pass"},
+                "target": "main.py",
+                "timeout_s": 1,
+            }
+        )
+        assert result.timed_out
+        assert pool.stats().containers_replaced == 1
+        # the spare took over at once and a new spare is on its way
+        assert wait_until(lambda: len(containers_of(mine)) == 2, 30)
+        after = {c["id"] for c in containers_of(mine)}
+        assert len(before & after) == 1  # the old spare, now the worker
+        ok = pool.run(
+            {"mode": "script", "files": {"main.py": "print('fine')"}, "target": "main.py"}
+        )
+        assert ok.stdout == "fine\n"
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "ctrl-c"])
@@ -65,7 +90,7 @@ def test_signal_stops_verify_and_removes_containers(tmp_path: Path, signum: int)
     )
     owner = owner_tag(process.pid)
     assert wait_until(lambda: output.exists() and output.stat().st_size > 0, 60)
-    assert len(containers_of(owner)) == 2
+    assert len(containers_of(owner)) >= 2  # two workers (and a spare, once it is up)
     process.send_signal(signum)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130
