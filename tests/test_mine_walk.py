@@ -13,7 +13,16 @@ import pytest
 
 from phicode.errors import InputError
 from phicode.jsonl import read_jsonl
-from phicode.mine import Kept, MineConfig, MineStats, Skip, detect_license, mine, mine_paths
+from phicode.mine import (
+    Kept,
+    MineConfig,
+    MineStats,
+    Skip,
+    detect_license,
+    extract,
+    mine,
+    mine_paths,
+)
 
 MIT = (
     "MIT License\n\nPermission is hereby granted, free of charge, to any person obtaining a copy\n"
@@ -120,6 +129,7 @@ def hostile(root: Path) -> Path:
             "py2_except.py": "def f(x):\n    try:\n        return x\n    except ValueError, e:\n        return e\n",
             "broken.py": "def f(x:\n    return x\n",
             "bad_cookie.py": "# -*- coding: klingon -*-\nX = 1\n",
+            "deep.py": "def f(x):\n    return (\n" + "not\n" * 3000 + "x)\n",
         },
     )
     (root / "huge.py").write_bytes(b"VALUE = 1\n" * (5 * 1024 * 1024))  # 50 MB, generated
@@ -142,6 +152,7 @@ def test_hostile_files_are_skipped_with_reasons_and_the_rest_is_mined(tmp_path: 
         Skip.PYTHON2: 2,
         Skip.SYNTAX_ERROR: 1,
         Skip.TOO_LARGE: 1,
+        Skip.TOO_DEEP: 1,
         Skip.SYMLINK_LOOP: 2,
         Skip.NOT_A_FILE: 1,
     }
@@ -154,6 +165,7 @@ def test_hostile_files_are_skipped_with_reasons_and_the_rest_is_mined(tmp_path: 
         "bad_cookie.py": ("invalid_encoding", "unknown encoding: klingon"),
         "binary.py": ("binary", "NUL byte at offset 7"),
         "broken.py": ("syntax_error", "line 1: '(' was never closed"),
+        "deep.py": ("too_deeply_nested", "nesting too deep to parse"),
         "fifo.py": ("not_a_regular_file", "not a regular file"),
         "huge.py": ("too_large", "52,428,800 bytes (max 1,000,000)"),
         "latin.py": ("invalid_encoding", "not valid utf-8 at byte 25"),
@@ -166,6 +178,23 @@ def test_hostile_files_are_skipped_with_reasons_and_the_rest_is_mined(tmp_path: 
         "py2_except.py": ("python2", "line 4: multiple exception types must be parenthesized"),
         "self": ("symlink", "symbolic link to . (not followed)"),
     }
+
+
+def test_a_file_that_trips_the_extractor_is_skipped_not_fatal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write(tmp_path, {"LICENSE": MIT, "a.py": GOOD, "b.py": GOOD.replace("double", "twice")})
+    real = extract.index_module
+
+    def flaky(tree: object, text: str, rel: str = "") -> object:
+        if rel == "a.py":
+            raise ValueError("boom")
+        return real(tree, text, rel)
+
+    monkeypatch.setattr(extract, "index_module", flaky)
+    kept, stats = mined([root])
+    assert [k.snippet.entry_point for k in kept] == ["twice"]
+    assert stats.files_skipped == {Skip.EXTRACT_FAILED: 1}
 
 
 def test_an_unreadable_file_is_skipped_even_for_root(tmp_path: Path) -> None:

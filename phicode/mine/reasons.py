@@ -38,7 +38,10 @@ class Skip(StrEnum):
 class Reject(StrEnum):
     """Why a function found in a parsed file is not a snippet.
 
-    Checked in this order; the first that applies is the one recorded.
+    Checked in stages: the entry point alone (async .. no_return_value), its
+    dependencies (global_statement .. unresolved_name, in the order names are
+    met), the whole snippet (forbidden_module .. too_long), HumanEval overlap,
+    then deduplication. The first that applies is the one recorded.
     """
 
     ASYNC = "async_function"

@@ -145,6 +145,13 @@ def _scope_free(
             continue
         if kind is ast.Constant:
             continue
+        if kind is ast.Attribute:  # the commonest nodes, walked without children()
+            stack.append(node.value)
+            continue
+        if kind is ast.keyword or kind is ast.Expr or kind is ast.Return:
+            if node.value is not None:
+                stack.append(node.value)
+            continue
         if kind in _SCOPES:
             if kind in _DEFINITIONS:
                 bound.add(node.name)
@@ -156,7 +163,11 @@ def _scope_free(
             name = dotted_name(node.func)
             if name is not None:
                 facts.calls.append((name, len(node.args) + len(node.keywords)))
-        elif kind is ast.Import or kind is ast.ImportFrom:
+            stack.append(node.func)
+            stack.extend(node.args)
+            stack.extend(node.keywords)
+            continue
+        if kind is ast.Import or kind is ast.ImportFrom:
             bound.update((a.asname or a.name).split(".")[0] for a in node.names)
         elif kind is ast.Global:
             declared.update(node.names)

@@ -41,7 +41,6 @@ class FileTask:
     path: str
     rel: str
     repo: Repo
-    size: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +191,7 @@ def _file(path: Path, info: os.stat_result, repo: Repo, config: MineConfig) -> F
         return _skipped(path, repo, Skip.TOO_LARGE, detail)
     if not config.license_allowed(repo.license):
         return _skipped(path, repo, Skip.LICENSE, repo.license or "no licence found")
-    return FileTask(str(path), _relative(path, repo), repo, info.st_size)
+    return FileTask(str(path), _relative(path, repo), repo)
 
 
 def _relative(path: Path, repo: Repo) -> str:

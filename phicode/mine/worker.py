@@ -67,18 +67,26 @@ class FileResult:
 
 
 def process_file(task: FileTask, config: MineConfig) -> FileResult:
-    """Mine one file; never raises for bad input."""
+    """Mine one file; never raises for bad input. A file that trips the
+    extractor itself is skipped as ``extraction_failed`` with the exception
+    named, so one odd file cannot stop a long run (and the bug stays visible)."""
+    try:
+        return _process(task, config)
+    except RecursionError:
+        return FileResult(task, Skip.TOO_DEEP, "nesting too deep to analyse")
+    except Exception as exc:
+        return FileResult(task, Skip.EXTRACT_FAILED, f"{type(exc).__name__}: {exc}")
+
+
+def _process(task: FileTask, config: MineConfig) -> FileResult:
     text_or_skip = _read_text(task, config)
     if isinstance(text_or_skip, FileResult):
         return text_or_skip
     tree_or_skip = _parse(task, text_or_skip)
     if isinstance(tree_or_skip, FileResult):
         return tree_or_skip
-    try:
-        found = _mine_module(tree_or_skip, text_or_skip, task.rel, config)
-        return FileResult(task, found=list(found))
-    except RecursionError:
-        return FileResult(task, Skip.TOO_DEEP, "nesting too deep to analyse")
+    found = _mine_module(tree_or_skip, text_or_skip, task.rel, config)
+    return FileResult(task, found=list(found))
 
 
 def _read_text(task: FileTask, config: MineConfig) -> str | FileResult:
