@@ -3,7 +3,11 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-dev
+STAMP  := $(VENV)/.installed
+# Everything the pipeline and the suite use: the real model (hf + model) is the
+# default backend of `make run` and the slow tests run in CI. torch is pinned to
+# the CPU build in the hf extra.
+EXTRAS := dev,export,hf,model
 
 .PHONY: setup engine image run test bench lint clean
 
@@ -11,7 +15,7 @@ setup: $(STAMP) engine image
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[$(EXTRAS)]'
 	@touch $(STAMP)
 
 engine:
@@ -21,8 +25,7 @@ image: $(STAMP) engine
 	@$(BIN)/phicode sandbox build --quiet
 
 run: setup
-	@mkdir -p out
-	@$(BIN)/phicode verify examples/pairs.jsonl -o out/dataset.jsonl --rejected out/rejected.jsonl
+	@$(BIN)/phicode run examples/corpus -o out/dataset.jsonl --rejected out/rejected.jsonl --state out/state
 
 test: setup
 	@$(BIN)/python -m pytest -q
