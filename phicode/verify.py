@@ -17,12 +17,16 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from phicode.console import progress, warn
 from phicode.errors import InputError
 from phicode.jsonl import JsonlWriter, Numbered, read_jsonl
 from phicode.pool import RunResult, SandboxConfig, SandboxPool, TestOutcome
 from phicode.records import Pair, Rejection, Status, Verification
+
+if TYPE_CHECKING:
+    from phicode.generate.config import ModelConfig
 
 SOLUTION_FILE = "solution.py"
 TESTS_FILE = "test_solution.py"
@@ -184,13 +188,16 @@ def verify_file(
     config: SandboxConfig,
     rejected_path: Path | str | None = None,
     show_progress: bool = True,
+    model: ModelConfig | None = None,
 ) -> VerifyStats:
     """Verify every pair of a JSONL file; passed pairs go to ``output_path``.
 
     A line that does not parse is reported as ``FILE:LINE: problem`` on stderr,
     written to ``rejected_path`` and skipped; the other lines are still verified.
     Output lines keep the input order and are written as they are judged, so an
-    interrupted run keeps everything finished so far.
+    interrupted run keeps everything finished so far. With a ``model``, failing
+    tests go back to it for repair (the execute-and-test loop of
+    ``phicode.generate.repair``) before a pair is judged.
     """
     lines = list(read_jsonl(input_path, Pair.from_dict))
     if not lines:
@@ -204,13 +211,29 @@ def verify_file(
         _maybe_writer(rejected_path) as rejected_out,
     ):
         good = _report_invalid(lines, rejected_out, stats)
+        judged = Verifier(pool).verify_many(good) if model is None else _repaired(good, pool, model)
         with progress("verify", total=len(good), enabled=show_progress) as advance:
-            for pair, verification in Verifier(pool).verify_many(good):
+            for pair, verification in judged:
                 stats.add(verification)
                 _write_verified(pair.with_verification(verification), passed_out, rejected_out)
                 advance()
     stats.duration_s = time.monotonic() - started
     return stats
+
+
+def _repaired(
+    pairs: list[Pair], pool: SandboxPool, model: ModelConfig
+) -> Iterator[tuple[Pair, Verification]]:
+    """Verify with the model's repair loop, a batch of pairs at a time."""
+    from phicode.generate.backends import make_backend
+    from phicode.generate.repair import Repairer
+
+    with make_backend(model, pool) as backend:
+        repairer = Repairer(pool, model.repair, backend=backend, params=model.params)
+        for start in range(0, len(pairs), model.batch_size):
+            for pair in repairer.repair_pairs(pairs[start : start + model.batch_size]):
+                assert pair.verification is not None
+                yield pair, pair.verification
 
 
 def _maybe_writer(path: Path | str | None) -> JsonlWriter | contextlib.nullcontext[None]:

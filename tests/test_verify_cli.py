@@ -108,3 +108,30 @@ def test_verify_command_in_a_subprocess(tmp_path: Path) -> None:
     assert done.stdout == ""  # data goes to files, talk to stderr
     assert "phicode verify: 4 passed" in done.stderr
     assert len(out.read_text().splitlines()) == 4
+
+
+@pytest.mark.docker
+def test_with_a_model_failing_tests_are_repaired(tmp_path: Path) -> None:
+    """The execute-and-test loop through a real HTTP server: the tests expect a
+    wrong value; the model's repaired tests (fenced, as models write them) pass."""
+    from tests.fake_openai import FakeServer, Reply, completion
+
+    wrong = dict(GOOD, id="wrong", tests=GOOD["tests"].replace("== 3", "== 4"), entry_point="add")
+    fixed = (
+        "Here are the corrected tests:\n```python\nfrom solution import add\n\n"
+        "def test_add():\n    assert add(1, 2) == 3\n\ndef test_add_negative():\n    assert add(-1, -2) == -3\n```"
+    )
+    source = write_lines(tmp_path / "pairs.jsonl", json.dumps(wrong))
+    out = tmp_path / "out.jsonl"
+    with FakeServer(lambda request: Reply(body=completion(fixed))) as server:
+        code = main(
+            ["verify", str(source), "-o", str(out), "-q", "--workers", "1",
+             "--backend", "openai", "--base-url", server.url, "--model", "fake-model"]
+        )  # fmt: skip
+        prompts = [request.prompt for request in server.requests]
+    assert code == 0
+    [pair] = [json.loads(line) for line in out.read_text().splitlines()]
+    assert pair["verification"]["status"] == "passed"
+    assert pair["verification"]["attempts"] == 2
+    assert "assert add(1, 2) == 3" in pair["tests"]
+    assert len(prompts) == 1 and "assert 3 == 4" in prompts[0]  # the failure went back

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 
 from phicode.commands.options import (
+    add_model_options,
     add_quiet_option,
     add_rejected_option,
     add_sandbox_options,
+    model_config,
     sandbox_config,
 )
 from phicode.console import summary_table
@@ -16,7 +18,11 @@ from phicode.verify import verify_file
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "verify", help="run each pair's tests against its solution in the sandbox"
+        "verify",
+        description="Run each pair's tests against its solution in the sandbox. Without "
+        "--backend no model is used; with --backend hf or openai, failing tests go back to "
+        "the model for repair (--repair-rounds).",
+        help="run each pair's tests against its solution in the sandbox",
     )
     parser.add_argument("input", metavar="IN.jsonl", help="pairs to verify ('-' for stdin)")
     parser.add_argument(
@@ -28,17 +34,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_rejected_option(parser)
     add_sandbox_options(parser)
+    add_model_options(parser)
     add_quiet_option(parser)
-    parser.set_defaults(handler=run)
+    # No model by default: verify only runs the tests. With --backend hf|openai,
+    # failing tests go back to the model for repair.
+    parser.set_defaults(handler=run, backend=None)
 
 
 def run(args: argparse.Namespace) -> int:
+    model = model_config(args) if args.backend in ("hf", "openai") else None
     stats = verify_file(
         args.input,
         args.output,
         sandbox_config(args),
         rejected_path=args.rejected,
         show_progress=not args.quiet,
+        model=model,
     )
     if not args.quiet:
         rows = [(status, count) for status, count in sorted(stats.by_status.items())]
