@@ -34,10 +34,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def add_filter_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("filters")
-    group.add_argument("--min-lines", type=int, default=3, metavar="N", help="default 3")
-    group.add_argument("--max-lines", type=int, default=200, metavar="N", help="default 200")
-    group.add_argument("--min-tokens", type=int, default=16, metavar="N", help="default 16")
-    group.add_argument("--max-tokens", type=int, default=2500, metavar="N", help="default 2500")
+    group.add_argument(
+        "--min-lines",
+        type=int,
+        default=3,
+        metavar="N",
+        help="snippet lines, fewer: too_short (default 3)",
+    )
+    group.add_argument(
+        "--max-lines", type=int, default=200, metavar="N", help="more: too_long (default 200)"
+    )
+    group.add_argument(
+        "--min-tokens",
+        type=int,
+        default=16,
+        metavar="N",
+        help="tokens, fewer: too_short (default 16)",
+    )
+    group.add_argument(
+        "--max-tokens", type=int, default=2500, metavar="N", help="more: too_long (default 2500)"
+    )
     group.add_argument(
         "--max-file-size",
         type=int,
