@@ -332,3 +332,21 @@ def test_host_environment_is_not_passed_through(verifier: Verifier) -> None:
     assert (
         verifier.verify(Pair(id="env", solution=OK_SOLUTION, tests=probe)).status is Status.PASSED
     )
+
+
+def test_the_memory_cgroup_kills_a_hog_and_says_so(sandbox_pool: SandboxPool) -> None:
+    """Files in /tmp are charged to the container's memory; with them, a hog
+    meets the cgroup limit before its address-space rlimit: the kernel's OOM
+    killer ends it, and the detail says so."""
+    tests = (
+        "def test_hog():\n"
+        "    for name in ('a', 'b'):\n"
+        "        with open('/tmp/fill' + name, 'wb') as f:\n"
+        "            for _ in range(120):\n"
+        "                f.write(b'x' * 1024 * 1024)\n"
+        "    blocks = []\n"
+        "    for _ in range(700):\n"
+        "        blocks.append(bytearray(1024 * 1024))\n"
+    )
+    verification = Verifier(sandbox_pool).verify(Pair(id="oom", solution=OK_SOLUTION, tests=tests))
+    assert (verification.status, verification.detail) == (Status.CRASHED, "killed: out of memory")
