@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from fake_openai import FakeServer, Reply, completion  # noqa: E402
+from fake_openai import FakeServer, Reply, completion
 
-from phicode.generate.backends.openai import OpenAIBackend  # noqa: E402
-from phicode.generate.config import GenerationParams  # noqa: E402
+from phicode.generate.backends.openai import OpenAIBackend
+from phicode.generate.config import GenerationParams
 
 PROMPTS = [
     "Write a Python function that returns the sum of a list of numbers.",
@@ -50,7 +50,9 @@ def hf_model(real: bool, workdir: Path):  # -> HFBackend
         return HFBackend(resolve_model(DEFAULT_MODEL), model_name=DEFAULT_MODEL)
     from tiny_model import build_tiny_model
 
-    return HFBackend(build_tiny_model(workdir / "tiny", layers=4, hidden=256), model_name="tiny-llama")
+    return HFBackend(
+        build_tiny_model(workdir / "tiny", layers=4, hidden=256), model_name="tiny-llama"
+    )
 
 
 def direct_tokens_per_s(backend, prompts: list[str], batch: int, params: GenerationParams) -> float:
@@ -63,18 +65,26 @@ def direct_tokens_per_s(backend, prompts: list[str], batch: int, params: Generat
     tokens = 0
     started = time.perf_counter()
     for start in range(0, len(texts), batch):
-        encoded = tokenizer(texts[start : start + batch], return_tensors="pt", padding=True,
-                            add_special_tokens=False).to(backend.device)
+        encoded = tokenizer(
+            texts[start : start + batch],
+            return_tensors="pt",
+            padding=True,
+            add_special_tokens=False,
+        ).to(backend.device)
         torch.manual_seed(params.seed)
         with torch.inference_mode():
             output = model.generate(**encoded, **kwargs)
         new = output[:, encoded["input_ids"].shape[1] :]
         tokens += int((new != tokenizer.pad_token_id).sum())
-        tokenizer.batch_decode(new, skip_special_tokens=True)  # a caller wants text, as phicode returns
+        tokenizer.batch_decode(
+            new, skip_special_tokens=True
+        )  # a caller wants text, as phicode returns
     return tokens / (time.perf_counter() - started)
 
 
-def phicode_tokens_per_s(backend, prompts: list[str], batch: int, params: GenerationParams) -> float:
+def phicode_tokens_per_s(
+    backend, prompts: list[str], batch: int, params: GenerationParams
+) -> float:
     backend.batch_size = batch
     before = backend.generated_tokens
     started = time.perf_counter()
@@ -82,13 +92,17 @@ def phicode_tokens_per_s(backend, prompts: list[str], batch: int, params: Genera
     return (backend.generated_tokens - before) / (time.perf_counter() - started)
 
 
-def bench_hf(real: bool, count: int, max_new_tokens: int, repeats: int) -> list[tuple[str, str, str, str]]:
+def bench_hf(
+    real: bool, count: int, max_new_tokens: int, repeats: int
+) -> list[tuple[str, str, str, str]]:
     params = GenerationParams(max_new_tokens=max_new_tokens, temperature=0.0)
     prompts = (PROMPTS * math.ceil(count / len(PROMPTS)))[:count]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         backend = hf_model(real, Path(tmp))
-        backend.generate(prompts[:2], GenerationParams(max_new_tokens=4, temperature=0.0))  # warm-up
+        backend.generate(
+            prompts[:2], GenerationParams(max_new_tokens=4, temperature=0.0)
+        )  # warm-up
         rates: dict[int, float] = {}
         for batch in (1, 8):
             direct = phicode = 0.0
@@ -101,18 +115,35 @@ def bench_hf(real: bool, count: int, max_new_tokens: int, repeats: int) -> list[
                     else:
                         phicode = max(phicode, rate)
             rates[batch] = phicode
-            rows.append((f"hf batch {batch} ({backend.model}, {backend.dtype})", f"{phicode:.1f} tok/s",
-                         f"{direct:.1f} tok/s", f"{phicode / direct:.2f}x"))
-        rows.append(("hf batching gain (batch 8 / batch 1)", f"{rates[8]:.1f} tok/s", f"{rates[1]:.1f} tok/s",
-                     f"{rates[8] / rates[1]:.2f}x"))
+            rows.append(
+                (
+                    f"hf batch {batch} ({backend.model}, {backend.dtype})",
+                    f"{phicode:.1f} tok/s",
+                    f"{direct:.1f} tok/s",
+                    f"{phicode / direct:.2f}x",
+                )
+            )
+        rows.append(
+            (
+                "hf batching gain (batch 8 / batch 1)",
+                f"{rates[8]:.1f} tok/s",
+                f"{rates[1]:.1f} tok/s",
+                f"{rates[8] / rates[1]:.2f}x",
+            )
+        )
     return rows
 
 
-def bench_openai(latency_s: float, concurrency: int, requests: int) -> list[tuple[str, str, str, str]]:
+def bench_openai(
+    latency_s: float, concurrency: int, requests: int
+) -> list[tuple[str, str, str, str]]:
     def answer(request) -> Reply:
         return Reply(body=completion("ok"), delay_s=latency_s)
 
-    with FakeServer(answer) as server, OpenAIBackend(server.url, "fake-model", concurrency=concurrency) as client:
+    with (
+        FakeServer(answer) as server,
+        OpenAIBackend(server.url, "fake-model", concurrency=concurrency) as client,
+    ):
         client.generate(["warm"] * concurrency, GenerationParams(max_new_tokens=4))
         started = time.perf_counter()
         client.generate([f"p{i}" for i in range(requests)], GenerationParams(max_new_tokens=4))
@@ -120,14 +151,26 @@ def bench_openai(latency_s: float, concurrency: int, requests: int) -> list[tupl
         reached = server.max_in_flight
     achieved = requests / elapsed
     ideal = concurrency / latency_s
-    return [(f"openai {requests} requests, {latency_s * 1000:.0f} ms each, concurrency {concurrency} "
-             f"(max in flight {reached})", f"{achieved:.1f} req/s", f"{ideal:.1f} req/s (ideal)",
-             f"{achieved / ideal:.2f}x")]
+    return [
+        (
+            f"openai {requests} requests, {latency_s * 1000:.0f} ms each, concurrency {concurrency} "
+            f"(max in flight {reached})",
+            f"{achieved:.1f} req/s",
+            f"{ideal:.1f} req/s (ideal)",
+            f"{achieved / ideal:.2f}x",
+        )
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--real", action="store_true", help="use Qwen2.5-Coder-0.5B-Instruct instead of a tiny model")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--real",
+        action="store_true",
+        help="use Qwen2.5-Coder-0.5B-Instruct instead of a tiny model",
+    )
     parser.add_argument("--prompts", type=int, default=16)
     parser.add_argument("--max-new-tokens", type=int, default=32)
     parser.add_argument("--repeats", type=int, default=4)

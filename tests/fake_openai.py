@@ -42,7 +42,9 @@ def completion(text: str, tokens: int = 5) -> dict[str, Any]:
     return {
         "id": "cmpl-1",
         "object": "chat.completion",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+        ],
         "usage": {"prompt_tokens": 10, "completion_tokens": tokens, "total_tokens": 10 + tokens},
     }
 
@@ -93,7 +95,9 @@ class FakeServer:
 
             def do_GET(self) -> None:
                 if self.path.rstrip("/").endswith("/v1/models"):
-                    self._send(Reply(body={"object": "list", "data": [{"id": m} for m in server.models]}))
+                    self._send(
+                        Reply(body={"object": "list", "data": [{"id": m} for m in server.models]})
+                    )
                 else:
                     self._send(Reply(404, {"error": {"message": "not found"}}))
 

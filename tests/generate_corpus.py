@@ -120,7 +120,9 @@ def snippet(name: str, code: str | None = None) -> Snippet:
         id=content_id(code),
         entry_point=name,
         code=code,
-        source=Source(repo="tests/corpus", path=f"{name}.py", start_line=1, end_line=code.count("\n")),
+        source=Source(
+            repo="tests/corpus", path=f"{name}.py", start_line=1, end_line=code.count("\n")
+        ),
     )
 
 

@@ -8,15 +8,18 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("torch", reason="the hf extra is not installed: pip install 'phicode[hf]'")
-pytest.importorskip("transformers", reason="the hf extra is not installed: pip install 'phicode[hf]'")
+pytest.importorskip(
+    "transformers", reason="the hf extra is not installed: pip install 'phicode[hf]'"
+)
 
-from generate_corpus import corpus  # noqa: E402
-from phicode.errors import BackendError  # noqa: E402
-from phicode.generate import BackendKind, ModelConfig, SynthReason, Synthesizer, make_backend  # noqa: E402
-from phicode.generate.backends.hf import HFBackend, require_hf  # noqa: E402
-from phicode.generate.config import GenerationParams  # noqa: E402
-from phicode.generate.parsing import ParseReason  # noqa: E402
-from tiny_model import build_tiny_model  # noqa: E402
+from generate_corpus import corpus
+from tiny_model import build_tiny_model
+
+from phicode.errors import BackendError
+from phicode.generate import BackendKind, ModelConfig, Synthesizer, SynthReason, make_backend
+from phicode.generate.backends.hf import HFBackend, require_hf
+from phicode.generate.config import GenerationParams
+from phicode.generate.parsing import ParseReason
 
 GREEDY = GenerationParams(max_new_tokens=10, temperature=0.0)
 PROMPTS = [
@@ -77,13 +80,15 @@ def test_model_name_and_cpu_defaults(tiny: HFBackend) -> None:
 
 
 def test_make_backend_loads_a_model_directory(tiny_dir: Path) -> None:
-    backend = make_backend(ModelConfig(backend=BackendKind.HF, model=str(tiny_dir), dtype="float32", batch_size=2))
+    backend = make_backend(
+        ModelConfig(backend=BackendKind.HF, model=str(tiny_dir), dtype="float32", batch_size=2)
+    )
     assert isinstance(backend, HFBackend)
     assert backend.model == str(tiny_dir) and backend.batch_size == 2
 
 
 def test_a_directory_that_is_no_model_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(BackendError, match="has no config.json"):
+    with pytest.raises(BackendError, match=r"has no config\.json"):
         make_backend(ModelConfig(backend=BackendKind.HF, model=str(tmp_path)))
 
 
@@ -103,7 +108,9 @@ def test_missing_torch_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> N
 @pytest.mark.docker
 def test_nonsense_from_a_model_is_rejected_never_a_crash(tiny: HFBackend, sandbox_pool) -> None:
     """The tiny model writes garbage: every snippet ends as a rejection with a declared reason."""
-    synthesizer = Synthesizer(tiny, sandbox_pool, params=GenerationParams(max_new_tokens=24, temperature=0.0))
+    synthesizer = Synthesizer(
+        tiny, sandbox_pool, params=GenerationParams(max_new_tokens=24, temperature=0.0)
+    )
     results = list(synthesizer.run(corpus()[:4]))
     assert len(results) == 4
     declared = {r.value for r in ParseReason} | {r.value for r in SynthReason}
@@ -111,3 +118,43 @@ def test_nonsense_from_a_model_is_rejected_never_a_crash(tiny: HFBackend, sandbo
         assert result.rejection is not None and result.rejection.reason in declared
         assert result.rejection.stage == "synth"
         assert "raw_output" in result.rejected_line()["rejected"]
+
+
+@pytest.mark.docker
+def test_cli_synth_with_the_hf_backend(tiny_dir: Path, tmp_path: Path, capsys) -> None:
+    import json
+
+    from generate_corpus import snippet
+
+    from phicode.cli import main
+
+    source = tmp_path / "snippets.jsonl"
+    source.write_text(json.dumps(snippet("gcd").to_dict()) + "\n")
+    out, rejected = tmp_path / "pairs.jsonl", tmp_path / "rejected.jsonl"
+    argv = [
+        "synth",
+        str(source),
+        "-o",
+        str(out),
+        "--rejected",
+        str(rejected),
+        "--backend",
+        "hf",
+        "--model",
+        str(tiny_dir),
+        "--max-new-tokens",
+        "8",
+        "--temperature",
+        "0",
+        "--dtype",
+        "float32",
+        "--batch-size",
+        "2",
+        "--workers",
+        "1",
+    ]
+    assert main(argv) == 0
+    assert out.read_text() == ""
+    (line,) = [json.loads(text) for text in rejected.read_text().splitlines()]
+    assert line["rejected"]["stage"] == "synth" and line["entry_point"] == "gcd"
+    assert f"phicode synth (hf, {tiny_dir}): 0 pairs" in capsys.readouterr().err

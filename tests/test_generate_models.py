@@ -59,11 +59,13 @@ class StandIn:
     def __call__(self, gguf: Path, out_dir: Path) -> None:
         self.calls.append((gguf, out_dir))
         out_dir.mkdir(parents=True)
-        (out_dir / "config.json").write_text(json.dumps({"from": gguf.name, "bytes": gguf.stat().st_size}))
+        (out_dir / "config.json").write_text(
+            json.dumps({"from": gguf.name, "bytes": gguf.stat().st_size})
+        )
 
 
 def test_parts_are_joined_checked_and_converted_once(offline_cache: Path, fake_packages) -> None:
-    source, joined = fake_packages
+    _, joined = fake_packages
     convert = StandIn()
     first = resolve_model(NAME, convert=convert)
     second = resolve_model(NAME, convert=convert)
@@ -71,14 +73,25 @@ def test_parts_are_joined_checked_and_converted_once(offline_cache: Path, fake_p
     assert len(convert.calls) == 1
     gguf = convert.calls[0][0]
     assert gguf.read_bytes() == joined and gguf.name == "tiny.gguf"
-    assert json.loads((first / "config.json").read_text()) == {"from": "tiny.gguf", "bytes": len(joined)}
-    assert not list(offline_cache.rglob("*.partial")) and not list(offline_cache.glob(".*.converting"))
+    assert json.loads((first / "config.json").read_text()) == {
+        "from": "tiny.gguf",
+        "bytes": len(joined),
+    }
+    assert not list(offline_cache.rglob("*.partial")) and not list(
+        offline_cache.glob(".*.converting")
+    )
 
 
-def test_a_corrupt_part_is_refused_and_nothing_is_left(offline_cache: Path, fake_packages, monkeypatch) -> None:
+def test_a_corrupt_part_is_refused_and_nothing_is_left(
+    offline_cache: Path, fake_packages, monkeypatch
+) -> None:
     source, _ = fake_packages
-    monkeypatch.setitem(modelres.GGUF_SOURCES, NAME, GgufSource(**{**_fields(source), "sha256": "0" * 64}))
-    with pytest.raises(BackendError, match=r"joined GGUF tiny.gguf is corrupt .*reinstall: pip install fake-parts"):
+    monkeypatch.setitem(
+        modelres.GGUF_SOURCES, NAME, GgufSource(**{**_fields(source), "sha256": "0" * 64})
+    )
+    with pytest.raises(
+        BackendError, match=r"joined GGUF tiny.gguf is corrupt .*reinstall: pip install fake-parts"
+    ):
         resolve_model(NAME, convert=StandIn())
     assert not any(offline_cache.rglob("tiny.gguf*"))
 
@@ -101,18 +114,26 @@ def test_nothing_found_says_exactly_how_to_get_a_model(offline_cache: Path) -> N
     message = str(error.value)
     assert "was not found in the Hugging Face cache" in message
     assert "huggingface-cli download" in message
-    assert "--model /path/to/model-dir (or a .gguf file), or use --backend openai|template" in message
+    assert (
+        "--model /path/to/model-dir (or a .gguf file), or use --backend openai|template" in message
+    )
 
 
 def test_the_default_model_names_its_pip_extra(offline_cache: Path, monkeypatch) -> None:
-    monkeypatch.setattr(modelres, "locate_parts", lambda source: None)  # as if the extra were missing
-    with pytest.raises(BackendError, match=r"install its GGUF packages with: pip install 'phicode\[model\]'"):
+    monkeypatch.setattr(
+        modelres, "locate_parts", lambda source: None
+    )  # as if the extra were missing
+    with pytest.raises(
+        BackendError, match=r"install its GGUF packages with: pip install 'phicode\[model\]'"
+    ):
         resolve_model("Qwen/Qwen2.5-Coder-0.5B-Instruct")
 
 
 def test_a_missing_package_means_not_installed(fake_packages, monkeypatch) -> None:
     source, _ = fake_packages
-    broken = GgufSource(**{**_fields(source), "parts": (*source.parts, ("fake_gguf_part_absent", "data/x.bin"))})
+    broken = GgufSource(
+        **{**_fields(source), "parts": (*source.parts, ("fake_gguf_part_absent", "data/x.bin"))}
+    )
     assert locate_parts(broken) is None
     assert locate_parts(source) is not None
 
@@ -130,7 +151,7 @@ def test_a_gguf_file_is_converted_into_the_cache(offline_cache: Path, tmp_path: 
 def test_bad_paths_are_clear_errors(offline_cache: Path, tmp_path: Path) -> None:
     with pytest.raises(BackendError, match="no such file"):
         resolve_model(str(tmp_path / "absent.gguf"))
-    with pytest.raises(BackendError, match="neither a model directory nor a .gguf file"):
+    with pytest.raises(BackendError, match=r"neither a model directory nor a \.gguf file"):
         resolve_model(str(tmp_path / "absent-dir"))
     model_dir = tmp_path / "model"
     model_dir.mkdir()
@@ -139,7 +160,7 @@ def test_bad_paths_are_clear_errors(offline_cache: Path, tmp_path: Path) -> None
 
 
 def test_join_is_idempotent(tmp_path: Path, fake_packages) -> None:
-    source, joined = fake_packages
+    source, _ = fake_packages
     parts = locate_parts(source)
     assert parts is not None
     first = join_parts(source, parts, tmp_path / "out")

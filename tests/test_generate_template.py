@@ -7,11 +7,18 @@ import json
 from pathlib import Path
 
 import pytest
-
 from generate_corpus import CORPUS, corpus, snippet
+
 from phicode.cli import main
 from phicode.errors import ConfigError, TemplateError
-from phicode.generate import GenerationParams, ModelConfig, Prompts, RepairConfig, SynthReason, Synthesizer
+from phicode.generate import (
+    GenerationParams,
+    ModelConfig,
+    Prompts,
+    RepairConfig,
+    Synthesizer,
+    SynthReason,
+)
 from phicode.generate.backends.template import TemplateBackend, template_question
 from phicode.generate.codeinfo import function_info
 from phicode.generate.inputs import Case, docstring_cases, generated_cases, values_for
@@ -22,7 +29,9 @@ from phicode.records import Pair
 
 
 def test_inputs_follow_type_hints() -> None:
-    info = function_info("def f(a: int, b: list[str], c: dict[str, float] | None = None) -> int: ...", "f")
+    info = function_info(
+        "def f(a: int, b: list[str], c: dict[str, float] | None = None) -> int: ...", "f"
+    )
     a, b, c = (values_for(p) for p in info.params)
     assert a is not None and "0" in a and "-1" in a
     assert b is not None and b[0] == "[]" and all(v.startswith("[") for v in b)
@@ -70,7 +79,9 @@ def test_template_question_shows_signature_prose_and_examples_not_code() -> None
 def test_prompts_render_and_carry_versions() -> None:
     prompts = Prompts()
     assert prompts.tag("question", "tests") == "question@2+tests@2"
-    text = prompts.render("tests", entry_point="gcd", signature="gcd(a, b)", code="def gcd(a, b): ...", question="")
+    text = prompts.render(
+        "tests", entry_point="gcd", signature="gcd(a, b)", code="def gcd(a, b): ...", question=""
+    )
     assert "from solution import gcd" in text and "def gcd(a, b): ..." in text
 
 
@@ -109,7 +120,12 @@ def test_bad_settings_name_the_option() -> None:
 @pytest.mark.docker
 def test_the_oracle_records_values_raises_and_mutations(sandbox_pool) -> None:
     code = CORPUS["mean"] + "\n" + CORPUS["bubble_sort"]
-    seen = observe(sandbox_pool, code, "mean", [Case(("[1, 2]",)), Case(("[]",)), Case(("'x'",)), Case(("zzz",))])
+    seen = observe(
+        sandbox_pool,
+        code,
+        "mean",
+        [Case(("[1, 2]",)), Case(("[]",)), Case(("'x'",)), Case(("zzz",))],
+    )
     assert [(o.kind, o.repr, o.exc) for o in seen] == [
         ("value", "1.5", None),
         ("raises", None, "ValueError"),
@@ -160,7 +176,9 @@ def test_snippets_without_a_testable_call_are_rejected_with_reasons(sandbox_pool
     broken = snippet("broken", "def broken(x):\n    return undefined_name + x\n")
     missing = snippet("absent", "def present():\n    return 1\n")
     crashes = snippet("crashes", "import no_such_module\n\ndef crashes(n):\n    return n\n")
-    results = list(Synthesizer(TemplateBackend(sandbox_pool), sandbox_pool).run([broken, missing, crashes]))
+    results = list(
+        Synthesizer(TemplateBackend(sandbox_pool), sandbox_pool).run([broken, missing, crashes])
+    )
     assert [r.rejection.reason for r in results] == [
         SynthReason.NO_CASES.value,
         SynthReason.BAD_SNIPPET.value,
@@ -179,15 +197,33 @@ def test_cli_synth_template_writes_pairs_and_rejections(tmp_path: Path, capsys) 
     source = tmp_path / "snippets.jsonl"
     source.write_text("\n".join(lines) + "\n")
     out, rejected = tmp_path / "pairs.jsonl", tmp_path / "rejected.jsonl"
-    code = main(["synth", str(source), "-o", str(out), "--rejected", str(rejected), "--backend", "template",
-                 "--workers", "2"])
+    code = main(
+        [
+            "synth",
+            str(source),
+            "-o",
+            str(out),
+            "--rejected",
+            str(rejected),
+            "--backend",
+            "template",
+            "--workers",
+            "2",
+        ]
+    )
     assert code == 0
     err = capsys.readouterr().err
-    assert f"{source}:3: invalid JSON: Expecting property name enclosed in double quotes (column 2)" in err
+    assert (
+        f"{source}:3: invalid JSON: Expecting property name enclosed in double quotes (column 2)"
+        in err
+    )
     assert "phicode synth (template, template): 4 pairs" in err
     pairs = [Pair.from_dict(json.loads(line), strict=True) for line in out.read_text().splitlines()]
     assert [p.entry_point for p in pairs] == list(CORPUS)[:4]
     reasons = [json.loads(line)["rejected"]["reason"] for line in rejected.read_text().splitlines()]
     assert reasons == ["invalid_record", "bad_snippet"]
-    assert main(["verify", str(out), "-o", str(tmp_path / "verified.jsonl"), "-q", "--workers", "2"]) == 0
+    assert (
+        main(["verify", str(out), "-o", str(tmp_path / "verified.jsonl"), "-q", "--workers", "2"])
+        == 0
+    )
     assert len((tmp_path / "verified.jsonl").read_text().splitlines()) == 4

@@ -37,7 +37,11 @@ def build_tiny_model(directory: Path, *, layers: int = 2, hidden: int = 64, seed
     )
     tokenizer.train_from_iterator(TEXTS, trainer)
     fast = PreTrainedTokenizerFast(
-        tokenizer_object=tokenizer, bos_token="<s>", eos_token="</s>", unk_token="<unk>", pad_token="<pad>"
+        tokenizer_object=tokenizer,
+        bos_token="<s>",
+        eos_token="</s>",
+        unk_token="<unk>",
+        pad_token="<pad>",
     )
     fast.chat_template = CHAT_TEMPLATE
     torch.manual_seed(seed)

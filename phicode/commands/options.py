@@ -52,52 +52,119 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     from phicode.generate.config import DEFAULT_BASE_URL, DEFAULT_MODEL
 
     group = parser.add_argument_group("model")
-    group.add_argument("--backend", choices=("hf", "openai", "template"), default="hf",
-                       help="hf: transformers in-process (default); openai: an OpenAI-compatible server; "
-                            "template: no model, tests from running the snippet")
-    group.add_argument("--model", metavar="NAME_OR_PATH",
-                       help=f"hub id, model directory or .gguf file (default {DEFAULT_MODEL}; "
-                            "openai: the server's first model)")
-    group.add_argument("--base-url", metavar="URL", default=None,
-                       help=f"openai: the server's API root (default $OPENAI_BASE_URL or {DEFAULT_BASE_URL})")
-    group.add_argument("--temperature", type=float, default=0.2, help="sampling temperature; 0 is greedy (default 0.2)")
+    group.add_argument(
+        "--backend",
+        choices=("hf", "openai", "template"),
+        default="hf",
+        help="hf: transformers in-process (default); openai: an OpenAI-compatible server; "
+        "template: no model, tests from running the snippet",
+    )
+    group.add_argument(
+        "--model",
+        metavar="NAME_OR_PATH",
+        help=f"hub id, model directory or .gguf file (default {DEFAULT_MODEL}; "
+        "openai: the server's first model)",
+    )
+    group.add_argument(
+        "--base-url",
+        metavar="URL",
+        default=None,
+        help=f"openai: the server's API root (default $OPENAI_BASE_URL or {DEFAULT_BASE_URL})",
+    )
+    group.add_argument(
+        "--temperature",
+        type=float,
+        default=0.2,
+        help="sampling temperature; 0 is greedy (default 0.2)",
+    )
     group.add_argument("--top-p", type=float, default=0.95, help="nucleus sampling (default 0.95)")
-    group.add_argument("--max-new-tokens", type=int, default=512, metavar="N", help="tokens per answer (default 512)")
+    group.add_argument(
+        "--max-new-tokens",
+        type=int,
+        default=512,
+        metavar="N",
+        help="tokens per answer (default 512)",
+    )
     group.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
-    group.add_argument("--batch-size", type=int, default=8, metavar="N", help="hf: prompts per batch (default 8)")
-    group.add_argument("--concurrency", type=int, default=8, metavar="N",
-                       help="openai: requests in flight (default 8)")
-    group.add_argument("--request-timeout", type=float, default=120.0, metavar="S",
-                       help="openai: seconds per request (default 120)")
-    group.add_argument("--dtype", choices=("auto", "bfloat16", "float16", "float32"), default="auto",
-                       help="hf: weights' dtype (default auto: bf16 where the hardware has it)")
-    group.add_argument("--device", default=None, help="hf: cuda, cpu, mps (default: GPU when present)")
-    group.add_argument("--repair-rounds", type=int, default=2, metavar="N",
-                       help="times failing tests go back to the model (default 2)")
-    group.add_argument("--no-drop-failing", dest="drop_failing", action="store_false",
-                       help="never drop failing test functions, even when enough others pass")
-    group.add_argument("--min-tests", type=int, default=2, metavar="N",
-                       help="passing tests needed to keep a pair after dropping failing ones (default 2)")
-    group.add_argument("--prompts", metavar="DIR", default=None, help="prompt templates (default: prompts/)")
+    group.add_argument(
+        "--batch-size", type=int, default=8, metavar="N", help="hf: prompts per batch (default 8)"
+    )
+    group.add_argument(
+        "--concurrency",
+        type=int,
+        default=8,
+        metavar="N",
+        help="openai: requests in flight (default 8)",
+    )
+    group.add_argument(
+        "--request-timeout",
+        type=float,
+        default=120.0,
+        metavar="S",
+        help="openai: seconds per request (default 120)",
+    )
+    group.add_argument(
+        "--dtype",
+        choices=("auto", "bfloat16", "float16", "float32"),
+        default="auto",
+        help="hf: weights' dtype (default auto: bf16 where the hardware has it)",
+    )
+    group.add_argument(
+        "--device", default=None, help="hf: cuda, cpu, mps (default: GPU when present)"
+    )
+    group.add_argument(
+        "--repair-rounds",
+        type=int,
+        default=2,
+        metavar="N",
+        help="times failing tests go back to the model (default 2)",
+    )
+    group.add_argument(
+        "--no-drop-failing",
+        dest="drop_failing",
+        action="store_false",
+        help="never drop failing test functions, even when enough others pass",
+    )
+    group.add_argument(
+        "--min-tests",
+        type=int,
+        default=2,
+        metavar="N",
+        help="passing tests needed to keep a pair after dropping failing ones (default 2)",
+    )
+    group.add_argument(
+        "--prompts", metavar="DIR", default=None, help="prompt templates (default: prompts/)"
+    )
 
 
 def model_config(args: argparse.Namespace):  # -> phicode.generate.config.ModelConfig
     """The ModelConfig the model options describe."""
     import os
 
-    from phicode.generate.config import DEFAULT_BASE_URL, BackendKind, GenerationParams, ModelConfig, RepairConfig
+    from phicode.generate.config import (
+        DEFAULT_BASE_URL,
+        BackendKind,
+        GenerationParams,
+        ModelConfig,
+        RepairConfig,
+    )
 
     return ModelConfig(
         backend=BackendKind(args.backend),
         model=args.model,
         base_url=args.base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL,
         params=GenerationParams(
-            max_new_tokens=args.max_new_tokens, temperature=args.temperature, top_p=args.top_p, seed=args.seed
+            max_new_tokens=args.max_new_tokens,
+            temperature=args.temperature,
+            top_p=args.top_p,
+            seed=args.seed,
         ),
         batch_size=args.batch_size,
         concurrency=args.concurrency,
         request_timeout_s=args.request_timeout,
         dtype=args.dtype,
         device=args.device,
-        repair=RepairConfig(rounds=args.repair_rounds, drop_failing=args.drop_failing, min_kept=args.min_tests),
+        repair=RepairConfig(
+            rounds=args.repair_rounds, drop_failing=args.drop_failing, min_kept=args.min_tests
+        ),
     )

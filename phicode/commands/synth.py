@@ -19,8 +19,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "synth", help="write a question and tests for each snippet; keep the pairs whose tests pass"
     )
-    parser.add_argument("input", metavar="IN.jsonl", help="snippets from 'phicode mine' ('-' for stdin)")
-    parser.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="verified pairs ('-' for stdout)")
+    parser.add_argument(
+        "input", metavar="IN.jsonl", help="snippets from 'phicode mine' ('-' for stdin)"
+    )
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="OUT.jsonl", help="verified pairs ('-' for stdout)"
+    )
     add_rejected_option(parser)
     add_model_options(parser)
     add_sandbox_options(parser)
@@ -44,6 +48,9 @@ def run(args: argparse.Namespace) -> int:
         rows = [("passed", stats.passed), *sorted(stats.rejected.items())]
         rows.append(("total", stats.seen + stats.rejected.get("invalid_record", 0)))
         rate = stats.seen / stats.duration_s if stats.duration_s else 0.0
-        title = f"phicode synth ({stats.backend}, {stats.model}): {stats.passed} pairs, {rate:.2f} snippets/s"
+        title = (
+            f"phicode synth ({stats.backend}, {stats.model}): "
+            f"{stats.passed} pairs, {rate:.2f} snippets/s"
+        )
         summary_table(title, rows, ("outcome", "snippets"))
     return 0

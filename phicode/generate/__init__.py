@@ -19,7 +19,7 @@ from phicode.generate.config import (
 from phicode.generate.parsing import ParseReason
 from phicode.generate.prompts import Prompts
 from phicode.generate.repair import Checked, Repairer
-from phicode.generate.synth import SynthReason, SynthResult, Synthesizer
+from phicode.generate.synth import Synthesizer, SynthReason, SynthResult
 
 __all__ = [
     "DEFAULT_MODEL",

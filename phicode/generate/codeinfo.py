@@ -80,9 +80,13 @@ def function_info(code: str, entry_point: str) -> FunctionInfo:
 def _params(args: ast.arguments) -> tuple[Param, ...]:
     out: list[Param] = []
     positional = [*args.posonlyargs, *args.args]
-    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(
+        args.defaults
+    )
     for arg, default in zip(positional, defaults, strict=True):
-        out.append(Param(arg.arg, _hint(arg), ast.unparse(default) if default else None, "positional"))
+        out.append(
+            Param(arg.arg, _hint(arg), ast.unparse(default) if default else None, "positional")
+        )
     if args.vararg:
         out.append(Param(args.vararg.arg, _hint(args.vararg), None, "varargs"))
     for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
@@ -121,7 +125,9 @@ def import_bindings(tree: ast.Module) -> dict[str, str]:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 bound = alias.asname or alias.name.split(".")[0]
-                out[bound] = f"import {alias.name}" + (f" as {alias.asname}" if alias.asname else "")
+                out[bound] = f"import {alias.name}" + (
+                    f" as {alias.asname}" if alias.asname else ""
+                )
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             for alias in node.names:
                 if alias.name == "*":
@@ -140,9 +146,15 @@ def _body_lines(code: str, tree: ast.Module) -> tuple[str, ...]:
             first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
             skip.update(range(first, node.body[0].lineno))
             doc = node.body[0]
-            if isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant) and isinstance(doc.value.value, str):
+            if (
+                isinstance(doc, ast.Expr)
+                and isinstance(doc.value, ast.Constant)
+                and isinstance(doc.value.value, str)
+            ):
                 skip.update(range(doc.lineno, (doc.end_lineno or doc.lineno) + 1))
     lines = code.splitlines()
     return tuple(
-        line.strip() for number, line in enumerate(lines, start=1) if number not in skip and line.strip()
+        line.strip()
+        for number, line in enumerate(lines, start=1)
+        if number not in skip and line.strip()
     )

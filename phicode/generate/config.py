@@ -90,4 +90,6 @@ class ModelConfig:
         if self.request_timeout_s <= 0:
             raise ConfigError(f"--request-timeout: {self.request_timeout_s} must be positive")
         if self.dtype not in ("auto", "bfloat16", "float16", "float32"):
-            raise ConfigError(f"--dtype: {self.dtype!r} is not one of auto, bfloat16, float16, float32")
+            raise ConfigError(
+                f"--dtype: {self.dtype!r} is not one of auto, bfloat16, float16, float32"
+            )

@@ -30,7 +30,9 @@ class Draft:
         so re-running a snippet with the same settings gives the same id."""
         g = self.generator
         return Pair(
-            id=content_id("pair", self.snippet.id, g.backend, g.model, g.prompt.split("+repair")[0]),
+            id=content_id(
+                "pair", self.snippet.id, g.backend, g.model, g.prompt.split("+repair")[0]
+            ),
             question=self.question,
             solution=self.snippet.code,
             entry_point=self.snippet.entry_point,

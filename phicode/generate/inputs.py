@@ -21,28 +21,52 @@ from phicode.generate.codeinfo import FunctionInfo, Param
 INTS = ["0", "1", "2", "3", "5", "-1", "7", "10", "-4", "12", "42", "100"]
 COUNTS = ["0", "1", "2", "3", "4", "5", "6", "8", "10", "12"]
 FLOATS = ["0.0", "1.5", "2.0", "-3.25", "0.1", "10.0", "7.75"]
-STRINGS = ['""', '"a"', '"abc"', '"hello world"', '"Racecar"', '"aabbcc"', '"Hello, World!"', '"12321"', '"  spaced  "']
+STRINGS = [
+    '""',
+    '"a"',
+    '"abc"',
+    '"hello world"',
+    '"Racecar"',
+    '"aabbcc"',
+    '"Hello, World!"',
+    '"12321"',
+    '"  spaced  "',
+]
 CHARS = ['","', '" "', '"a"', '"-"']
 BOOLS = ["True", "False"]
 
-_COUNT_NAMES = re.compile(r"^(n|k|m|num|count|size|length|len|limit|depth|times|steps|width|height|bits|degree|order|"
-                          r"rows|cols|columns|digits|places|precision|level|levels|max_\w+|min_\w+|n_\w+|num_\w+)$")
-_INT_NAMES = re.compile(r"^(i|j|x|y|z|a|b|c|p|q|r|v|num\d|n\d|index|idx|start|end|stop|step|base|year|month|day|"
-                        r"low|high|lo|hi|target|value|val|amount|total|number|integer|key|seed|offset|shift)$")
-_FLOAT_NAMES = re.compile(r"(rate|ratio|prob|percent|weight|temp|alpha|beta|tol|eps|scale|factor|celsius|"
-                          r"fahrenheit|kelvin|price|cost|score|radius|mass|speed|distance)")
-_STR_NAMES = re.compile(r"^(s|s\d|t|text|txt|string|str\w*|word|word\d|name|sentence|line|msg|message|prefix|suffix|"
-                        r"pattern|phrase|title|label|code|word_\w+|\w+_str|\w+_string|\w+_name|\w+_text|html|url|"
-                        r"email|path|filename|hex\w*|binary|bin_str|roman|dna|seq_str)$")
+_COUNT_NAMES = re.compile(
+    r"^(n|k|m|num|count|size|length|len|limit|depth|times|steps|width|height|bits|degree|order|"
+    r"rows|cols|columns|digits|places|precision|level|levels|max_\w+|min_\w+|n_\w+|num_\w+)$"
+)
+_INT_NAMES = re.compile(
+    r"^(i|j|x|y|z|a|b|c|p|q|r|v|num\d|n\d|index|idx|start|end|stop|step|base|year|month|day|"
+    r"low|high|lo|hi|target|value|val|amount|total|number|integer|key|seed|offset|shift)$"
+)
+_FLOAT_NAMES = re.compile(
+    r"(rate|ratio|prob|percent|weight|temp|alpha|beta|tol|eps|scale|factor|celsius|"
+    r"fahrenheit|kelvin|price|cost|score|radius|mass|speed|distance)"
+)
+_STR_NAMES = re.compile(
+    r"^(s|s\d|t|text|txt|string|str\w*|word|word\d|name|sentence|line|msg|message|prefix|suffix|"
+    r"pattern|phrase|title|label|code|word_\w+|\w+_str|\w+_string|\w+_name|\w+_text|html|url|"
+    r"email|path|filename|hex\w*|binary|bin_str|roman|dna|seq_str)$"
+)
 _CHAR_NAMES = re.compile(r"^(c|ch|char|sep|separator|delimiter|delim|fill|fillchar|symbol)$")
-_BOOL_NAMES = re.compile(r"^(flag|reverse|strict|verbose|inclusive|ignore_case|case_sensitive|is_\w+|has_\w+|"
-                         r"allow_\w+|use_\w+|keep_\w+|with_\w+)$")
+_BOOL_NAMES = re.compile(
+    r"^(flag|reverse|strict|verbose|inclusive|ignore_case|case_sensitive|is_\w+|has_\w+|"
+    r"allow_\w+|use_\w+|keep_\w+|with_\w+)$"
+)
 _STR_LIST_NAMES = re.compile(r"^(words|strings|strs|names|lines|tokens|sentences|labels|keys)$")
 _MATRIX_NAMES = re.compile(r"^(matrix|grid|board|mat|m\d|table|rows|image)$")
-_DICT_NAMES = re.compile(r"^(d|dct|dict\w*|mapping|\w+_map|\w+_dict|counts|graph|adj|adjacency|table)$")
-_LIST_NAMES = re.compile(r"^(xs|ys|nums\d?|numbers|arr\d?|array|items|values|vals|lst|list\d?|data|seq|sequence|"
-                         r"elements|elems|ints|integers|scores|prices|heights|weights|coins|stones|costs|"
-                         r"\w+s)$")
+_DICT_NAMES = re.compile(
+    r"^(d|dct|dict\w*|mapping|\w+_map|\w+_dict|counts|graph|adj|adjacency|table)$"
+)
+_LIST_NAMES = re.compile(
+    r"^(xs|ys|nums\d?|numbers|arr\d?|array|items|values|vals|lst|list\d?|data|seq|sequence|"
+    r"elements|elems|ints|integers|scores|prices|heights|weights|coins|stones|costs|"
+    r"\w+s)$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,11 +155,29 @@ def _from_name(name: str) -> list[str] | None:
     return INTS  # a guess: most untyped parameters of small functions are numbers
 
 
-_SEQUENCES = {"list", "List", "Sequence", "Iterable", "MutableSequence", "Collection", "Iterator", "deque"}
+_SEQUENCES = {
+    "list",
+    "List",
+    "Sequence",
+    "Iterable",
+    "MutableSequence",
+    "Collection",
+    "Iterator",
+    "deque",
+}
 _SETS = {"set", "Set", "frozenset", "FrozenSet", "AbstractSet"}
 _DICTS = {"dict", "Dict", "Mapping", "MutableMapping", "defaultdict", "OrderedDict", "Counter"}
-_SCALARS = {"int": INTS, "float": FLOATS, "str": STRINGS, "bool": BOOLS, "complex": ["1j", "(1+2j)", "0j"],
-            "bytes": ['b""', 'b"abc"', 'b"\\x00\\xff"'], "Number": INTS, "Real": FLOATS, "Integral": INTS}
+_SCALARS = {
+    "int": INTS,
+    "float": FLOATS,
+    "str": STRINGS,
+    "bool": BOOLS,
+    "complex": ["1j", "(1+2j)", "0j"],
+    "bytes": ['b""', 'b"abc"', 'b"\\x00\\xff"'],
+    "Number": INTS,
+    "Real": FLOATS,
+    "Integral": INTS,
+}
 
 
 def _name_of(node: ast.expr) -> str:
@@ -184,7 +226,9 @@ def _from_generic(outer: str, inner: ast.expr) -> list[str] | None:
         return _sets(first)
     if outer in _DICTS and len(items) == 2:
         keys, values = _from_hint(items[0]), _from_hint(items[1])
-        return _dicts(keys[1] if keys and len(keys) > 1 else '"a"', values or INTS) if keys else None
+        return (
+            _dicts(keys[1] if keys and len(keys) > 1 else '"a"', values or INTS) if keys else None
+        )
     if outer in ("tuple", "Tuple"):
         return _tuples(items)
     return None
@@ -206,32 +250,58 @@ def _lists(values: list[str]) -> list[str]:
 
 
 def _sets(values: list[str]) -> list[str]:
-    return ["set()", *(f"{{{', '.join(dict.fromkeys(values[i % len(values)] for i in s))}}}" for s in
-                       ([0], [1, 2, 3], [2, 4, 5]))]
+    return [
+        "set()",
+        *(
+            f"{{{', '.join(dict.fromkeys(values[i % len(values)] for i in s))}}}"
+            for s in ([0], [1, 2, 3], [2, 4, 5])
+        ),
+    ]
 
 
 def _dicts(key: str, values: list[str]) -> list[str]:
     keys = ['"a"', '"b"', '"c"'] if key.startswith(('"', "'")) else ["1", "2", "3"]
-    return ["{}", f"{{{keys[0]}: {values[1 % len(values)]}}}",
-            f"{{{keys[0]}: {values[2 % len(values)]}, {keys[1]}: {values[3 % len(values)]}, "
-            f"{keys[2]}: {values[0]}}}"]
+    return [
+        "{}",
+        f"{{{keys[0]}: {values[1 % len(values)]}}}",
+        f"{{{keys[0]}: {values[2 % len(values)]}, {keys[1]}: {values[3 % len(values)]}, "
+        f"{keys[2]}: {values[0]}}}",
+    ]
 
 
 def _tuples(items: list[ast.expr]) -> list[str] | None:
     if len(items) == 2 and isinstance(items[1], ast.Constant) and items[1].value is Ellipsis:
         element = _from_hint(items[0])
-        return [f"({', '.join(element[i % len(element)] for i in s)},)" if len(s) == 1 else
-                f"({', '.join(element[i % len(element)] for i in s)})" for s in ([1, 2], [0], [3, 1, 4])] \
-            if element else None
+        return (
+            [
+                f"({', '.join(element[i % len(element)] for i in s)},)"
+                if len(s) == 1
+                else f"({', '.join(element[i % len(element)] for i in s)})"
+                for s in ([1, 2], [0], [3, 1, 4])
+            ]
+            if element
+            else None
+        )
     parts = [_from_hint(i) for i in items]
     if not parts or any(p is None for p in parts):
         return None
-    return [f"({', '.join(p[(k + n) % len(p)] for n, p in enumerate(parts))}{',' if len(parts) == 1 else ''})"
-            for k in range(4)]
+    return [
+        "("
+        + ", ".join(p[(k + n) % len(p)] for n, p in enumerate(parts))
+        + ("," if len(parts) == 1 else "")
+        + ")"
+        for k in range(4)
+    ]
 
 
 def _matrices() -> list[str]:
-    return ["[[1, 2], [3, 4]]", "[[0]]", "[[1, 2, 3], [4, 5, 6], [7, 8, 9]]", "[[5, 1], [2, 8], [3, 3]]", "[]"]
+    return [
+        "[[1, 2], [3, 4]]",
+        "[[0]]",
+        "[[1, 2, 3], [4, 5, 6], [7, 8, 9]]",
+        "[[5, 1], [2, 8], [3, 3]]",
+        "[]",
+    ]
 
 
 def generated_cases(info: FunctionInfo, count: int, seed: int) -> list[Case]:
@@ -259,7 +329,10 @@ def generated_cases(info: FunctionInfo, count: int, seed: int) -> list[Case]:
 
 
 def _one_case(
-    required: list[tuple[Param, list[str]]], optional: list[tuple[Param, list[str]]], rng: random.Random, attempt: int
+    required: list[tuple[Param, list[str]]],
+    optional: list[tuple[Param, list[str]]],
+    rng: random.Random,
+    attempt: int,
 ) -> Case:
     def pick(values: list[str]) -> str:
         return values[attempt % len(values)] if attempt < 3 else rng.choice(values)
@@ -287,7 +360,11 @@ def docstring_cases(info: FunctionInfo) -> list[Case]:
             node = ast.parse(match["src"].strip(), mode="eval").body
         except SyntaxError:
             continue
-        if isinstance(node, ast.Call) and _name_of(node.func) == info.name and not _has_starred(node):
+        if (
+            isinstance(node, ast.Call)
+            and _name_of(node.func) == info.name
+            and not _has_starred(node)
+        ):
             args = tuple(ast.unparse(a) for a in node.args)
             kwargs = tuple((k.arg, ast.unparse(k.value)) for k in node.keywords if k.arg)
             cases.append(Case(args, kwargs, origin="docstring"))
@@ -295,4 +372,6 @@ def docstring_cases(info: FunctionInfo) -> list[Case]:
 
 
 def _has_starred(node: ast.Call) -> bool:
-    return any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords)
+    return any(isinstance(a, ast.Starred) for a in node.args) or any(
+        k.arg is None for k in node.keywords
+    )

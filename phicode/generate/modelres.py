@@ -80,7 +80,9 @@ def resolve_model(name: str, *, convert: Callable[[Path, Path], None] | None = N
     path = Path(name).expanduser()
     if path.is_dir():
         if not (path / "config.json").is_file():
-            raise BackendError(f"--model {name}: the directory has no config.json, so it is no transformers model")
+            raise BackendError(
+                f"--model {name}: the directory has no config.json, so it is no transformers model"
+            )
         return path
     if name.endswith(".gguf"):
         if not path.is_file():
@@ -88,7 +90,12 @@ def resolve_model(name: str, *, convert: Callable[[Path, Path], None] | None = N
         return converted_gguf(path, cache_root() / _slug(path.stem), convert)
     if path.exists() or name.startswith((".", "/", "~")):
         raise BackendError(f"--model {name}: neither a model directory nor a .gguf file")
-    for finder in (_from_hf_cache, _from_phicode_cache, lambda n: _from_gguf_packages(n, convert), _from_hub):
+    for finder in (
+        _from_hf_cache,
+        _from_phicode_cache,
+        lambda n: _from_gguf_packages(n, convert),
+        _from_hub,
+    ):
         found = finder(name)
         if found is not None:
             return found
@@ -101,7 +108,9 @@ def _how_to_get(name: str) -> str:
     if source is not None:
         ways.append(f"install its GGUF packages with: {source.extra}")
     ways.append(f"download it where a hub is reachable: huggingface-cli download {name}")
-    ways.append("or pass --model /path/to/model-dir (or a .gguf file), or use --backend openai|template")
+    ways.append(
+        "or pass --model /path/to/model-dir (or a .gguf file), or use --backend openai|template"
+    )
     return "; ".join(ways)
 
 
@@ -133,7 +142,9 @@ def _from_hub(name: str) -> Path | None:
     except ImportError:
         return None
     try:
-        return Path(snapshot_download(name, allow_patterns=["*.json", "*.safetensors", "*.txt", "*.model"]))
+        return Path(
+            snapshot_download(name, allow_patterns=["*.json", "*.safetensors", "*.txt", "*.model"])
+        )
     except Exception:  # unreachable hub or unknown id: the caller explains what to do
         return None
 
@@ -158,7 +169,9 @@ def locate_parts(source: GgufSource) -> list[Path] | None:
             return None
         part = Path(next(iter(spec.submodule_search_locations))) / relative
         if not part.is_file():
-            raise BackendError(f"package {package} is installed but lacks {relative}; reinstall: {source.extra}")
+            raise BackendError(
+                f"package {package} is installed but lacks {relative}; reinstall: {source.extra}"
+            )
         found.append(part)
     return found
 
@@ -186,7 +199,8 @@ def join_parts(source: GgufSource, parts: list[Path], out_dir: Path) -> Path:
         if size != source.size or digest.hexdigest() != source.sha256:
             partial.unlink()
             raise BackendError(
-                f"joined GGUF {source.filename} is corrupt (size {size}, sha256 {digest.hexdigest()[:12]}…, "
+                f"joined GGUF {source.filename} is corrupt "
+                f"(size {size}, sha256 {digest.hexdigest()[:12]}…, "
                 f"expected {source.size} and {source.sha256[:12]}…); reinstall: {source.extra}"
             )
         partial.replace(target)

@@ -21,12 +21,13 @@ MARKER = "PHICODE-ORACLE "
 PER_CALL_S = 0.5
 BUDGET_S = 6.0
 
-_SCRIPT = r'''
+_SCRIPT = r"""
 import ast, copy, inspect, io, json, math, signal, sys, time
 
 MARKER = %(marker)r
 ENTRY = %(entry)r
 CASES = json.loads(%(cases)r)
+WRONG_CALL = {"TypeError", "AttributeError", "NameError", "NotImplementedError", "UnboundLocalError"}
 OK_ERRORS = {"ValueError", "KeyError", "IndexError", "ZeroDivisionError", "OverflowError",
              "LookupError", "ArithmeticError", "AssertionError"}
 
@@ -120,7 +121,7 @@ def _judge(runs, args):
             return {"kind": "unstable"}
         name = first.__name__
         own = first.__module__ == "solution"
-        if name in ("TypeError", "AttributeError", "NameError", "NotImplementedError", "UnboundLocalError"):
+        if name in WRONG_CALL:
             return {"kind": "invalid", "why": name}
         if own or name in OK_ERRORS:
             return {"kind": "raises", "exc": name, "own": own}
@@ -141,8 +142,8 @@ def _judge(runs, args):
                 if shown is None:
                     return {"kind": "unrepresentable", "type": type(now).__name__}
                 mutated[str(index)] = shown
-    return {"kind": "value", "repr": text, "float": _has_float(first), "approx": _flat_floats(first),
-            "generator": generator, "mutated": mutated}
+    return {"kind": "value", "repr": text, "float": _has_float(first),
+            "approx": _flat_floats(first), "generator": generator, "mutated": mutated}
 
 
 def main():
@@ -173,7 +174,7 @@ finally:
     sys.stdout = _real_out
 _real_out.write(MARKER + json.dumps(_payload) + "\n")
 _real_out.flush()
-'''
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +219,11 @@ def observe(pool: SandboxPool, code: str, entry_point: str, cases: list[Case]) -
     result = pool.run(job)
     payload = _payload(result.stdout)
     if payload is None:
-        why = "timed out" if result.timed_out else (result.sandbox_error or _last_line(result.stderr) or "no result")
+        why = (
+            "timed out"
+            if result.timed_out
+            else (result.sandbox_error or _last_line(result.stderr) or "no result")
+        )
         raise OracleError(f"the snippet could not be run: {why}")
     if "error" in payload:
         raise OracleError(f"the snippet could not be run: {payload['error']}")

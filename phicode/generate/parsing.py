@@ -50,11 +50,14 @@ class ParseFailure:
 # --- finding code in prose --------------------------------------------------------
 
 _FENCE = re.compile(
-    r"^[ \t]*(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w+.-]*)[^\n]*\n(?P<body>.*?)(?:^[ \t]*(?P=fence)[ \t]*$|\Z)",
+    r"^[ \t]*(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w+.-]*)[^\n]*\n"
+    r"(?P<body>.*?)(?:^[ \t]*(?P=fence)[ \t]*$|\Z)",
     re.S | re.M,
 )
 _PYTHON_TAGS = {"", "python", "py", "python3", "py3", "pytest", "ipython"}
-_CODE_START = re.compile(r"^(import |from \S+ import |def |async def |class |@|if __name__|assert |#)")
+_CODE_START = re.compile(
+    r"^(import |from \S+ import |def |async def |class |@|if __name__|assert |#)"
+)
 
 
 def code_blocks(raw: str) -> list[str]:
@@ -67,7 +70,9 @@ def extract_code(raw: str) -> tuple[str | None, list[str]]:
     blocks = code_blocks(raw)
     if blocks:
         parsed = [(b, parse_prefix(b)) for b in blocks]
-        usable = [(block, fixed) for block, fixed in parsed if fixed is not None and fixed[0].strip()]
+        usable = [
+            (block, fixed) for block, fixed in parsed if fixed is not None and fixed[0].strip()
+        ]
         if not usable:
             return blocks[0], []
         notes = ["joined several code blocks"] if len(usable) > 1 else []
@@ -228,7 +233,9 @@ class _TestsCleaner:
             self._visit_top(node)
         tests = self._test_nodes()
         if not tests and not self.loose_asserts:
-            return ParseFailure(ParseReason.NO_TESTS, "no test functions (def test_...) in the answer")
+            return ParseFailure(
+                ParseReason.NO_TESTS, "no test functions (def test_...) in the answer"
+            )
         kept = [n for n in tests if _checks_something(n)]
         for node in tests:
             if node not in kept:
@@ -246,20 +253,23 @@ class _TestsCleaner:
         defined = self.info.defined
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             if node.name in defined and not node.name.startswith(("test", "Test")):
-                self._remove(node, f"removed a pasted copy of {node.name}; importing it from solution")
+                self._remove(
+                    node, f"removed a pasted copy of {node.name}; importing it from solution"
+                )
         elif isinstance(node, ast.ImportFrom) and node.module != "solution":
             if any(a.name in defined for a in node.names) and not _is_library(node.module):
-                self._remove(node, f"replaced 'from {node.module} import' with 'from solution import'")
+                self._remove(
+                    node, f"replaced 'from {node.module} import' with 'from solution import'"
+                )
         elif isinstance(node, ast.If) and _is_main_guard(node):
             self._remove(node, "removed the __main__ block")
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             self._remove(node, "removed a top-level call")
         elif isinstance(node, ast.Assert):
-            self.loose_asserts.append(ast.get_source_segment("\n".join(self.lines), node) or ast.unparse(node))
+            self.loose_asserts.append(
+                ast.get_source_segment("\n".join(self.lines), node) or ast.unparse(node)
+            )
             self._remove(node, "wrapped top-level asserts in a test function")
-        elif isinstance(node, ast.Assign | ast.AnnAssign) and _binds_any(node, defined - {*_test_names(self.tree)}):
-            if _assigns_call_result(node):
-                self._remove(node, "removed a top-level call")
 
     def _remove(self, node: ast.stmt, note: str) -> None:
         first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
@@ -272,9 +282,10 @@ class _TestsCleaner:
         for node in self.tree.body:
             if node.lineno - 1 in self.drop:
                 continue
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test"):
-                out.append(node)
-            elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+            if (
+                isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+                and node.name.startswith("test")
+            ) or (isinstance(node, ast.ClassDef) and node.name.startswith("Test")):
                 out.append(node)
         return out
 
@@ -297,7 +308,9 @@ class _TestsCleaner:
             asserts = _plain_asserts(node)
             if asserts is None:
                 continue
-            texts = list(dict.fromkeys(ast.get_source_segment(source, a) or ast.unparse(a) for a in asserts))
+            texts = list(
+                dict.fromkeys(ast.get_source_segment(source, a) or ast.unparse(a) for a in asserts)
+            )
             if len(texts) < 2:
                 continue
             name = self.renames.get(node.lineno - 1, node.name)
@@ -323,7 +336,9 @@ class _TestsCleaner:
             out.append(line)
         body = "\n".join(out).strip("\n")
         if self.loose_asserts:
-            asserts = "\n".join("    " + line for a in self.loose_asserts for line in a.splitlines())
+            asserts = "\n".join(
+                "    " + line for a in self.loose_asserts for line in a.splitlines()
+            )
             body += f"\n\n\ndef test_{self.info.name}_examples():\n{asserts}\n"
         return body
 
@@ -331,7 +346,9 @@ class _TestsCleaner:
         try:
             tree = ast.parse(body)
         except SyntaxError as exc:
-            return ParseFailure(ParseReason.SYNTAX_ERROR, f"{exc.msg} (line {exc.lineno}) after cleaning")
+            return ParseFailure(
+                ParseReason.SYNTAX_ERROR, f"{exc.msg} (line {exc.lineno}) after cleaning"
+            )
         used = _loaded_names(tree)
         if not used & self.info.defined:
             return ParseFailure(ParseReason.NOT_CALLING_ENTRY, f"no test calls {self.info.name}")
@@ -342,13 +359,17 @@ class _TestsCleaner:
     def _missing_imports(self, tree: ast.Module, used: set[str]) -> list[str]:
         bound = _bound_names(tree)
         star_from_solution = any(
-            isinstance(n, ast.ImportFrom) and n.module == "solution" and any(a.name == "*" for a in n.names)
+            isinstance(n, ast.ImportFrom)
+            and n.module == "solution"
+            and any(a.name == "*" for a in n.names)
             for n in tree.body
         )
         if star_from_solution:
             bound |= self.info.defined
         missing = sorted(used - bound - _BUILTINS)
-        from_solution = sorted({self.info.name} - bound | {n for n in missing if n in self.info.defined})
+        from_solution = sorted(
+            {self.info.name} - bound | {n for n in missing if n in self.info.defined}
+        )
         lines: list[str] = []
         unknown: list[str] = []
         for name in missing:
@@ -388,7 +409,12 @@ def _insert_imports(body: str, tree: ast.Module, imports: list[str]) -> str:
 
 def _plain_asserts(node: ast.AST) -> list[ast.Assert] | None:
     """The asserts of a plain ``def test_x():`` whose body is nothing else."""
-    if not isinstance(node, ast.FunctionDef) or node.decorator_list or node.args.args or node.args.vararg:
+    if (
+        not isinstance(node, ast.FunctionDef)
+        or node.decorator_list
+        or node.args.args
+        or node.args.vararg
+    ):
         return None
     body = list(node.body)
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
@@ -407,7 +433,9 @@ def _checks_something(node: ast.AST) -> bool:
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             if name in ("raises", "approx", "warns") or _ASSERT_METHOD.match(name or ""):
                 return True
-            if isinstance(func, ast.Attribute) and name.startswith("assert_"):  # np.testing.assert_*
+            if isinstance(func, ast.Attribute) and name.startswith(
+                "assert_"
+            ):  # np.testing.assert_*
                 return True
     return False
 
@@ -437,19 +465,6 @@ def _bound_names(tree: ast.AST) -> set[str]:
     return bound
 
 
-def _test_names(tree: ast.Module) -> set[str]:
-    return {n.name for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("test")}
-
-
-def _binds_any(node: ast.Assign | ast.AnnAssign, names: set[str] | frozenset[str]) -> bool:
-    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-    return any(isinstance(n, ast.Name) and n.id in names for t in targets for n in ast.walk(t))
-
-
-def _assigns_call_result(node: ast.Assign | ast.AnnAssign) -> bool:
-    return isinstance(node.value, ast.Call)
-
-
 def _is_main_guard(node: ast.If) -> bool:
     test = node.test
     return (
@@ -459,7 +474,16 @@ def _is_main_guard(node: ast.If) -> bool:
     )
 
 
-_LIBRARY_ROOTS = {"typing", "collections", "math", "functools", "itertools", "dataclasses", "pytest", "hypothesis"}
+_LIBRARY_ROOTS = {
+    "typing",
+    "collections",
+    "math",
+    "functools",
+    "itertools",
+    "dataclasses",
+    "pytest",
+    "hypothesis",
+}
 
 
 def _is_library(module: str | None) -> bool:
@@ -469,11 +493,13 @@ def _is_library(module: str | None) -> bool:
 # --- questions --------------------------------------------------------------------
 
 _LABEL = re.compile(
-    r"^\s*(?:#+\s*|\*\*)?(?:exercise|question|problem(?: statement)?|task|prompt)\s*:?\s*(?:\*\*)?\s*:?\s*",
+    r"^\s*(?:#+\s*|\*\*)?(?:exercise|question|problem(?: statement)?|task|prompt)"
+    r"\s*:?\s*(?:\*\*)?\s*:?\s*",
     re.I,
 )
 _ANSWER_SECTION = re.compile(
-    r"^\s*(?:#+\s*|\*\*|>\s*)?(?:answer|solution|sample solution|example solution|reference solution|"
+    r"^\s*(?:#+\s*|\*\*|>\s*)?(?:answer|solution|sample solution|example solution|"
+    r"reference solution|"
     r"implementation|explanation|code|here(?:'s| is) (?:the|a|my|an) (?:possible )?"
     r"(?:solution|implementation|code|answer|function))\b.*$",
     re.I | re.M,
@@ -499,9 +525,13 @@ def clean_question(raw: str, info: FunctionInfo) -> Parsed | ParseFailure:
     text = _trim_unfinished(text, notes)
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
     if len(text) < MIN_QUESTION_CHARS:
-        return ParseFailure(ParseReason.QUESTION_TOO_SHORT, f"{len(text)} characters left after cleaning")
+        return ParseFailure(
+            ParseReason.QUESTION_TOO_SHORT, f"{len(text)} characters left after cleaning"
+        )
     if re.search(rf"\bdef\s+{re.escape(info.name)}\s*\(", text) or _shares_code(text, info):
-        return ParseFailure(ParseReason.QUESTION_SHOWS_CODE, "the question still contains the answer's code")
+        return ParseFailure(
+            ParseReason.QUESTION_SHOWS_CODE, "the question still contains the answer's code"
+        )
     if not re.search(rf"\b{re.escape(info.name)}\b", text):
         text = f"Write a Python function `{info.signature}`.\n\n{text}"
         notes.append("named the function")
@@ -531,7 +561,9 @@ def _cut_answer_section(text: str, notes: list[str]) -> str:
 def _drop_code_blocks(text: str, info: FunctionInfo, notes: list[str]) -> str:
     def replace(match: re.Match[str]) -> str:
         body = match["body"]
-        if re.search(r"^\s*(def|class|return|for|while|if|import|from)\b", body, re.M) or _leaks(body, info):
+        if re.search(r"^\s*(def|class|return|for|while|if|import|from)\b", body, re.M) or _leaks(
+            body, info
+        ):
             if "removed a code block" not in notes:
                 notes.append("removed a code block")
             return ""
@@ -570,7 +602,12 @@ def _tokens(text: str) -> list[str]:
 
 def _shares_code(text: str, info: FunctionInfo) -> bool:
     """True when ``NGRAM`` consecutive code tokens of the body appear in the text."""
-    body = [t for t in _tokens("\n".join(line for line in info.body_lines if not line.startswith(("import", "from"))))]
+    body = [
+        t
+        for t in _tokens(
+            "\n".join(line for line in info.body_lines if not line.startswith(("import", "from")))
+        )
+    ]
     if len(body) < NGRAM:
         return False
     grams = {tuple(body[i : i + NGRAM]) for i in range(len(body) - NGRAM + 1)}
@@ -596,7 +633,9 @@ def drop_tests(code: str, failing: set[str]) -> str | None:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in failing:
             drop.update(_span(node))
         elif isinstance(node, ast.ClassDef):
-            methods = [m for m in node.body if isinstance(m, ast.FunctionDef | ast.AsyncFunctionDef)]
+            methods = [
+                m for m in node.body if isinstance(m, ast.FunctionDef | ast.AsyncFunctionDef)
+            ]
             gone = [m for m in methods if f"{node.name}::{m.name}" in failing]
             tests_left = [m for m in methods if m.name.startswith("test") and m not in gone]
             if gone and not tests_left:

@@ -80,10 +80,14 @@ def _load(path: Path, task: str) -> Prompt:
         raise TemplateError(f"{path}: cannot read: {exc}") from exc
     header = _HEADER.search(source.split("\n", 1)[0])
     if header is None:
-        raise TemplateError(f"{path}: first line must name the template, e.g. {{#- prompt: {task}@1 -#}}")
+        raise TemplateError(
+            f"{path}: first line must name the template, e.g. {{#- prompt: {task}@1 -#}}"
+        )
     if header["name"] != task:
         raise TemplateError(f"{path}: header names '{header['name']}', expected '{task}'")
-    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    environment = jinja2.Environment(
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False
+    )
     try:
         template = environment.from_string(source)
     except jinja2.TemplateSyntaxError as exc:

@@ -98,8 +98,12 @@ class Repairer:
     def _check(self, slots: list[_Slot]) -> None:
         if not slots:
             return
-        with ThreadPoolExecutor(max_workers=self.pool.size, thread_name_prefix="repair") as executor:
-            for slot, checked in zip(slots, executor.map(lambda s: self.check(s.draft), slots), strict=True):
+        with ThreadPoolExecutor(
+            max_workers=self.pool.size, thread_name_prefix="repair"
+        ) as executor:
+            for slot, checked in zip(
+                slots, executor.map(lambda s: self.check(s.draft), slots), strict=True
+            ):
                 slot.last, slot.draft = checked, checked.draft
                 slot.attempts += 1
 
@@ -122,7 +126,9 @@ class Repairer:
             return None
         tests = checked.result.tests
         failing = {nodeid_name(t.nodeid) for t in tests if t.outcome in ("failed", "error")}
-        passing = [t for t in tests if t.outcome == "passed" and nodeid_name(t.nodeid) not in failing]
+        passing = [
+            t for t in tests if t.outcome == "passed" and nodeid_name(t.nodeid) not in failing
+        ]
         if len(passing) < self.config.min_kept or len(passing) < self.config.min_share * len(tests):
             return None
         kept = drop_tests(checked.draft.tests, failing)
@@ -142,7 +148,9 @@ class Repairer:
             if not isinstance(parsed, Parsed):
                 continue  # keep the last tests and their result; the next round tries again
             prompt = slot.draft.generator.prompt
-            draft = slot.draft.with_tests(parsed.text, f"model repair round {round_number}", *parsed.fixes)
+            draft = slot.draft.with_tests(
+                parsed.text, f"model repair round {round_number}", *parsed.fixes
+            )
             slot.draft = draft.with_prompt(prompt if tag in prompt else f"{prompt}+{tag}")
             slot.last = None
 
@@ -178,11 +186,20 @@ class Repairer:
         out: list[Pair] = []
         for pair, draft in zip(pairs, drafts, strict=True):
             if draft is None:
-                rejected = Verification(status=Status.REJECTED, detail=f"no function {pair.entry_point!r}")
+                rejected = Verification(
+                    status=Status.REJECTED, detail=f"no function {pair.entry_point!r}"
+                )
                 out.append(pair.with_verification(rejected))
                 continue
             c = next(checked)
-            out.append(replace(pair, tests=c.draft.tests, generator=c.draft.generator, verification=c.verification))
+            out.append(
+                replace(
+                    pair,
+                    tests=c.draft.tests,
+                    generator=c.draft.generator,
+                    verification=c.verification,
+                )
+            )
         return out
 
 
@@ -192,10 +209,15 @@ def _draft_of(pair: Pair) -> Draft | None:
     except CodeError:
         return None
     snippet = Snippet(
-        id=pair.id, entry_point=pair.entry_point, code=pair.solution, source=pair.source or Source(repo="", path="")
+        id=pair.id,
+        entry_point=pair.entry_point,
+        code=pair.solution,
+        source=pair.source or Source(repo="", path=""),
     )
     generator = pair.generator or Generator(backend="", model="", prompt="")
-    return Draft(snippet=snippet, info=info, question=pair.question, tests=pair.tests, generator=generator)
+    return Draft(
+        snippet=snippet, info=info, question=pair.question, tests=pair.tests, generator=generator
+    )
 
 
 def failure_text(result: RunResult, verification: Verification) -> str:

@@ -98,13 +98,20 @@ class Synthesizer:
         is_model = isinstance(backend, ModelBackend)
         self.prompts = (prompts or Prompts()) if is_model else prompts
         self.repairer = Repairer(
-            pool, repair, backend=backend if is_model else None, prompts=self.prompts, params=self.params
+            pool,
+            repair,
+            backend=backend if is_model else None,
+            prompts=self.prompts,
+            params=self.params,
         )
 
     def synthesize(self, snippet: Snippet) -> Pair | Rejection:
         """One snippet: the verified pair, or why there is none."""
         result = next(iter(self.run([snippet])))
-        return result.pair if result.pair is not None else result.rejection  # type: ignore[return-value]
+        if result.pair is not None:
+            return result.pair
+        assert result.rejection is not None
+        return result.rejection
 
     def run(self, snippets: Iterable[Snippet]) -> Iterator[SynthResult]:
         """Results in input order, a batch at a time."""
@@ -135,7 +142,10 @@ class Synthesizer:
         return [r for r in results if r is not None]
 
     def _drafts(
-        self, snippets: Sequence[Snippet], infos: dict[int, FunctionInfo], results: list[SynthResult | None]
+        self,
+        snippets: Sequence[Snippet],
+        infos: dict[int, FunctionInfo],
+        results: list[SynthResult | None],
     ) -> list[tuple[int, Draft]]:
         if isinstance(self.backend, TemplateBackend):
             made = self._template_drafts(snippets, infos)
@@ -164,7 +174,9 @@ class Synthesizer:
             except OracleError as exc:
                 return _rejected(snippet, SynthReason.SNIPPET_FAILS, str(exc))
 
-        with ThreadPoolExecutor(max_workers=self.pool.size, thread_name_prefix="oracle") as executor:
+        with ThreadPoolExecutor(
+            max_workers=self.pool.size, thread_name_prefix="oracle"
+        ) as executor:
             return dict(zip(infos, executor.map(one, infos), strict=True))
 
     def _model_drafts(
@@ -175,10 +187,16 @@ class Synthesizer:
         order = list(infos)
         if not order:
             return {}
-        questions = backend.generate([self._prompt("question", snippets[i], infos[i]) for i in order],
-                                     question_params(self.params))
-        tests = backend.generate([self._prompt("tests", snippets[i], infos[i]) for i in order], self.params)
-        generator = Generator(backend=backend.name, model=backend.model, prompt=self.prompts.tag("question", "tests"))
+        questions = backend.generate(
+            [self._prompt("question", snippets[i], infos[i]) for i in order],
+            question_params(self.params),
+        )
+        tests = backend.generate(
+            [self._prompt("tests", snippets[i], infos[i]) for i in order], self.params
+        )
+        generator = Generator(
+            backend=backend.name, model=backend.model, prompt=self.prompts.tag("question", "tests")
+        )
         return {
             index: _model_draft(snippets[index], infos[index], question, test, generator)
             for index, question, test in zip(order, questions, tests, strict=True)
@@ -187,7 +205,11 @@ class Synthesizer:
     def _prompt(self, task: str, snippet: Snippet, info: FunctionInfo) -> str:
         assert self.prompts is not None
         return self.prompts.render(
-            task, entry_point=info.name, signature=info.signature, code=snippet.code.rstrip(), question=""
+            task,
+            entry_point=info.name,
+            signature=info.signature,
+            code=snippet.code.rstrip(),
+            question="",
         )
 
 
@@ -196,7 +218,11 @@ QUESTION_TOKENS = 256
 
 def question_params(params: GenerationParams) -> GenerationParams:
     """A question is prose: a smaller budget, and a code fence ends it (no code in questions)."""
-    return replace(params, max_new_tokens=min(params.max_new_tokens, QUESTION_TOKENS), stop=(*params.stop, "```"))
+    return replace(
+        params,
+        max_new_tokens=min(params.max_new_tokens, QUESTION_TOKENS),
+        stop=(*params.stop, "```"),
+    )
 
 
 def _model_draft(
@@ -230,7 +256,9 @@ def _info(snippet: Snippet) -> FunctionInfo | str:
 
 def _rejected(snippet: Snippet, reason: str, detail: str, raw: str | None = None) -> SynthResult:
     extra = {"raw_output": raw[:4000]} if raw is not None else {}
-    return SynthResult(snippet, rejection=Rejection(stage=STAGE, reason=str(reason), detail=detail, extra=extra))
+    return SynthResult(
+        snippet, rejection=Rejection(stage=STAGE, reason=str(reason), detail=detail, extra=extra)
+    )
 
 
 def _judged(snippet: Snippet, checked: Checked) -> SynthResult:

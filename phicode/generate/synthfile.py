@@ -17,7 +17,7 @@ from phicode.errors import InputError
 from phicode.generate.backends import make_backend
 from phicode.generate.config import ModelConfig
 from phicode.generate.prompts import Prompts
-from phicode.generate.synth import STAGE, SynthReason, Synthesizer
+from phicode.generate.synth import STAGE, Synthesizer, SynthReason
 from phicode.jsonl import JsonlWriter, read_jsonl
 from phicode.pool import SandboxConfig, SandboxPool
 from phicode.records import Rejection, Snippet
@@ -63,14 +63,22 @@ def synth_file(
             warn(f"{line.where}: {line.problem}")
             stats.rejected[SynthReason.INVALID_RECORD.value] += 1
             if rejected_out is not None:
-                rejection = Rejection(stage=STAGE, reason=SynthReason.INVALID_RECORD.value,
-                                      detail=line.problem or "", where=line.where)
+                rejection = Rejection(
+                    stage=STAGE,
+                    reason=SynthReason.INVALID_RECORD.value,
+                    detail=line.problem or "",
+                    where=line.where,
+                )
                 rejected_out.write(rejection.line(line.data, raw=line.raw))
         with SandboxPool(sandbox) as pool:
             backend = make_backend(model, pool)
             stats.backend, stats.model = backend.name, backend.model
             synthesizer = Synthesizer(
-                backend, pool, prompts=prompts, params=model.params, repair=model.repair,
+                backend,
+                pool,
+                prompts=prompts,
+                params=model.params,
+                repair=model.repair,
                 batch_size=_batch(model),
             )
             try:

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 __all__ = ["ModelBackend", "make_backend"]
 
 
-def make_backend(config: ModelConfig, pool: SandboxPool | None = None) -> ModelBackend | TemplateBackend:
+def make_backend(
+    config: ModelConfig, pool: SandboxPool | None = None
+) -> ModelBackend | TemplateBackend:
     """The backend ``config`` asks for; ``template`` needs the sandbox ``pool``."""
     if config.backend is BackendKind.TEMPLATE:
         from phicode.generate.backends.template import TemplateBackend
@@ -42,5 +44,9 @@ def make_backend(config: ModelConfig, pool: SandboxPool | None = None) -> ModelB
 
     name = config.model or DEFAULT_MODEL
     return HFBackend(
-        resolve_model(name), model_name=name, batch_size=config.batch_size, device=config.device, dtype=config.dtype
+        resolve_model(name),
+        model_name=name,
+        batch_size=config.batch_size,
+        device=config.device,
+        dtype=config.dtype,
     )

@@ -31,7 +31,7 @@ class ModelBackend(ABC):
         Raises :class:`phicode.errors.BackendError` when the model cannot answer.
         """
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook, most backends hold nothing
         """Release threads, connections or memory. Safe to call twice."""
 
     def __enter__(self) -> ModelBackend:

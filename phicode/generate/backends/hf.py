@@ -25,7 +25,9 @@ def require_hf() -> tuple[Any, Any]:
         import torch
         import transformers
     except ImportError as exc:
-        raise BackendError(f"the hf backend needs torch and transformers ({exc.name} is missing): {INSTALL_HINT}") from exc
+        raise BackendError(
+            f"the hf backend needs torch and transformers ({exc.name} is missing): {INSTALL_HINT}"
+        ) from exc
     transformers.logging.set_verbosity_error()
     return torch, transformers
 
@@ -82,7 +84,9 @@ class HFBackend(ModelBackend):
         self._model_name = model_name or str(path)
         try:
             self.tokenizer = transformers.AutoTokenizer.from_pretrained(str(path))
-            self.hf_model = transformers.AutoModelForCausalLM.from_pretrained(str(path), dtype=self.dtype)
+            self.hf_model = transformers.AutoModelForCausalLM.from_pretrained(
+                str(path), dtype=self.dtype
+            )
         except (OSError, ValueError) as exc:
             raise BackendError(f"cannot load model from {path}: {exc}") from exc
         self.hf_model.to(self.device).eval()
@@ -99,7 +103,9 @@ class HFBackend(ModelBackend):
         """The prompt as the model expects a user turn, ready for generation."""
         messages = [{"role": "user", "content": prompt}]
         if getattr(self.tokenizer, "chat_template", None):
-            return self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+            return self.tokenizer.apply_chat_template(
+                messages, tokenize=False, add_generation_prompt=True
+            )
         return prompt + "\n"
 
     def generate(self, prompts: list[str], params: GenerationParams) -> list[str]:
@@ -108,13 +114,17 @@ class HFBackend(ModelBackend):
         answers: list[str] = [""] * len(texts)
         for start in range(0, len(order), self.batch_size):
             chunk = order[start : start + self.batch_size]
-            for index, answer in zip(chunk, self._generate_batch([texts[i] for i in chunk], params), strict=True):
+            for index, answer in zip(
+                chunk, self._generate_batch([texts[i] for i in chunk], params), strict=True
+            ):
                 answers[index] = answer
         return answers
 
     def _generate_batch(self, texts: list[str], params: GenerationParams) -> list[str]:
         torch = self._torch
-        encoded = self.tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(self.device)
+        encoded = self.tokenizer(
+            texts, return_tensors="pt", padding=True, add_special_tokens=False
+        ).to(self.device)
         torch.manual_seed(params.seed)
         with torch.inference_mode():
             output = self.hf_model.generate(**encoded, **self.generate_kwargs(params))

@@ -56,7 +56,10 @@ class OpenAIBackend(ModelBackend):
     ) -> None:
         parts = urlsplit(base_url.rstrip("/"))
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise BackendError(f"--base-url {base_url!r}: expected http(s)://HOST[:PORT]/PATH, e.g. http://127.0.0.1:8000/v1")
+            raise BackendError(
+                f"--base-url {base_url!r}: expected http(s)://HOST[:PORT]/PATH, "
+                "e.g. http://127.0.0.1:8000/v1"
+            )
         self.base_url = base_url.rstrip("/")
         self._parts = parts
         self._model = model
@@ -90,7 +93,9 @@ class OpenAIBackend(ModelBackend):
         try:
             return [str(m["id"]) for m in json.loads(body)["data"]]
         except (ValueError, KeyError, TypeError) as exc:
-            raise BackendError(f"GET {self.base_url}/models: malformed answer: {_short(body)}") from exc
+            raise BackendError(
+                f"GET {self.base_url}/models: malformed answer: {_short(body)}"
+            ) from exc
 
     def generate(self, prompts: list[str], params: GenerationParams) -> list[str]:
         if not prompts:
@@ -114,7 +119,9 @@ class OpenAIBackend(ModelBackend):
     def _pool(self) -> ThreadPoolExecutor:
         with self._lock:
             if self._executor is None:
-                self._executor = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="openai")
+                self._executor = ThreadPoolExecutor(
+                    max_workers=self.concurrency, thread_name_prefix="openai"
+                )
             return self._executor
 
     def _complete(self, model: str, prompt: str, params: GenerationParams) -> str:
@@ -157,12 +164,15 @@ class OpenAIBackend(ModelBackend):
             content = data["choices"][0]["message"]["content"]
         except (ValueError, KeyError, IndexError, TypeError):
             raise BackendError(
-                f"{self.base_url}/chat/completions: malformed response (no choices[0].message.content): {_short(text)}"
+                f"{self.base_url}/chat/completions: malformed response "
+                f"(no choices[0].message.content): {_short(text)}"
             ) from None
         if content is None:
             content = ""
         if not isinstance(content, str):
-            raise BackendError(f"{self.base_url}/chat/completions: malformed response: content is not text")
+            raise BackendError(
+                f"{self.base_url}/chat/completions: malformed response: content is not text"
+            )
         usage = data.get("usage") if isinstance(data, dict) else None
         with self._lock:
             self.requests += 1
@@ -172,15 +182,21 @@ class OpenAIBackend(ModelBackend):
 
     def _mistake(self, status: int, text: str, model: str) -> BackendError:
         lowered = text.lower()
-        if "model" in lowered and ("not found" in lowered or "does not exist" in lowered or status == 404):
-            return BackendError(f"model {model!r} is not served at {self.base_url}{self._served_hint()}")
+        if "model" in lowered and (
+            "not found" in lowered or "does not exist" in lowered or status == 404
+        ):
+            return BackendError(
+                f"model {model!r} is not served at {self.base_url}{self._served_hint()}"
+            )
         if status == 404:
             return BackendError(
                 f"{self.base_url}/chat/completions: HTTP 404; is --base-url right? "
                 "OpenAI-compatible servers usually serve under /v1"
             )
         if status in (401, 403):
-            return BackendError(f"{self.base_url}: HTTP {status}, authentication failed; set OPENAI_API_KEY")
+            return BackendError(
+                f"{self.base_url}: HTTP {status}, authentication failed; set OPENAI_API_KEY"
+            )
         return BackendError(f"{self.base_url}/chat/completions: HTTP {status}: {_short(text)}")
 
     def _served_hint(self) -> str:
@@ -192,7 +208,9 @@ class OpenAIBackend(ModelBackend):
 
     # -- HTTP
 
-    def _send(self, method: str, path: str, payload: bytes | None) -> tuple[int, str, dict[str, str]]:
+    def _send(
+        self, method: str, path: str, payload: bytes | None
+    ) -> tuple[int, str, dict[str, str]]:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
@@ -205,8 +223,12 @@ class OpenAIBackend(ModelBackend):
             return response.status, text, {k.lower(): v for k, v in response.getheaders()}
         except (ConnectionRefusedError, socket.gaierror) as exc:
             self._drop_connection()
-            what = "connection refused" if isinstance(exc, ConnectionRefusedError) else "unknown host"
-            raise BackendError(f"cannot reach {self.base_url}: {what}; is the server running and --base-url right?") from exc
+            what = (
+                "connection refused" if isinstance(exc, ConnectionRefusedError) else "unknown host"
+            )
+            raise BackendError(
+                f"cannot reach {self.base_url}: {what}; is the server running and --base-url right?"
+            ) from exc
         except TimeoutError as exc:
             self._drop_connection()
             raise _Retry(f"no answer within {self.timeout_s:g} s") from exc
@@ -217,7 +239,11 @@ class OpenAIBackend(ModelBackend):
     def _connection(self) -> http.client.HTTPConnection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            kind = http.client.HTTPSConnection if self._parts.scheme == "https" else http.client.HTTPConnection
+            kind = (
+                http.client.HTTPSConnection
+                if self._parts.scheme == "https"
+                else http.client.HTTPConnection
+            )
             connection = kind(self._parts.hostname, self._parts.port, timeout=self.timeout_s)
             self._local.connection = connection
         return connection

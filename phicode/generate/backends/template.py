@@ -112,7 +112,9 @@ def template_question(info: FunctionInfo, chosen: list[Observed]) -> str:
     prose = _docstring_prose(info.docstring or "")
     if prose:
         parts.append(prose)
-    shown = sorted((o for o in chosen if _short(o)), key=lambda o: len(o.case.call("f")) + len(o.repr or ""))
+    shown = sorted(
+        (o for o in chosen if _short(o)), key=lambda o: len(o.case.call("f")) + len(o.repr or "")
+    )
     examples = [_example_line(info, o) for o in shown][:MAX_EXAMPLES_IN_QUESTION]
     if examples:
         parts.append("Examples:\n" + "\n".join(examples))
@@ -138,7 +140,9 @@ def _docstring_prose(docstring: str) -> str:
 
 
 def _short(o: Observed) -> bool:
-    return len(o.case.call("f")) <= 60 and (o.kind != "value" or (len(o.repr or "") <= 60 and not o.mutated))
+    return len(o.case.call("f")) <= 60 and (
+        o.kind != "value" or (len(o.repr or "") <= 60 and not o.mutated)
+    )
 
 
 def _example_line(info: FunctionInfo, o: Observed) -> str:
@@ -154,7 +158,9 @@ def _example_line(info: FunctionInfo, o: Observed) -> str:
 
 def template_tests(info: FunctionInfo, chosen: list[Observed]) -> str:
     """A pytest module: one test function per case, so one bad case can be dropped alone."""
-    own_errors = sorted({o.exc for o in chosen if o.kind == "raises" and o.exc and _is_own(o, info)})
+    own_errors = sorted(
+        {o.exc for o in chosen if o.kind == "raises" and o.exc and _is_own(o, info)}
+    )
     names = ", ".join(sorted({info.name, *own_errors}))
     needs_pytest = any(o.kind == "raises" or (o.float_ and o.approx) for o in chosen)
     header = (["import pytest", ""] if needs_pytest else []) + [f"from solution import {names}"]
@@ -197,5 +203,12 @@ def _mutation_test(info: FunctionInfo, o: Observed, name: str) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["VERSION", "NoCases", "OracleError", "TemplateBackend", "select_cases", "template_question",
-           "template_tests"]
+__all__ = [
+    "VERSION",
+    "NoCases",
+    "OracleError",
+    "TemplateBackend",
+    "select_cases",
+    "template_question",
+    "template_tests",
+]
