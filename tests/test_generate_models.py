@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,44 @@ def test_the_default_model_source_matches_design() -> None:
 
 def _fields(source: GgufSource) -> dict:
     return {name: getattr(source, name) for name in GgufSource.__dataclass_fields__}
+
+
+def test_the_public_api_and_no_heavy_imports() -> None:
+    """``import phicode.generate`` (and the synth command) must not import torch."""
+    import subprocess
+
+    import phicode.generate
+
+    assert set(phicode.generate.__all__) == {
+        "DEFAULT_MODEL", "BackendKind", "Checked", "GenerationParams", "ModelBackend", "ModelConfig",
+        "ParseReason", "Prompts", "RepairConfig", "Repairer", "SynthReason", "SynthResult", "Synthesizer",
+        "make_backend",
+    }  # fmt: skip
+    code = (
+        "import sys, phicode.generate, phicode.commands.synth, phicode.cli; phicode.cli.build_parser(); "
+        "heavy = [m for m in ('torch', 'transformers') if m in sys.modules]; print(heavy); sys.exit(bool(heavy))"
+    )
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip()
+        == "[]"
+    )
+
+
+def test_model_options_become_a_config() -> None:
+    import argparse
+
+    from phicode.commands.options import add_model_options, model_config
+    from phicode.generate import BackendKind
+
+    parser = argparse.ArgumentParser()
+    add_model_options(parser)
+    config = model_config(
+        parser.parse_args(["--backend", "openai", "--concurrency", "3", "--seed", "5"])
+    )
+    assert (
+        config.backend is BackendKind.OPENAI and config.concurrency == 3 and config.params.seed == 5
+    )
+    assert config.repair.rounds == 2 and config.repair.drop_failing
+    optional = argparse.ArgumentParser()
+    add_model_options(optional, backend_default=None)
+    assert model_config(optional.parse_args([])) is None

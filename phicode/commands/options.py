@@ -47,17 +47,22 @@ def add_quiet_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
 
 
-def add_model_options(parser: argparse.ArgumentParser) -> None:
-    """``--backend``, ``--model``, ``--base-url``, sampling, batching and the repair loop."""
+def add_model_options(parser: argparse.ArgumentParser, backend_default: str | None = "hf") -> None:
+    """``--backend``, ``--model``, ``--base-url``, sampling, batching and the repair loop.
+
+    ``backend_default=None`` (for ``verify``): no model unless ``--backend`` is given,
+    and ``model_config`` then returns None.
+    """
     from phicode.generate.config import DEFAULT_BASE_URL, DEFAULT_MODEL
 
     group = parser.add_argument_group("model")
     group.add_argument(
         "--backend",
         choices=("hf", "openai", "template"),
-        default="hf",
-        help="hf: transformers in-process (default); openai: an OpenAI-compatible server; "
-        "template: no model, tests from running the snippet",
+        default=backend_default,
+        help="hf: transformers in-process; openai: an OpenAI-compatible server; "
+        "template: no model, tests from running the snippet "
+        + (f"(default {backend_default})" if backend_default else "(default: no model)"),
     )
     group.add_argument(
         "--model",
@@ -137,8 +142,8 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def model_config(args: argparse.Namespace):  # -> phicode.generate.config.ModelConfig
-    """The ModelConfig the model options describe."""
+def model_config(args: argparse.Namespace):  # -> phicode.generate.config.ModelConfig | None
+    """The ModelConfig the model options describe; None when no backend was chosen."""
     import os
 
     from phicode.generate.config import (
@@ -149,6 +154,8 @@ def model_config(args: argparse.Namespace):  # -> phicode.generate.config.ModelC
         RepairConfig,
     )
 
+    if args.backend is None:
+        return None
     return ModelConfig(
         backend=BackendKind(args.backend),
         model=args.model,
