@@ -225,6 +225,20 @@ def test_tests_that_stay_wrong_are_rejected_after_the_rounds(sandbox_pool) -> No
 
 
 @pytest.mark.docker
+def test_oracle_tests_outvote_a_models_wrong_values(sandbox_pool) -> None:
+    """With --oracle-tests the snippet's own cases join the model's; its wrong asserts go."""
+    with FakeServer(scripted(WRONG_TESTS)) as server, backend(server) as client:
+        synthesizer = Synthesizer(
+            client, sandbox_pool, repair=RepairConfig(rounds=0), oracle_tests=True
+        )
+        pair = synthesizer.synthesize(snippet("gcd"))
+    assert pair.verification.passed, pair
+    assert pair.generator.prompt == "question@2+tests@2+template@1"
+    assert "gcd(12, 18) == 3" not in pair.tests and "def test_gcd_docstring_example_1" in pair.tests
+    assert "dropped 2 failing test(s)" in pair.verification.detail
+
+
+@pytest.mark.docker
 def test_cli_synth_with_openai(tmp_path, capsys) -> None:
     snippets = tmp_path / "snippets.jsonl"
     snippets.write_text(json.dumps(snippet("gcd").to_dict()) + "\n")

@@ -138,6 +138,11 @@ def add_model_options(parser: argparse.ArgumentParser, backend_default: str | No
         help="passing tests needed to keep a pair after dropping failing ones (default 2)",
     )
     group.add_argument(
+        "--oracle-tests",
+        action="store_true",
+        help="also test the snippet's own input/output cases (template backend) beside the model's tests",
+    )
+    group.add_argument(
         "--prompts", metavar="DIR", default=None, help="prompt templates (default: prompts/)"
     )
 
@@ -174,4 +179,5 @@ def model_config(args: argparse.Namespace):  # -> phicode.generate.config.ModelC
         repair=RepairConfig(
             rounds=args.repair_rounds, drop_failing=args.drop_failing, min_kept=args.min_tests
         ),
+        oracle_tests=args.oracle_tests,
     )

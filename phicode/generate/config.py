@@ -81,6 +81,7 @@ class ModelConfig:
     dtype: str = "auto"
     device: str | None = None
     repair: RepairConfig = field(default_factory=RepairConfig)
+    oracle_tests: bool = False  # add the template backend's tests to a model's
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:

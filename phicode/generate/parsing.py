@@ -659,3 +659,14 @@ def nodeid_name(nodeid: str) -> str:
     """``test_solution.py::TestC::test_m[1-2]`` -> ``TestC::test_m``."""
     parts = nodeid.split("::")[1:] or [nodeid]
     return "::".join(parts).split("[", 1)[0]
+
+
+def merge_tests(first: str, second: str, info: FunctionInfo) -> str | None:
+    """Two test modules as one: names kept apart, imports merged. None if it breaks."""
+    body = "\n".join(
+        line
+        for line in second.splitlines()
+        if not line.startswith(("import pytest", "from solution import"))
+    )
+    merged = clean_tests(f"{first.rstrip()}\n\n\n{body.strip()}\n", info)
+    return merged.text if isinstance(merged, Parsed) else None

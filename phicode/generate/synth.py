@@ -24,7 +24,7 @@ from phicode.generate.backends.template import NoCases, OracleError, TemplateBac
 from phicode.generate.codeinfo import CodeError, FunctionInfo, function_info
 from phicode.generate.config import GenerationParams, RepairConfig
 from phicode.generate.draft import Draft
-from phicode.generate.parsing import ParseFailure, clean_question, clean_tests
+from phicode.generate.parsing import ParseFailure, clean_question, clean_tests, merge_tests
 from phicode.generate.prompts import Prompts
 from phicode.generate.repair import Checked, Repairer
 from phicode.pool import SandboxPool
@@ -90,9 +90,15 @@ class Synthesizer:
         params: GenerationParams | None = None,
         repair: RepairConfig | None = None,
         batch_size: int = 8,
+        oracle_tests: bool = False,
     ) -> None:
+        """``oracle_tests``: add the template backend's tests (the snippet's own
+        input/output cases) to a model's tests, so a weak test file still pins behaviour."""
         self.backend = backend
         self.pool = pool
+        self.oracle = (
+            TemplateBackend(pool) if oracle_tests and isinstance(backend, ModelBackend) else None
+        )
         self.params = params or GenerationParams()
         self.batch_size = batch_size
         is_model = isinstance(backend, ModelBackend)
@@ -151,6 +157,8 @@ class Synthesizer:
             made = self._template_drafts(snippets, infos)
         else:
             made = self._model_drafts(snippets, infos)
+            if self.oracle is not None:
+                made = self._with_oracle_tests(snippets, infos, made)
         drafts: list[tuple[int, Draft]] = []
         for index, outcome in made.items():
             if isinstance(outcome, Draft):
@@ -178,6 +186,36 @@ class Synthesizer:
             max_workers=self.pool.size, thread_name_prefix="oracle"
         ) as executor:
             return dict(zip(infos, executor.map(one, infos), strict=True))
+
+    def _with_oracle_tests(
+        self,
+        snippets: Sequence[Snippet],
+        infos: dict[int, FunctionInfo],
+        made: dict[int, Draft | SynthResult],
+    ) -> dict[int, Draft | SynthResult]:
+        oracle = self.oracle
+        assert oracle is not None
+
+        def one(index: int) -> Draft | SynthResult:
+            draft = made[index]
+            if not isinstance(draft, Draft):
+                return draft
+            try:
+                extra = oracle.draft(snippets[index], infos[index])
+            except (NoCases, OracleError):
+                return draft  # the model's tests alone, as without the option
+            merged = merge_tests(draft.tests, extra.tests, infos[index])
+            if merged is None:
+                return draft
+            prompt = f"{draft.generator.prompt}+{extra.generator.prompt}"
+            return draft.with_tests(
+                merged, "added the snippet's own cases (oracle tests)"
+            ).with_prompt(prompt)
+
+        with ThreadPoolExecutor(
+            max_workers=self.pool.size, thread_name_prefix="oracle"
+        ) as executor:
+            return dict(zip(made, executor.map(one, made), strict=True))
 
     def _model_drafts(
         self, snippets: Sequence[Snippet], infos: dict[int, FunctionInfo]

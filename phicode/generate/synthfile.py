@@ -80,6 +80,7 @@ def synth_file(
                 params=model.params,
                 repair=model.repair,
                 batch_size=_batch(model),
+                oracle_tests=model.oracle_tests,
             )
             try:
                 with progress("synth", total=len(snippets), enabled=show_progress) as advance:
