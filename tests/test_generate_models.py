@@ -56,9 +56,11 @@ class StandIn:
 
     def __init__(self) -> None:
         self.calls: list[tuple[Path, Path]] = []
+        self.seen: list[bytes] = []
 
     def __call__(self, gguf: Path, out_dir: Path) -> None:
         self.calls.append((gguf, out_dir))
+        self.seen.append(gguf.read_bytes())
         out_dir.mkdir(parents=True)
         (out_dir / "config.json").write_text(
             json.dumps({"from": gguf.name, "bytes": gguf.stat().st_size})
@@ -73,7 +75,8 @@ def test_parts_are_joined_checked_and_converted_once(offline_cache: Path, fake_p
     assert first == second == offline_cache / "test-org--Tiny-Model"
     assert len(convert.calls) == 1
     gguf = convert.calls[0][0]
-    assert gguf.read_bytes() == joined and gguf.name == "tiny.gguf"
+    assert convert.seen == [joined] and gguf.name == "tiny.gguf"
+    assert not gguf.exists()  # the joined copy goes once converted
     assert json.loads((first / "config.json").read_text()) == {
         "from": "tiny.gguf",
         "bytes": len(joined),

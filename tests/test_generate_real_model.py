@@ -93,8 +93,11 @@ def test_real_model_writes_questions_and_tests_that_pass(sandbox_pool) -> None:
     )
     results = list(synthesizer.run([snippet(name, code) for name, code in REAL_FUNCTIONS.items()]))
     finished = time.monotonic()
+    import torch
+
+    print(f"\n{backend.device}, {backend.dtype}, {torch.get_num_threads()} torch threads")
     print(
-        f"\nmodel from {cache_root()}: load {loaded - started:.0f} s, synth {finished - loaded:.0f} s"
+        f"model from {cache_root()}: load {loaded - started:.0f} s, synth {finished - loaded:.0f} s"
     )
     for result in results:
         if result.pair is not None:

@@ -157,7 +157,9 @@ def _from_gguf_packages(name: str, convert: Callable[[Path, Path], None]) -> Pat
     if parts is None:
         return None
     gguf = join_parts(source, parts, cache_root() / "gguf")
-    return converted_gguf(gguf, cache_root() / _slug(name), convert)
+    converted = converted_gguf(gguf, cache_root() / _slug(name), convert)
+    gguf.unlink(missing_ok=True)  # the parts stay installed; joining again takes seconds
+    return converted
 
 
 def locate_parts(source: GgufSource) -> list[Path] | None:
