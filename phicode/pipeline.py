@@ -220,7 +220,11 @@ class _Stages:
             if model.backend is not BackendKind.TEMPLATE
             else ""
         )
-        settings = {"params": asdict(model.params), "repair": asdict(model.repair)}
+        settings = {
+            "params": asdict(model.params),
+            "repair": asdict(model.repair),
+            "oracle_tests": model.oracle_tests,
+        }
         return content_id(
             model.backend.value, model.model or "", prompts, json.dumps(settings, sort_keys=True)
         )
@@ -263,9 +267,10 @@ class _Stages:
         if missing:
             from phicode.generate.synth import Synthesizer
 
+            model = self.config.model
             synthesizer = Synthesizer(
-                self.backend(), self.pool, params=self.config.model.params,
-                repair=self.config.model.repair, batch_size=self.config.model.batch_size,
+                self.backend(), self.pool, params=model.params, repair=model.repair,
+                batch_size=model.batch_size, oracle_tests=model.oracle_tests,
             )  # fmt: skip
             key_of = dict(zip((s.id for s in snippets), keys, strict=True))
             with progress(

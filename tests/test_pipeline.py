@@ -93,9 +93,12 @@ def shout(message):
     print(message.upper())
 
 
-def describe(settings: "Settings") -> str:
+def describe(settings: "Settings", verbose: bool = False) -> str:
     """One line about a settings object (no inputs the template backend can make)."""
-    return f"{settings.name}: level {settings.level}"
+    text = f"{settings.name}: level {settings.level}"
+    if verbose:
+        text += f" ({settings.description})"
+    return text
 '''
 
 
