@@ -83,37 +83,37 @@ def main() -> None:
     runs = [phicode_pool(pairs, args.workers) for _ in range(args.repeat)]
     pool_s = statistics.median(r[0] for r in runs)
     start_s = statistics.median(r[1] for r in runs)
-    pool_rate = len(pairs) / pool_s
-    print(
-        f"(c) phicode pool, {args.workers} workers: {pool_rate:7.1f} pairs/s "
-        f"({1000 * pool_s / len(pairs):.0f} ms/pair, median of {args.repeat}; pool start {start_s:.2f} s; "
-        f"passed {runs[0][2]}/{len(pairs)})",
-        flush=True,
+    pool_rate = report(
+        f"(c) phicode pool, {args.workers} workers", len(pairs), pool_s, runs[0][2],
+        f"median of {args.repeat}; pool start {start_s:.2f} s",
+    )  # fmt: skip
+    host_rate = report(
+        "(b) host pytest subprocess per pair",
+        len(sample),
+        *one_process_per_pair(sample, host_pytest_command),
     )
-
-    host_s, host_passed = one_process_per_pair(sample, host_pytest_command)
-    host_rate = len(sample) / host_s
-    print(
-        f"(b) host pytest subprocess per pair: {host_rate:7.2f} pairs/s "
-        f"({1000 * host_s / len(sample):.0f} ms/pair; passed {host_passed}/{len(sample)})",
-        flush=True,
+    docker_rate = report(
+        "(a) docker run --rm per pair",
+        len(sample),
+        *one_process_per_pair(sample, docker_run_command),
     )
-
-    docker_s, docker_passed = one_process_per_pair(sample, docker_run_command)
-    docker_rate = len(sample) / docker_s
-    print(
-        f"(a) docker run --rm per pair:        {docker_rate:7.2f} pairs/s "
-        f"({1000 * docker_s / len(sample):.0f} ms/pair; passed {docker_passed}/{len(sample)})",
-        flush=True,
-    )
-
     with_start = len(pairs) / (pool_s + start_s)
+    for name, rate, target in (("(c)/(a)", docker_rate, 20), ("(c)/(b)", host_rate, 3)):
+        print(
+            f"ratio {name}: {pool_rate / rate:5.1f}x  (target >= {target}x; "
+            f"{with_start / rate:.1f}x counting pool start)"
+        )
+
+
+def report(label: str, count: int, seconds: float, passed: int, note: str = "") -> float:
+    """Print one line of pairs/s and ms/pair; return pairs/s."""
+    rate = count / seconds
+    extra = f"{note}; " if note else ""
     print(
-        f"ratio (c)/(a): {pool_rate / docker_rate:5.1f}x  (target >= 20x; {with_start / docker_rate:.1f}x counting pool start)"
+        f"{label:40s} {rate:7.2f} pairs/s ({1000 * seconds / count:.0f} ms/pair; {extra}passed {passed}/{count})",
+        flush=True,
     )
-    print(
-        f"ratio (c)/(b): {pool_rate / host_rate:5.1f}x  (target >= 3x; {with_start / host_rate:.1f}x counting pool start)"
-    )
+    return rate
 
 
 if __name__ == "__main__":
