@@ -174,7 +174,7 @@ QUESTION = "Write a Python function `gcd(a: int, b: int) -> int` returning the g
 def scripted(tests_first: str):
     def answer(request: Request) -> Reply:
         prompt = request.prompt
-        if "Write the programming exercise" in prompt:
+        if "Write the exercise a teacher would give" in prompt:
             return Reply(body=completion(QUESTION))
         if "Some of these pytest tests fail" in prompt:
             assert (
@@ -193,7 +193,7 @@ def test_synth_over_http_passes_first_time(sandbox_pool) -> None:
     assert pair.verification.passed, pair
     assert pair.question.strip() == QUESTION
     assert pair.generator.backend == "openai" and pair.generator.model == "fake-model"
-    assert pair.generator.prompt == "question@2+tests@2"
+    assert pair.generator.prompt == "question@3+tests@3"
     assert pair.verification.attempts == 1
 
 
@@ -204,7 +204,7 @@ def test_failing_tests_go_back_to_the_model_and_come_back_fixed(sandbox_pool) ->
         pair = synthesizer.synthesize(snippet("gcd"))
     assert pair.verification.passed, pair
     assert pair.verification.attempts == 2
-    assert pair.generator.prompt == "question@2+tests@2+repair@1"
+    assert pair.generator.prompt == "question@3+tests@3+repair@1"
     assert "gcd(12, 18) == 6" in pair.tests
     assert "model repair round 1" in pair.verification.detail
 
@@ -212,7 +212,7 @@ def test_failing_tests_go_back_to_the_model_and_come_back_fixed(sandbox_pool) ->
 @pytest.mark.docker
 def test_tests_that_stay_wrong_are_rejected_after_the_rounds(sandbox_pool) -> None:
     def stubborn(request: Request) -> Reply:
-        if "Write the programming exercise" in request.prompt:
+        if "Write the exercise a teacher would give" in request.prompt:
             return Reply(body=completion(QUESTION))
         return Reply(body=completion(WRONG_TESTS))
 
@@ -225,17 +225,18 @@ def test_tests_that_stay_wrong_are_rejected_after_the_rounds(sandbox_pool) -> No
 
 
 @pytest.mark.docker
-def test_oracle_tests_outvote_a_models_wrong_values(sandbox_pool) -> None:
-    """With --oracle-tests the snippet's own cases join the model's; its wrong asserts go."""
+def test_oracle_tests_correct_a_models_wrong_values(sandbox_pool) -> None:
+    """With --oracle-tests the model's calls stay and the snippet writes their values."""
     with FakeServer(scripted(WRONG_TESTS)) as server, backend(server) as client:
         synthesizer = Synthesizer(
             client, sandbox_pool, repair=RepairConfig(rounds=0), oracle_tests=True
         )
         pair = synthesizer.synthesize(snippet("gcd"))
     assert pair.verification.passed, pair
-    assert pair.generator.prompt == "question@2+tests@2+template@1"
-    assert "gcd(12, 18) == 3" not in pair.tests and "def test_gcd_docstring_example_1" in pair.tests
-    assert "dropped 2 failing test(s)" in pair.verification.detail
+    assert pair.generator.prompt == "question@3+tests@3+oracle@2"
+    assert "gcd(12, 18) == 3" not in pair.tests and "gcd(12, 18) == 6" in pair.tests
+    assert "oracle-completed" in pair.verification.detail
+    assert "dropped" not in pair.verification.detail
 
 
 @pytest.mark.docker

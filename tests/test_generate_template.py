@@ -78,7 +78,7 @@ def test_template_question_shows_signature_prose_and_examples_not_code() -> None
 
 def test_prompts_render_and_carry_versions() -> None:
     prompts = Prompts()
-    assert prompts.tag("question", "tests") == "question@2+tests@2"
+    assert prompts.tag("question", "tests") == "question@3+tests@3"
     text = prompts.render(
         "tests", entry_point="gcd", signature="gcd(a, b)", code="def gcd(a, b): ...", question=""
     )

@@ -22,10 +22,12 @@ from typing import Any
 from phicode.generate.backends.base import ModelBackend
 from phicode.generate.backends.template import NoCases, OracleError, TemplateBackend
 from phicode.generate.codeinfo import CodeError, FunctionInfo, function_info
+from phicode.generate.complete import complete_tests
 from phicode.generate.config import GenerationParams, RepairConfig
 from phicode.generate.draft import Draft
-from phicode.generate.parsing import ParseFailure, clean_question, clean_tests, merge_tests
+from phicode.generate.parsing import Parsed, ParseFailure, clean_question, clean_tests
 from phicode.generate.prompts import Prompts
+from phicode.generate.questions import QuestionReason, check_question, fix_examples
 from phicode.generate.repair import Checked, Repairer
 from phicode.pool import SandboxPool
 from phicode.records import Generator, Pair, Rejection, Snippet, Status
@@ -156,9 +158,9 @@ class Synthesizer:
         if isinstance(self.backend, TemplateBackend):
             made = self._template_drafts(snippets, infos)
         else:
-            made = self._model_drafts(snippets, infos)
+            made, raws = self._model_drafts(snippets, infos)
             if self.oracle is not None:
-                made = self._with_oracle_tests(snippets, infos, made)
+                made = self._with_oracle_tests(snippets, infos, made, raws)
         drafts: list[tuple[int, Draft]] = []
         for index, outcome in made.items():
             if isinstance(outcome, Draft):
@@ -192,25 +194,44 @@ class Synthesizer:
         snippets: Sequence[Snippet],
         infos: dict[int, FunctionInfo],
         made: dict[int, Draft | SynthResult],
+        raws: dict[int, str],
     ) -> dict[int, Draft | SynthResult]:
-        oracle = self.oracle
-        assert oracle is not None
+        """Oracle-complete each draft's tests (:mod:`phicode.generate.complete`) and check
+        the examples its question shows against the snippet."""
 
         def one(index: int) -> Draft | SynthResult:
             draft = made[index]
             if not isinstance(draft, Draft):
                 return draft
+            snippet, info = snippets[index], infos[index]
             try:
-                extra = oracle.draft(snippets[index], infos[index])
-            except (NoCases, OracleError):
-                return draft  # the model's tests alone, as without the option
-            merged = merge_tests(draft.tests, extra.tests, infos[index])
-            if merged is None:
-                return draft
-            prompt = f"{draft.generator.prompt}+{extra.generator.prompt}"
-            return draft.with_tests(
-                merged, "added the snippet's own cases (oracle tests)"
-            ).with_prompt(prompt)
+                done = complete_tests(
+                    self.pool,
+                    snippet.code,
+                    info,
+                    raws.get(index, ""),
+                    draft.tests or None,
+                    seed_text=snippet.id,
+                )
+                question = fix_examples(self.pool, snippet.code, info, draft.question)
+            except OracleError as exc:
+                if draft.tests:
+                    return draft  # the model's tests alone, as without the option
+                return _rejected(snippet, SynthReason.SNIPPET_FAILS, str(exc))
+            if question is None:
+                return _rejected(
+                    snippet, QuestionReason.BAD_EXAMPLES, "no example in the question is valid"
+                )
+            if done is None:
+                if draft.tests:
+                    return replace(draft, question=question.text)
+                return _rejected(snippet, SynthReason.NO_CASES, "no call returned a testable value")
+            prompt = f"{draft.generator.prompt}+oracle@2"
+            return (
+                replace(draft, question=question.text)
+                .with_tests(done.tests, *done.notes, *question.fixes)
+                .with_prompt(prompt)
+            )
 
         with ThreadPoolExecutor(
             max_workers=self.pool.size, thread_name_prefix="oracle"
@@ -219,26 +240,28 @@ class Synthesizer:
 
     def _model_drafts(
         self, snippets: Sequence[Snippet], infos: dict[int, FunctionInfo]
-    ) -> dict[int, Draft | SynthResult]:
+    ) -> tuple[dict[int, Draft | SynthResult], dict[int, str]]:
         backend = self.backend
         assert isinstance(backend, ModelBackend) and self.prompts is not None
         order = list(infos)
         if not order:
-            return {}
+            return {}, {}
         questions = backend.generate(
             [self._prompt("question", snippets[i], infos[i]) for i in order],
             question_params(self.params),
         )
         tests = backend.generate(
-            [self._prompt("tests", snippets[i], infos[i]) for i in order], self.params
+            [self._prompt("tests", snippets[i], infos[i]) for i in order], tests_params(self.params)
         )
         generator = Generator(
             backend=backend.name, model=backend.model, prompt=self.prompts.tag("question", "tests")
         )
-        return {
-            index: _model_draft(snippets[index], infos[index], question, test, generator)
+        lenient = self.oracle is not None
+        made = {
+            index: _model_draft(snippets[index], infos[index], question, test, generator, lenient)
             for index, question, test in zip(order, questions, tests, strict=True)
         }
+        return made, dict(zip(order, tests, strict=True))
 
     def _prompt(self, task: str, snippet: Snippet, info: FunctionInfo) -> str:
         assert self.prompts is not None
@@ -251,7 +274,21 @@ class Synthesizer:
         )
 
 
-QUESTION_TOKENS = 256
+QUESTION_TOKENS = 128
+TESTS_TOKENS = 256
+# Where a small model's question turns into an answer: a code fence, an
+# implementation/explanation heading, "Here's ...". Generation stops there (saves
+# tokens; the cleaner would cut it anyway).
+QUESTION_STOP = (
+    "```",
+    "\nHere's",
+    "\nHere is",
+    "### Implementation",
+    "### Solution",
+    "### Explanation",
+)
+# A test answer is over when the model starts explaining it or repeats the module.
+TESTS_STOP = ("\n```\n", "\nThis test", "\nExplanation", "if __name__")
 
 
 def question_params(params: GenerationParams) -> GenerationParams:
@@ -259,26 +296,47 @@ def question_params(params: GenerationParams) -> GenerationParams:
     return replace(
         params,
         max_new_tokens=min(params.max_new_tokens, QUESTION_TOKENS),
-        stop=(*params.stop, "```"),
+        stop=(*params.stop, *QUESTION_STOP),
+    )
+
+
+def tests_params(params: GenerationParams) -> GenerationParams:
+    """Calls are what count (the oracle writes the values): a tighter budget."""
+    return replace(
+        params,
+        max_new_tokens=min(params.max_new_tokens, TESTS_TOKENS),
+        stop=(*params.stop, *TESTS_STOP),
     )
 
 
 def _model_draft(
-    snippet: Snippet, info: FunctionInfo, question_raw: str, tests_raw: str, generator: Generator
+    snippet: Snippet,
+    info: FunctionInfo,
+    question_raw: str,
+    tests_raw: str,
+    generator: Generator,
+    lenient: bool = False,
 ) -> Draft | SynthResult:
+    """``lenient`` (oracle tests on): unusable tests are no rejection, the oracle
+    completes the calls found in them (or the snippet's own inputs)."""
     question = clean_question(question_raw, info)
     if isinstance(question, ParseFailure):
         return _rejected(snippet, question.reason, question.detail, raw=question_raw)
+    checked = check_question(question.text, info, snippet.code)
+    if isinstance(checked, ParseFailure):
+        return _rejected(snippet, checked.reason, checked.detail, raw=question_raw)
     tests = clean_tests(tests_raw, info)
     if isinstance(tests, ParseFailure):
-        return _rejected(snippet, tests.reason, tests.detail, raw=tests_raw)
+        if not lenient:
+            return _rejected(snippet, tests.reason, tests.detail, raw=tests_raw)
+        tests = Parsed("", (f"model tests unusable ({tests.reason})",))
     return Draft(
         snippet=snippet,
         info=info,
-        question=question.text,
+        question=checked.text,
         tests=tests.text,
         generator=generator,
-        notes=question.fixes + tests.fixes,
+        notes=question.fixes + checked.fixes + tests.fixes,
     )
 
 
