@@ -119,3 +119,13 @@ def test_no_usable_model_tests_fall_back_to_the_snippets_own_inputs(sandbox_pool
     done = complete_tests(sandbox_pool, CODE, INFO, raw("tests_prose_only.txt"), None)
     assert done is not None and done.model_cases == 0
     assert "is_palindrome('Never odd or even')" in done.tests  # the docstring example
+
+
+@pytest.mark.docker
+def test_every_call_invalid_still_gives_the_snippets_own_cases(sandbox_pool) -> None:
+    """The 0.5B called monthrange(year, month) with three arguments in every test."""
+    raw_tests = "\n".join(f"assert is_palindrome('a{i}', 'b') == True" for i in range(5))
+    done = complete_tests(sandbox_pool, CODE, INFO, raw_tests, None)
+    assert done is not None and done.model_cases == 0 and done.dropped_calls == 5
+    assert "is_palindrome('Never odd or even')" in done.tests
+    assert passes(sandbox_pool, done.tests)

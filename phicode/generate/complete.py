@@ -33,7 +33,7 @@ from phicode.generate.parsing import Parsed, clean_tests, drop_tests, extract_co
 from phicode.pool import SandboxPool
 
 MAX_MODEL_CASES = 12  # calls taken from the model's answer
-MIN_CASES = 4  # fill up with the template's own inputs below this many model cases
+MIN_CASES = 4  # fill up with the template's own inputs below this many valid model calls
 FILL_CASES = 16  # template inputs tried when filling up
 MAX_ARG_CHARS = 300
 _BUILTINS = frozenset(dir(builtins))  # a longer argument is no test input, it is a pasted data set
@@ -193,13 +193,14 @@ def complete_tests(
     """The oracle-completed test module for one snippet, or None if nothing is testable."""
     proposed = model_cases(raw_tests, info)
     cases = list(proposed)
-    if len(proposed) < MIN_CASES:
-        seed = zlib.crc32((seed_text or code).encode())
-        known = {(c.args, c.kwargs) for c in cases}
-        for case in docstring_cases(info) + generated_cases(info, FILL_CASES, seed):
-            if (case.args, case.kwargs) not in known:
-                known.add((case.args, case.kwargs))
-                cases.append(case)
+    # The template's inputs ride along in the same sandbox job: they fill up when the
+    # model's calls turn out invalid (a wrong arity for every call is common).
+    seed = zlib.crc32((seed_text or code).encode())
+    known = {(c.args, c.kwargs) for c in cases}
+    for case in docstring_cases(info) + generated_cases(info, FILL_CASES, seed):
+        if (case.args, case.kwargs) not in known:
+            known.add((case.args, case.kwargs))
+            cases.append(case)
     if not cases:
         return None
     observed = observe(pool, code, info.name, cases)
@@ -230,11 +231,13 @@ def complete_tests(
 
 
 def _choose(observed: list[Observed]) -> list[Observed]:
-    """All valid model calls first (they are the model's choice), then the template's pick."""
+    """All valid model calls first (they are the model's choice); the template's pick
+    fills up to ``MIN_CASES`` when the model proposed fewer valid ones."""
     model = [o for o in observed if o.case.origin == "model" and o.kind in ("value", "raises")]
+    if len(model) >= MIN_CASES:
+        return model
     rest = [o for o in observed if o.case.origin != "model"]
-    chosen = model + [o for o in select_cases(rest) if o not in model]
-    return chosen[: max(len(model), 10)]
+    return (model + select_cases(rest))[: max(MIN_CASES * 2, len(model))]
 
 
 def _model_functions_left(
