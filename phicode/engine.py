@@ -281,21 +281,29 @@ class Engine:
         return ServerContainer(container.id, Channel(sock), container)
 
     def list_sandboxes(self) -> list[dict[str, str]]:
-        """Every container labelled ``phicode=1``, running or not."""
-        containers = self._client.containers.list(all=True, filters={"label": f"{LABEL}=1"})
+        """Every container labelled ``phicode=1``, running or not.
+
+        One list call that carries labels and state: listing and then inspecting
+        each container races with containers the engine is auto-removing.
+        """
+        found = self._client.api.containers(all=True, filters={"label": f"{LABEL}=1"})
         return [
-            {"id": c.id, "owner": c.labels.get(OWNER_LABEL, ""), "status": c.status}
-            for c in containers
+            {
+                "id": c["Id"],
+                "owner": (c.get("Labels") or {}).get(OWNER_LABEL, ""),
+                "status": c.get("State", ""),
+            }
+            for c in found
         ]
 
     def reap_orphans(self) -> int:
         """Remove sandbox containers whose owning phicode process is gone."""
         removed = 0
-        for container in self._client.containers.list(all=True, filters={"label": f"{LABEL}=1"}):
-            if _owner_alive(container.labels.get(OWNER_LABEL, "")):
+        for container in self.list_sandboxes():
+            if _owner_alive(container["owner"]):
                 continue
-            with contextlib.suppress(docker.errors.APIError):
-                container.remove(force=True)
+            with contextlib.suppress(docker.errors.APIError, requests.exceptions.RequestException):
+                self._client.api.remove_container(container["id"], force=True)
                 removed += 1
         return removed
 

@@ -49,7 +49,7 @@ def slow_pairs(path: Path, count: int = 40) -> Path:
 def test_pool_close_removes_every_container_spares_included() -> None:
     pool = SandboxPool(SandboxConfig(workers=2, spares=1)).start()
     mine = owner_tag()
-    assert wait_until(lambda: len(containers_of(mine)) == 3, 30)  # two workers and a spare
+    assert wait_until(lambda: len(containers_of(mine)) == 3, 60)  # two workers and a spare
     pool.close()
     assert wait_until(lambda: not containers_of(mine), 10)
 
@@ -57,7 +57,7 @@ def test_pool_close_removes_every_container_spares_included() -> None:
 def test_a_tainted_container_is_swapped_for_the_spare() -> None:
     with SandboxPool(SandboxConfig(workers=1, spares=1, timeout_s=1)) as pool:
         mine = owner_tag()
-        assert wait_until(lambda: len(containers_of(mine)) == 2, 30)
+        assert wait_until(lambda: len(containers_of(mine)) == 2, 60)
         before = {c["id"] for c in containers_of(mine)}
         result = pool.run(
             {
@@ -70,7 +70,7 @@ def test_a_tainted_container_is_swapped_for_the_spare() -> None:
         assert result.timed_out
         assert pool.stats().containers_replaced == 1
         # the spare took over at once and a new spare is on its way
-        assert wait_until(lambda: len(containers_of(mine)) == 2, 30)
+        assert wait_until(lambda: len(containers_of(mine)) == 2, 60)
         after = {c["id"] for c in containers_of(mine)}
         assert len(before & after) == 1  # the old spare, now the worker
         ok = pool.run(
