@@ -46,19 +46,29 @@ def slow_pairs(path: Path, count: int = 40) -> Path:
     return path
 
 
+def new_containers(before: set[str]) -> set[str]:
+    """This process's containers that were not there before: the session's
+    shared pools belong to the same owner and must not be counted."""
+    return {c["id"] for c in containers_of(owner_tag())} - before
+
+
+def current_ids() -> set[str]:
+    return {c["id"] for c in containers_of(owner_tag())}
+
+
 def test_pool_close_removes_every_container_spares_included() -> None:
+    before = current_ids()
     pool = SandboxPool(SandboxConfig(workers=2, spares=1)).start()
-    mine = owner_tag()
-    assert wait_until(lambda: len(containers_of(mine)) == 3, 60)  # two workers and a spare
+    assert wait_until(lambda: len(new_containers(before)) == 3, 60)  # two workers and a spare
     pool.close()
-    assert wait_until(lambda: not containers_of(mine), 10)
+    assert wait_until(lambda: not new_containers(before), 10)
 
 
 def test_a_tainted_container_is_swapped_for_the_spare() -> None:
+    existing = current_ids()
     with SandboxPool(SandboxConfig(workers=1, spares=1, timeout_s=1)) as pool:
-        mine = owner_tag()
-        assert wait_until(lambda: len(containers_of(mine)) == 2, 60)
-        before = {c["id"] for c in containers_of(mine)}
+        assert wait_until(lambda: len(new_containers(existing)) == 2, 60)
+        before = new_containers(existing)
         result = pool.run(
             {
                 "mode": "script",
@@ -70,8 +80,8 @@ def test_a_tainted_container_is_swapped_for_the_spare() -> None:
         assert result.timed_out
         assert pool.stats().containers_replaced == 1
         # the spare took over at once and a new spare is on its way
-        assert wait_until(lambda: len(containers_of(mine)) == 2, 60)
-        after = {c["id"] for c in containers_of(mine)}
+        assert wait_until(lambda: len(new_containers(existing)) == 2, 60)
+        after = new_containers(existing)
         assert len(before & after) == 1  # the old spare, now the worker
         ok = pool.run(
             {"mode": "script", "files": {"main.py": "print('fine')"}, "target": "main.py"}
