@@ -25,7 +25,7 @@ image: $(STAMP) engine
 	@$(BIN)/phicode sandbox build --quiet
 
 run: setup
-	@$(BIN)/phicode run examples/corpus -o out/dataset.jsonl --rejected out/rejected.jsonl --state out/state
+	@$(BIN)/phicode run examples/corpus -o out/dataset.jsonl --rejected out/rejected.jsonl --state out/state --oracle-tests
 
 test: setup
 	@$(BIN)/python -m pytest -q
