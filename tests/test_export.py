@@ -21,9 +21,13 @@ def dataset(path: Path, count: int = 3) -> Path:
                 solution=f"def f(x):\n    return x + {index}\n",
                 entry_point="f",
                 tests=f"from solution import f\ndef test_f():\n    assert f(1) == {1 + index}\n",
-                source=Source(repo="example/repo", path="m.py", license="MIT" if index else "Apache-2.0"),
+                source=Source(
+                    repo="example/repo", path="m.py", license="MIT" if index else "Apache-2.0"
+                ),
                 generator=Generator(backend="template", model="none", prompt="template@1"),
-                verification=Verification(status=Status.PASSED, tests_passed=1, tests_total=1, mutation_score=0.8),
+                verification=Verification(
+                    status=Status.PASSED, tests_passed=1, tests_total=1, mutation_score=0.8
+                ),
             )
             handle.write(json.dumps(pair.to_dict()) + "\n")
     return path

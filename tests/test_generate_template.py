@@ -155,7 +155,7 @@ def test_template_backend_yields_passing_pairs_for_most_of_a_corpus(sandbox_pool
     assert len(passed) >= 0.8 * len(snippets), [r.rejection for r in results if r.rejection]
     for pair in passed:
         assert pair.verification.passed and pair.verification.tests_passed >= 2
-        assert pair.generator.backend == "template" and pair.generator.prompt == "template@1"
+        assert pair.generator.backend == "template" and pair.generator.prompt == "template@2"
         assert f"`{pair.entry_point}(" in pair.question
         assert "return " not in pair.question
         assert f"from solution import {pair.entry_point}" in pair.tests

@@ -7,7 +7,7 @@ rows, even lines of an answer too broken to parse as a whole — becomes a
 :class:`~phicode.generate.inputs.Case`; the snippet is run on those cases in the
 sandbox (:func:`~phicode.generate.oracle.observe`, the one oracle) and the test
 is written from what it did: the exact value, ``pytest.approx`` for floats,
-``pytest.raises`` where it raised. A model assert with a wrong value is thereby
+``np.testing`` for numpy arrays, ``pytest.raises`` where it raised. A model assert with a wrong value is thereby
 *corrected* (its call kept, its value replaced); a call that is not valid
 (wrong arity or types, an undefined name) is dropped on its own, case by case.
 
@@ -139,8 +139,9 @@ def _case(
 
 
 def _known(info: FunctionInfo) -> frozenset[str]:
-    """Names the oracle's namespace (the snippet's module) defines."""
-    return frozenset(info.defined)
+    """Names the oracle's namespace (the snippet's module) defines or imports; the
+    written tests import the same ones (``template_tests``)."""
+    return frozenset(info.defined) | frozenset(info.imports)
 
 
 def _names_test_local(call: ast.Call) -> bool:

@@ -84,6 +84,17 @@ class Case:
     def to_json(self) -> dict:
         return {"args": list(self.args), "kwargs": dict(self.kwargs)}
 
+    def names(self) -> frozenset[str]:
+        """The top-level names the argument sources use (``np`` in ``np.array([1])``)."""
+        found: set[str] = set()
+        for text in (*self.args, *(v for _, v in self.kwargs)):
+            try:
+                tree = ast.parse(text, mode="eval")
+            except SyntaxError:
+                continue
+            found.update(n.id for n in ast.walk(tree) if isinstance(n, ast.Name))
+        return frozenset(found)
+
 
 @dataclass
 class InputPlan:

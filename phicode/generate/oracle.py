@@ -5,7 +5,8 @@ calls the entry point on each case under a per-call time limit, three times (a
 result that differs between calls is not a fact to test), and prints one marked JSON
 line. Output the snippet prints itself is swallowed so it cannot forge or crowd
 out that line. Values are kept only when their ``repr`` reads back as an equal
-literal, because the tests are written as source text.
+literal, because the tests are written as source text; a numeric numpy array is
+written as ``np.array(<list>, dtype=...)`` and a numpy number as its Python value.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from phicode.generate.inputs import Case
 from phicode.pool import SandboxPool
 
 MARKER = "PHICODE-ORACLE "
+ARRAY_SOURCE = "np.array("  # how the oracle writes an array result (see ``_expected``)
 PER_CALL_S = 0.5
 BUDGET_S = 6.0
 
@@ -40,6 +42,31 @@ def _on_alarm(signum, frame):
     raise _Slow()
 
 
+def _numpy_kind(value):
+    # "array" for a numeric ndarray, "scalar" for a numpy number, else None
+    kind = type(value)
+    if kind.__module__ != "numpy":
+        return None
+    if kind.__name__ == "ndarray":
+        return "array" if value.dtype.kind in "biuf" else None
+    return "scalar" if hasattr(value, "item") and hasattr(value, "dtype") else None
+
+
+def _expected(value):
+    # The source text the tests compare value with, and its numpy dtype (arrays only):
+    # np.array(<list>, dtype=...) for an array, a numpy number as its Python value
+    # (it compares equal); None when no literal reads back as equal.
+    kind = _numpy_kind(value)
+    if kind == "array":
+        text = _literal(value.tolist())
+        if text is None:
+            return None, None
+        return "np.array(%%s, dtype=%%r)" %% (text, value.dtype.name), value.dtype.name
+    if kind == "scalar":
+        return _literal(value.item()), None
+    return _literal(value), None
+
+
 def _literal(value):
     text = repr(value)
     if len(text) > 400:
@@ -55,6 +82,11 @@ def _literal(value):
 
 def _same(a, b):
     try:
+        if _numpy_kind(a) == "array" or _numpy_kind(b) == "array":
+            import numpy
+            return (_numpy_kind(a) == _numpy_kind(b) == "array" and a.dtype == b.dtype
+                    and a.shape == b.shape
+                    and bool(numpy.array_equal(a, b, equal_nan=a.dtype.kind == "f")))
         return bool(a == b) and repr(a) == repr(b)
     except Exception:
         return False
@@ -131,19 +163,21 @@ def _judge(runs, args):
         first, second, third = first[1], second[1], third[1]
     if not (_same(first, second) and _same(first, third)):
         return {"kind": "unstable"}
-    text = _literal(first)
+    text, dtype = _expected(first)
     if text is None:
         return {"kind": "unrepresentable", "type": type(first).__name__}
     mutated = {}
     if first is None:
         for index, (before, now) in enumerate(zip(args, after)):
             if not _same(before, now):
-                shown = _literal(now)
+                shown, _ = _expected(now)
                 if shown is None:
                     return {"kind": "unrepresentable", "type": type(now).__name__}
                 mutated[str(index)] = shown
-    return {"kind": "value", "repr": text, "float": _has_float(first),
-            "approx": _flat_floats(first), "generator": generator, "mutated": mutated}
+    plain = first.tolist() if dtype else first.item() if _numpy_kind(first) else first
+    return {"kind": "value", "repr": text, "float": _has_float(plain),
+            "approx": _flat_floats(plain), "generator": generator, "mutated": mutated,
+            "array": dtype, "numpy": _numpy_kind(first) is not None}
 
 
 def main():
@@ -188,8 +222,15 @@ class Observed:
     float_: bool = False
     approx: bool = False
     generator: bool = False
-    mutated: tuple[tuple[int, str], ...] = ()
+    mutated: tuple[tuple[int, str], ...] = ()  # (argument index, expected source after)
     why: str = ""
+    array: str | None = None  # dtype of a numpy array result: compare with np.testing
+    numpy: bool = False  # a numpy result (array or number): ``is True`` does not hold
+
+
+def is_array_source(text: str) -> bool:
+    """Whether an expected value's source is a numpy array (from :data:`ARRAY_SOURCE`)."""
+    return text.startswith(ARRAY_SOURCE)
 
 
 class OracleError(Exception):
@@ -256,4 +297,6 @@ def _observed(case: Case, raw: dict[str, Any]) -> Observed:
         generator=bool(raw.get("generator")),
         mutated=tuple(sorted((int(k), v) for k, v in (raw.get("mutated") or {}).items())),
         why=str(raw.get("why", raw.get("type", ""))),
+        array=raw.get("array"),
+        numpy=bool(raw.get("numpy")),
     )

@@ -6,7 +6,7 @@ in tests without a model. The question states the signature, the docstring's
 prose and a few examples; the tests are the docstring's ``>>>`` calls and calls
 on inputs derived from type hints, defaults and names, each with the value the
 snippet returned in the sandbox (``pytest.approx`` for floats,
-``pytest.raises`` where it raised, the mutated argument where it returned
+``np.testing`` for numpy arrays, ``pytest.raises`` where it raised, the mutated argument where it returned
 ``None``). It cannot know what the function is *for*, so its tests pin
 behaviour rather than intent; beside a model it supplies the values a small
 model gets wrong.
@@ -21,11 +21,11 @@ from collections import Counter
 from phicode.generate.codeinfo import FunctionInfo
 from phicode.generate.draft import Draft
 from phicode.generate.inputs import Case, docstring_cases, generated_cases
-from phicode.generate.oracle import Observed, OracleError, observe
+from phicode.generate.oracle import Observed, OracleError, is_array_source, observe
 from phicode.pool import SandboxPool
 from phicode.records import Generator, Snippet
 
-VERSION = "template@1"
+VERSION = "template@2"  # 2: numpy results via np.testing, imported names in arguments
 GENERATED_CASES = 24
 MAX_VALUE_TESTS = 8
 MAX_RAISE_TESTS = 2
@@ -162,10 +162,24 @@ def template_tests(info: FunctionInfo, chosen: list[Observed]) -> str:
         {o.exc for o in chosen if o.kind == "raises" and o.exc and _is_own(o, info)}
     )
     names = ", ".join(sorted({info.name, *own_errors}))
-    needs_pytest = any(o.kind == "raises" or (o.float_ and o.approx) for o in chosen)
-    header = (["import pytest", ""] if needs_pytest else []) + [f"from solution import {names}"]
+    header = [*_import_lines(info, chosen), f"from solution import {names}"]
     bodies = [_test_function(info, o, number) for number, o in enumerate(chosen, start=1)]
     return "\n".join(header) + "\n\n\n" + "\n\n\n".join(bodies) + "\n"
+
+
+def _import_lines(info: FunctionInfo, chosen: list[Observed]) -> list[str]:
+    """``import pytest`` and ``import numpy as np`` where the tests use them, and the
+    snippet's own imports of names the arguments use (``Fraction(1, 3)``, ``np.array``)."""
+    lines: list[str] = []
+    if any(o.kind == "raises" or (o.float_ and o.approx and not o.array) for o in chosen):
+        lines.append("import pytest")
+    if any(o.array or any(is_array_source(after) for _, after in o.mutated) for o in chosen):
+        lines.append("import numpy as np")
+    used = {name for o in chosen for name in o.case.names()}
+    for name in sorted(used & set(info.imports) - set(info.defined)):
+        if info.imports[name] not in lines:
+            lines.append(info.imports[name])
+    return [*lines, ""] if lines else []
 
 
 def _is_own(o: Observed, info: FunctionInfo) -> bool:
@@ -181,10 +195,18 @@ def _test_function(info: FunctionInfo, o: Observed, number: int) -> str:
     if o.mutated:
         return _mutation_test(info, o, name)
     actual = f"list({call})" if o.generator else call
-    if o.repr in ("True", "False", "None"):
-        return f"def {name}():\n    assert {actual} is {o.repr}"
+    return f"def {name}():\n    {_assert_equal(actual, o)}"
+
+
+def _assert_equal(actual: str, o: Observed) -> str:
+    """The assertion that ``actual`` is what the snippet returned."""
+    if o.array:
+        check = "assert_allclose" if o.float_ else "assert_array_equal"
+        return f"np.testing.{check}({actual}, {o.repr}, strict=True)"
+    if o.repr in ("True", "False", "None") and not o.numpy:
+        return f"assert {actual} is {o.repr}"
     expected = f"pytest.approx({o.repr})" if o.float_ and o.approx else o.repr
-    return f"def {name}():\n    assert {actual} == {expected}"
+    return f"assert {actual} == {expected}"
 
 
 def _mutation_test(info: FunctionInfo, o: Observed, name: str) -> str:
@@ -199,7 +221,10 @@ def _mutation_test(info: FunctionInfo, o: Observed, name: str) -> str:
     lines.append(f"    assert {Case(tuple(args), o.case.kwargs).call(info.name)} is None")
     for index, after in o.mutated:
         var = params[index] if index < len(params) else f"arg{index}"
-        lines.append(f"    assert {var} == {after}")
+        if is_array_source(after):
+            lines.append(f"    np.testing.assert_array_equal({var}, {after}, strict=True)")
+        else:
+            lines.append(f"    assert {var} == {after}")
     return "\n".join(lines)
 
 
