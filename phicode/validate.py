@@ -51,7 +51,7 @@ from phicode.jsonl import Numbered, read_jsonl
 from phicode.records import Pair, Status, Verification, content_id
 
 if TYPE_CHECKING:
-    from phicode.contamination import ContaminationIndex
+    from phicode.contamination import NgramIndex
     from phicode.pool import SandboxConfig, SandboxPool
 
 __all__ = [
@@ -367,7 +367,7 @@ class Reverifier:
 def _line_findings(
     line: Numbered[Pair],
     seen: dict[str, str],
-    contamination: ContaminationIndex | None,
+    contamination: NgramIndex | None,
     code: Callable[[Pair], list[tuple[Check, str]]] | None,
 ) -> list[Finding]:
     path, number = line.path, line.line
@@ -395,7 +395,7 @@ def _line_findings(
     problems = status_findings(pair) + (code(pair) if code is not None else [])
     out.extend(Finding(path, number, check, message) for check, message in problems)
     if contamination is not None:
-        match = contamination.find(pair.question, pair.solution, pair.tests)
+        match = contamination.first_shared(pair.question, pair.solution, pair.tests)
         if match is not None:
             out.append(
                 Finding(
@@ -459,7 +459,7 @@ def validate_files(
     paths: Sequence[Path | str],
     *,
     code: bool = True,
-    contamination: ContaminationIndex | None = None,
+    contamination: NgramIndex | None = None,
     reverifier: Reverifier | None = None,
     cache: ValidateCache | None = None,
 ) -> ValidateReport:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from phicode.cli import main
-from phicode.contamination import ContaminationIndex, humaneval_index
+from phicode.contamination import NgramIndex, humaneval_index
 from phicode.humaneval import canonical_pairs
 from phicode.records import Status, Verification
 from phicode.validate import Check, Reverifier, ValidateCache, validate_files
@@ -251,16 +251,16 @@ def test_decontaminate_flags_a_humaneval_problem(tmp_path: Path, capsys) -> None
 
 def test_contamination_ignores_boilerplate_shared_by_many_problems() -> None:
     shared = "one two three four five six"
-    index = ContaminationIndex(
-        "bench", {"a": shared, "b": shared, "c": shared, "d": "z y x w"}, n=4
-    )
-    assert index.find("so one two three four five six") is None  # in 3 problems: boilerplate
-    assert index.find("Z, y; x. W!").item == "d"  # case and punctuation do not matter
+    index = NgramIndex("bench", {"a": shared, "b": shared, "c": shared, "d": "z y x w"}, n=4)
+    assert (
+        index.first_shared("so one two three four five six") is None
+    )  # in 3 problems: boilerplate
+    assert index.first_shared("Z, y; x. W!").item == "d"  # case and punctuation do not matter
 
 
 def test_humaneval_index_does_not_flag_ordinary_code() -> None:
     index = humaneval_index()
-    assert index.find(record()["question"], SOLUTION, TESTS) is None
+    assert index.first_shared(record()["question"], SOLUTION, TESTS) is None
     assert len(index) > 10_000
 
 
