@@ -11,9 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from generate_corpus import snippet
 
+from phicode.generate import Synthesizer
+from phicode.generate.backends.template import TemplateBackend
 from phicode.generate.codeinfo import function_info
 from phicode.generate.complete import complete_tests, model_cases
+from phicode.generate.inputs import generated_cases
 from phicode.generate.parsing import Parsed, clean_tests
 from phicode.records import Pair
 from phicode.verify import judge, pair_job
@@ -143,3 +147,35 @@ def test_numpy_booleans_are_compared_by_value_not_identity(sandbox_pool) -> None
     assert "assert any_above(np.array([1, 5]), 3) == True" in done.tests  # np.True_ is not True
     assert "assert any_above(np.array([1]), 3) == False" in done.tests
     assert run_tests(sandbox_pool, ANY_ABOVE, "any_above", done.tests)
+
+
+# --- the template backend's own inputs for array parameters ----------------------------
+
+TYPED = """
+import numpy
+
+
+def weighted_sum(values: numpy.ndarray, weight: float) -> float:
+    \"\"\"Sum of values times weight.\"\"\"
+    return float(values.sum() * weight)
+"""
+
+
+def test_array_hints_give_array_inputs_in_the_snippets_own_spelling() -> None:
+    calls = [c.call("f") for c in generated_cases(function_info(TYPED, "weighted_sum"), 4, 0)]
+    assert calls and all(call.startswith("f(numpy.array([") for call in calls)
+    without_numpy = "def f(a: 'np.ndarray'):\n    return a\n"
+    assert generated_cases(function_info(without_numpy, "f"), 4, 0) == []  # no numpy bound
+
+
+@pytest.mark.docker
+def test_template_backend_tests_a_numpy_snippet_without_a_model(sandbox_pool) -> None:
+    pair = Synthesizer(TemplateBackend(sandbox_pool), sandbox_pool).synthesize(
+        snippet("scale_to_unit", SCALE)
+    )
+    assert isinstance(pair, Pair), pair
+    assert "np.testing.assert_allclose(scale_to_unit(np.array([" in pair.tests
+    assert "\nimport numpy as np\n" in pair.tests and pair.tests.count("import numpy") == 1
+    assert "with pytest.raises(ValueError):\n        scale_to_unit(np.array([0]))" in pair.tests
+    assert run_tests(sandbox_pool, SCALE, "scale_to_unit", pair.tests)
+    assert not run_tests(sandbox_pool, SCALE_WRONG, "scale_to_unit", pair.tests)

@@ -176,6 +176,9 @@ _SEQUENCES = {
     "Iterator",
     "deque",
 }
+# numpy array hints; their candidates are written ``np.array(...)`` and renamed to the
+# snippet's own numpy binding (``numpy_alias``) or dropped when it binds none.
+_ARRAYS = {"ndarray", "NDArray", "ArrayLike"}
 _SETS = {"set", "Set", "frozenset", "FrozenSet", "AbstractSet"}
 _DICTS = {"dict", "Dict", "Mapping", "MutableMapping", "defaultdict", "OrderedDict", "Counter"}
 _SCALARS = {
@@ -209,6 +212,8 @@ def _from_hint(hint: ast.expr) -> list[str] | None:
     if isinstance(hint, ast.Subscript):
         return _from_generic(_name_of(hint.value), hint.slice)
     name = _name_of(hint)
+    if name in _ARRAYS:
+        return _arrays(INTS)
     if name in _SCALARS:
         return _SCALARS[name]
     if name in _SEQUENCES:
@@ -231,6 +236,9 @@ def _from_generic(outer: str, inner: ast.expr) -> list[str] | None:
     if outer == "Literal":
         return [ast.unparse(i) for i in items]
     first = _from_hint(items[0]) if items else None
+    if outer in _ARRAYS:  # NDArray[np.float64]: the dtype decides the values
+        dtype = _name_of(items[-1]) if items else ""
+        return _arrays(FLOATS if "float" in dtype else INTS)
     if outer in _SEQUENCES and first:
         return _lists(first)
     if outer in _SETS and first:
@@ -258,6 +266,20 @@ def _lists(values: list[str]) -> list[str]:
     v = [*values, *values][:8] if len(values) < 8 else values
     shapes = [[], [0], [1, 2, 3], [3, 0, 4, 1, 0], [2, 2, 5], [6, 5, 4, 3], [1, 7]]
     return [f"[{', '.join(v[i % len(v)] for i in shape)}]" for shape in shapes]
+
+
+def _arrays(values: list[str]) -> list[str]:
+    return [f"np.array({v})" for v in _lists(values) if v != "[]"]
+
+
+def numpy_alias(info: FunctionInfo) -> str | None:
+    """The name the snippet binds numpy to (``np``, ``numpy``), or None."""
+    for bound, statement in info.imports.items():
+        if statement == f"import numpy as {bound}" or (
+            statement == "import numpy" and bound == "numpy"
+        ):
+            return bound
+    return None
 
 
 def _sets(values: list[str]) -> list[str]:
@@ -319,10 +341,11 @@ def generated_cases(info: FunctionInfo, count: int, seed: int) -> list[Case]:
     """Up to ``count`` distinct calls; none when a required parameter's type is unknown."""
     required: list[tuple[Param, list[str]]] = []
     optional: list[tuple[Param, list[str]]] = []
+    alias = numpy_alias(info)
     for param in info.params:
         if param.kind in ("varargs", "varkw"):
             continue
-        values = values_for(param)
+        values = _with_numpy_alias(values_for(param), alias)
         if param.default is None:
             if values is None:
                 return []
@@ -337,6 +360,15 @@ def generated_cases(info: FunctionInfo, count: int, seed: int) -> list[Case]:
         if len(cases) >= count:
             break
     return list(cases)
+
+
+def _with_numpy_alias(values: list[str] | None, alias: str | None) -> list[str] | None:
+    """Array candidates in the snippet's own spelling; unknown when it imports no numpy."""
+    if not values or not any(v.startswith("np.array(") for v in values):
+        return values
+    if alias is None:
+        return None
+    return [alias + v[2:] if v.startswith("np.array(") else v for v in values]
 
 
 def _one_case(
