@@ -1,11 +1,14 @@
 """Yield: how many of the first N snippets of a corpus become pairs worth keeping.
 
 Runs the whole pipeline (``run_pipeline``: mine -> synth -> mutation score ->
-write) with a given backend and model on a fresh state folder, then prints:
+write) with a given backend and model on a fresh state folder (``--keep DIR`` keeps it:
+a second run there reuses the generated units, to measure a filter change alone), then
+prints:
 
 - the share of snippets that became verified pairs, and the share kept (verified,
   mutation score >= the threshold, and a question passing the question checks);
-- the median mutation score of the verified pairs;
+- the median mutation score of the verified pairs, and how many weak test files were
+  strengthened with oracle tests (with ``--strengthen``);
 - the share of snippets whose question passed the checks (all rejections for a
   question reason count against it), and how many kept questions show code (must be 0);
 - seconds per snippet (wall clock of the whole run);
@@ -70,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--no-oracle-tests", action="store_true")
     parser.add_argument("--threshold", type=float, default=0.6)
+    parser.add_argument("--strengthen", action="store_true", help="strengthen weak tests first")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--keep", type=Path, default=None, help="folder to keep the outputs in")
     args = parser.parse_args(argv)
@@ -94,11 +98,12 @@ def main(argv: list[str] | None = None) -> int:
         model=ModelConfig(**model_kwargs),
         sandbox=SandboxConfig(workers=args.workers),
         mutation_threshold=args.threshold,
+        strengthen=args.strengthen,
     )
     started = time.perf_counter()
     funnel = run_pipeline(config)
     elapsed = time.perf_counter() - started
-    report = summarize(folder, funnel.mined, elapsed)
+    report = summarize(folder, funnel.mined, elapsed, funnel.strengthened)
     print(f"corpus: {', '.join(paths)}")
     print(f"backend {args.backend}, model {config.model.model}, outputs in {folder}")
     for line in report["lines"]:
@@ -114,7 +119,7 @@ def _read(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def summarize(folder: Path, mined: int, elapsed: float) -> dict:
+def summarize(folder: Path, mined: int, elapsed: float, strengthened: int = 0) -> dict:
     """The yield figures from a run's dataset and rejected files."""
     kept = _read(folder / "dataset.jsonl")
     rejected = [
@@ -138,6 +143,7 @@ def summarize(folder: Path, mined: int, elapsed: float) -> dict:
     question_failed = sum(
         n for reason, n in reasons.items() if reason.split(":")[-1] in QUESTION_REASONS
     )
+    rescued = sum("strengthened:" in p["verification"].get("detail", "") for p in kept)
     n = max(mined, 1)
     median = statistics.median(verified_scores) if verified_scores else None
     lines = [
@@ -146,6 +152,7 @@ def summarize(folder: Path, mined: int, elapsed: float) -> dict:
         f"kept (verified, mutation >= threshold, question passes checks): {len(kept)} "
         f"({100 * len(kept) / n:.0f}%)",
         f"median mutation score (verified): {median if median is None else round(median, 3)}",
+        f"weak tests strengthened: {strengthened}; kept among them: {rescued}",
         f"questions passing the checks: {mined - question_failed} of {mined} "
         f"({100 * (mined - question_failed) / n:.0f}%)",
         f"kept questions showing code: {code_shown}; naming entry point and all parameters: "
@@ -157,6 +164,8 @@ def summarize(folder: Path, mined: int, elapsed: float) -> dict:
         "mined": mined,
         "verified": verified,
         "kept": len(kept),
+        "strengthened": strengthened,
+        "kept_strengthened": rescued,
         "median_mutation": median,
         "questions_passing": mined - question_failed,
         "kept_showing_code": code_shown,

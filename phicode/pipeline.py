@@ -6,7 +6,9 @@ order, the resumable state and the counts:
 1. mine: the corpus to snippets (fast and deterministic: redone every run);
 2. synth: question + tests per snippet, verified in the sandbox with the
    repair loop (``phicode.generate``);
-3. mutation: test strength on the verified pairs (``phicode.mutate``);
+3. mutation: test strength on the verified pairs (``phicode.mutate``); with
+   ``--strengthen``, weak tests first get oracle tests that kill their surviving
+   mutants (``phicode.generate.strengthen``);
 4. agreement (optional, needs a model): blind solves (``phicode.agreement``);
 5. write: the dataset and the rejected records.
 
@@ -36,10 +38,11 @@ from phicode.errors import ConfigError, InputError
 from phicode.generate.config import BackendKind, ModelConfig
 from phicode.jsonl import JsonlWriter
 from phicode.mine import Dropped, Kept, MineConfig, MineStats, mine
-from phicode.mutate import DEFAULT_MAX_MUTANTS, DEFAULT_THRESHOLD, MutationTester
+from phicode.mutate import DEFAULT_MAX_MUTANTS, DEFAULT_THRESHOLD, MutationReport, MutationTester
 from phicode.pool import SandboxConfig, SandboxPool
-from phicode.records import Pair, Rejection, Snippet, content_id
+from phicode.records import Pair, Rejection, Snippet, Verification, content_id
 from phicode.state import StateStore
+from phicode.verify import judge, pair_job
 
 MUTATION_VERSION = "mutate@2"
 STAGES = ("mine", "synth", "mutation", "agreement", "write")
@@ -68,6 +71,7 @@ class PipelineConfig:
     sandbox: SandboxConfig = field(default_factory=SandboxConfig)
     mutation_threshold: float = DEFAULT_THRESHOLD
     max_mutants: int = DEFAULT_MAX_MUTANTS
+    strengthen: bool = False  # add oracle tests that kill surviving mutants of weak tests
     solve_samples: int = 0
     min_solve_rate: float = 0.01
     max_solve_rate: float = 0.99
@@ -103,6 +107,7 @@ class Funnel:
     synth_rejected: Counter[str] = field(default_factory=Counter)
     verified: int = 0
     repaired: int = 0
+    strengthened: int = 0  # verified pairs whose weak tests got oracle tests added
     filtered: Counter[str] = field(default_factory=Counter)
     kept: int = 0
     reused: Counter[str] = field(default_factory=Counter)  # units found in the state
@@ -115,6 +120,8 @@ class Funnel:
             (f"  synth dropped: {reason}", n) for reason, n in sorted(self.synth_rejected.items())
         ]
         rows += [("verified pairs", self.verified), ("  of which repaired", self.repaired)]
+        if self.strengthened:
+            rows.append(("  tests strengthened", self.strengthened))
         rows += [(f"  filter dropped: {reason}", n) for reason, n in sorted(self.filtered.items())]
         rows.append(("kept", self.kept))
         return rows
@@ -313,28 +320,74 @@ class _Stages:
         return values
 
     def _mutation(self, pairs: list[Pair]) -> list[Pair]:
-        """Each pair with its mutation score set in its verification."""
+        """Each pair with its mutation score set in its verification; weak tests are
+        strengthened first when that is on (``--strengthen``)."""
         tester = MutationTester(self.pool, self.config.max_mutants)
-        limit = str(self.config.max_mutants)
+        threshold = self.config.mutation_threshold
+        settings = [str(self.config.max_mutants)]
+        if self.config.strengthen:
+            from phicode.generate.strengthen import VERSION as STRENGTHEN_VERSION
+
+            settings += [STRENGTHEN_VERSION, str(threshold)]
 
         def measure(pair: Pair) -> dict[str, Any]:
             report = tester.test(pair)
-            return {"score": report.score, "total": report.total}
+            value: dict[str, Any] = {"score": report.score, "total": report.total}
+            if self.config.strengthen and report.score is not None and report.score < threshold:
+                value.update(self._strengthened(pair, report, tester))
+            return value
 
         values = self._per_pair(
             "mutation",
             pairs,
             lambda pair: content_id(
-                MUTATION_VERSION, pair.solution, pair.tests, pair.entry_point, limit
+                MUTATION_VERSION, pair.solution, pair.tests, pair.entry_point, *settings
             ),
             measure,
         )
         scored = []
         for pair, value in zip(pairs, values, strict=True):
             assert pair.verification is not None  # synth output is always verified
-            verification = replace(pair.verification, mutation_score=value["score"])
+            verification = pair.verification
+            if "tests" in value:
+                self.funnel.strengthened += 1
+                pair = replace(pair, tests=value["tests"])
+                verification = Verification.from_dict(value["verification"])
+            verification = replace(verification, mutation_score=value["score"])
             scored.append(pair.with_verification(verification))
         return scored
+
+    def _strengthened(self, pair: Pair, report: MutationReport, tester: MutationTester) -> dict:
+        """The stronger tests, their verification and score; empty when none is found,
+        the new tests fail on the snippet, or they score no better."""
+        from phicode.generate.strengthen import strengthen
+
+        found = strengthen(
+            self.pool, pair.solution, pair.entry_point, pair.tests, list(report.survivors)
+        )
+        if found is None:
+            return {}
+        config = self.pool.config
+        candidate = replace(pair, tests=found.tests)
+        job = pair_job(candidate, config.timeout_s, config.memory_mb, config.max_output)
+        verification = judge(self.pool.run(job), config.timeout_s)
+        if not verification.passed:
+            return {}
+        again = tester.test(candidate.with_verification(verification))
+        if again.score is None or report.score is None or again.score <= report.score:
+            return {}
+        assert pair.verification is not None
+        detail = (
+            f"{verification.detail}; strengthened: +{found.added} oracle tests, "
+            f"mutation score {report.score:.2f} -> {again.score:.2f}"
+        )
+        verification = replace(verification, attempts=pair.verification.attempts, detail=detail)
+        return {
+            "score": again.score,
+            "total": again.total,
+            "tests": found.tests,
+            "verification": verification.to_dict(),
+        }
 
     def _strong(self, pair: Pair) -> bool:
         score = pair.verification.mutation_score if pair.verification else None

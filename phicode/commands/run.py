@@ -52,6 +52,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )  # fmt: skip
     filters.add_argument("--max-mutants", type=int, default=DEFAULT_MAX_MUTANTS, metavar="N")
     filters.add_argument(
+        "--strengthen", action="store_true",
+        help="before dropping weak tests, add up to 4 oracle tests on inputs that kill their "
+        "surviving mutants (inputs are not checked against the question: see README)",
+    )  # fmt: skip
+    filters.add_argument(
         "--solve-samples", type=int, default=0, metavar="K",
         help="agreement filter: answer each question blind K times (needs a model; default off)",
     )  # fmt: skip
@@ -82,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
         sandbox=sandbox_config(args),
         mutation_threshold=args.mutation_threshold,
         max_mutants=args.max_mutants,
+        strengthen=args.strengthen,
         solve_samples=args.solve_samples,
         min_solve_rate=args.min_solve_rate,
         max_solve_rate=args.max_solve_rate,

@@ -662,11 +662,30 @@ def nodeid_name(nodeid: str) -> str:
 
 
 def merge_tests(first: str, second: str, info: FunctionInfo) -> str | None:
-    """Two test modules as one: names kept apart, imports merged. None if it breaks."""
-    body = "\n".join(
+    """Two test modules as one: names kept apart, imports merged. None if it breaks.
+
+    The second module's other top-level imports (``import numpy as np``) move up to
+    the first's imports, so the merged module reads as one."""
+    lines = second.splitlines()
+    imports = [
         line
-        for line in second.splitlines()
-        if not line.startswith(("import pytest", "from solution import"))
-    )
-    merged = clean_tests(f"{first.rstrip()}\n\n\n{body.strip()}\n", info)
+        for line in lines
+        if line.startswith(("import ", "from "))
+        and not line.startswith(("import pytest", "from solution import"))
+        and line not in first.splitlines()
+    ]
+    body = "\n".join(line for line in lines if not line.startswith(("import ", "from ")))
+    head = _with_imports(first, imports)
+    merged = clean_tests(f"{head.rstrip()}\n\n\n{body.strip()}\n", info)
     return merged.text if isinstance(merged, Parsed) else None
+
+
+def _with_imports(module: str, imports: list[str]) -> str:
+    """``module`` with ``imports`` added after its last top-level import line."""
+    if not imports:
+        return module
+    lines = module.splitlines()
+    last = max(
+        (n for n, line in enumerate(lines) if line.startswith(("import ", "from "))), default=-1
+    )
+    return "\n".join([*lines[: last + 1], *imports, *lines[last + 1 :]])

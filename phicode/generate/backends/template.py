@@ -156,14 +156,15 @@ def _example_line(info: FunctionInfo, o: Observed) -> str:
 # --- the tests -------------------------------------------------------------------------
 
 
-def template_tests(info: FunctionInfo, chosen: list[Observed]) -> str:
-    """A pytest module: one test function per case, so one bad case can be dropped alone."""
+def template_tests(info: FunctionInfo, chosen: list[Observed], *, label: str = "case") -> str:
+    """A pytest module: one test function per case, so one bad case can be dropped alone.
+    ``label`` names the functions (``test_f_case_1``) of cases not from the docstring."""
     own_errors = sorted(
         {o.exc for o in chosen if o.kind == "raises" and o.exc and _is_own(o, info)}
     )
     names = ", ".join(sorted({info.name, *own_errors}))
     header = [*_import_lines(info, chosen), f"from solution import {names}"]
-    bodies = [_test_function(info, o, number) for number, o in enumerate(chosen, start=1)]
+    bodies = [_test_function(info, o, number, label) for number, o in enumerate(chosen, start=1)]
     return "\n".join(header) + "\n\n\n" + "\n\n\n".join(bodies) + "\n"
 
 
@@ -186,8 +187,8 @@ def _is_own(o: Observed, info: FunctionInfo) -> bool:
     return o.exc in info.defined
 
 
-def _test_function(info: FunctionInfo, o: Observed, number: int) -> str:
-    label = "docstring_example" if o.case.origin == "docstring" else "case"
+def _test_function(info: FunctionInfo, o: Observed, number: int, label: str) -> str:
+    label = "docstring_example" if o.case.origin == "docstring" else label
     name = f"test_{info.name}_{label}_{number}"
     call = o.case.call(info.name)
     if o.kind == "raises":

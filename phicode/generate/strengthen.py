@@ -1,0 +1,164 @@
+"""Strengthen weak tests with inputs that tell the surviving mutants from the snippet.
+
+The mutation filter drops a pair whose tests cannot tell a changed solution from
+the real one. Often the tests are right but their calls never reach the changed
+line (a colour conversion tested only on black, a clamp only inside its range).
+For each surviving mutant, the snippet and the mutant run on the same candidate
+inputs (the docstring's examples and the template backend's typed inputs) through
+the one oracle (:func:`~phicode.generate.oracle.observe`); an input on which they
+differ, by more than the written test would tolerate, becomes one more oracle
+test. Inputs are picked greedily, the one killing most survivors first, at most
+:data:`MAX_ADDED`. The caller measures the score again with the usual mutation
+tester and runs the new tests on the snippet, so nothing here is taken on trust.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from phicode.generate.backends.template import template_tests
+from phicode.generate.codeinfo import CodeError, FunctionInfo, function_info
+from phicode.generate.inputs import Case, docstring_cases, generated_cases
+from phicode.generate.oracle import Observed, OracleError, observe
+from phicode.generate.parsing import merge_tests
+from phicode.mutate import Mutant
+from phicode.pool import SandboxPool
+
+VERSION = "strengthen@1"
+MAX_ADDED = 4  # tests added to one pair at the most
+CANDIDATES = 24  # template inputs tried
+_REL_TOLERANCE = 1e-6  # what pytest.approx forgives; a smaller change kills nothing
+
+
+@dataclass(frozen=True, slots=True)
+class Strengthened:
+    """The pair's tests with the added ones, and how many survivors they should kill."""
+
+    tests: str
+    added: int
+    expected_kills: int
+
+
+def strengthen(
+    pool: SandboxPool, solution: str, entry_point: str, tests: str, survivors: list[Mutant]
+) -> Strengthened | None:
+    """``tests`` plus oracle tests that kill survivors, or None when no input does."""
+    if not survivors:
+        return None
+    try:
+        info = function_info(solution, entry_point)
+    except CodeError:
+        return None
+    try:
+        usable = _candidates(pool, solution, info)
+        if not usable:
+            return None
+        kills = _kills(pool, info, usable, survivors)
+    except OracleError:
+        return None
+    chosen = _greedy_cover(kills)
+    if not chosen:
+        return None
+    added = template_tests(info, [usable[i] for i in chosen], label="distinguishing")
+    merged = merge_tests(tests, added, info)
+    if merged is None:
+        return None
+    killed = set().union(*(kills[i] for i in chosen))
+    return Strengthened(merged, len(chosen), len(killed))
+
+
+def _candidates(pool: SandboxPool, solution: str, info: FunctionInfo) -> list[Observed]:
+    """What the snippet does on the candidate inputs (values and raises). A call the
+    tests already make may still help: they may check it weakly (``is not None``)."""
+    seed = zlib.crc32(solution.encode())
+    cases: dict[Case, None] = {}
+    for case in docstring_cases(info) + generated_cases(info, CANDIDATES, seed):
+        cases.setdefault(Case(case.args, case.kwargs, origin="generated"), None)
+    if not cases:
+        return []
+    observed = observe(pool, solution, info.name, list(cases))
+    return [o for o in observed if o.kind in ("value", "raises")]
+
+
+def _kills(
+    pool: SandboxPool, info: FunctionInfo, usable: list[Observed], survivors: list[Mutant]
+) -> list[set[int]]:
+    """For each usable input, the survivors (by index) that behave differently on it."""
+    cases = [o.case for o in usable]
+
+    def run(mutant: Mutant) -> list[Observed] | None:
+        try:
+            return observe(pool, mutant.source, info.name, cases)
+        except OracleError:
+            return None  # the mutant does not even import: its tests kill it anyway
+
+    with ThreadPoolExecutor(max_workers=pool.size) as executor:
+        seen = list(executor.map(run, survivors))
+    kills: list[set[int]] = [set() for _ in usable]
+    for number, results in enumerate(seen):
+        if results is None:
+            continue
+        for index, (real, mutated) in enumerate(zip(usable, results, strict=False)):
+            if differs(real, mutated):
+                kills[index].add(number)
+    return kills
+
+
+def differs(real: Observed, other: Observed) -> bool:
+    """Whether a test written from ``real`` fails on ``other``'s behaviour."""
+    if other.kind == "skipped":
+        return False  # the oracle's time budget ran out before this case: unknown
+    if other.kind in ("slow", "unstable"):
+        return True  # the test would time out or flake on the mutant
+    if real.kind != other.kind:
+        return True
+    if real.kind == "raises":
+        return real.exc != other.exc
+    if real.mutated != other.mutated:
+        return True
+    if real.float_ and (real.approx or real.array):
+        return not _close(real.repr, other.repr)
+    return real.repr != other.repr or real.array != other.array
+
+
+def _close(a: str | None, b: str | None) -> bool:
+    """Equal up to pytest.approx's relative tolerance, element by element."""
+    try:
+        left, right = _plain(a), _plain(b)
+    except (ValueError, SyntaxError):
+        return a == b
+    return _close_values(left, right)
+
+
+def _plain(text: str | None) -> object:
+    node = ast.parse(text or "", mode="eval").body
+    if isinstance(node, ast.Call) and node.args:  # np.array([...], dtype=...)
+        node = node.args[0]
+    return ast.literal_eval(node)
+
+
+def _close_values(a: object, b: object) -> bool:
+    if isinstance(a, float | int) and isinstance(b, float | int):
+        return math.isclose(a, b, rel_tol=_REL_TOLERANCE, abs_tol=1e-12)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(_close_values(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_close_values(a[k], b[k]) for k in a)
+    return a == b
+
+
+def _greedy_cover(kills: list[set[int]]) -> list[int]:
+    """Inputs killing the most survivors not yet killed, in that order, at most MAX_ADDED."""
+    chosen: list[int] = []
+    left = set().union(*kills) if kills else set()
+    while left and len(chosen) < MAX_ADDED:
+        best = max(range(len(kills)), key=lambda i: (len(kills[i] & left), -i))
+        if not kills[best] & left:
+            break
+        chosen.append(best)
+        left -= kills[best]
+    return chosen
