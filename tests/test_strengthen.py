@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from fake_openai import FakeServer, Reply, Request, completion
+from test_mutate import SOLUTION as CLAMP
+from test_mutate import WEAK_NOT_NONE as WEAK
 
 from phicode.cli import main
 from phicode.generate.inputs import Case
@@ -17,23 +19,7 @@ from phicode.pool import SandboxPool
 from phicode.records import Pair
 from phicode.verify import judge, pair_job
 
-CLAMP = '''
-def clamp(value, low, high):
-    """Clamp value into [low, high]."""
-    if value < low:
-        return low
-    if value > high:
-        return high
-    return value
-'''
 CLAMP_WRONG = CLAMP.replace("return high", "return value")  # forgets the upper bound
-
-WEAK = """from solution import clamp
-
-
-def test_returns_something():
-    assert clamp(5, 0, 10) is not None
-"""
 
 
 def observed(kind: str, repr_: str | None = None, **extra) -> Observed:
