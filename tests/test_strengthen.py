@@ -11,7 +11,7 @@ from test_mutate import SOLUTION as CLAMP
 from test_mutate import WEAK_NOT_NONE as WEAK
 
 from phicode.cli import main
-from phicode.generate.inputs import Case
+from phicode.generate.inputs import Case, neighbour_cases
 from phicode.generate.oracle import Observed
 from phicode.generate.strengthen import MAX_ADDED, differs, strengthen
 from phicode.mutate import DEFAULT_THRESHOLD, MutationTester
@@ -75,6 +75,62 @@ def test_nothing_to_add_when_no_input_can_be_built(sandbox_pool) -> None:
     report = MutationTester(sandbox_pool).test(pair)
     assert report.survivors  # level + 1 -> level - 1 still gives a non-empty string
     assert strengthen(sandbox_pool, code, "describe", tests, list(report.survivors)) is None
+
+
+def test_neighbours_change_one_literal_argument_at_a_time() -> None:
+    known = [Case(("2023", "1"), (("strict", "True"),), origin="model"), Case(("x", "[1, 2]"))]
+    found = neighbour_cases(known, 100)
+    calls = {case.call("f") for case in found}
+    assert "f(0, 1, strict=True)" in calls
+    assert "f(2023007, 1, strict=True)" in calls  # far out of the usual range
+    assert "f(2023, 1, strict=False)" in calls
+    assert "f(x, [2, 1])" in calls and "f(x, [])" in calls  # a name stays as it is
+    assert all(case.origin == "neighbour" for case in found)
+    assert not any((c.args, c.kwargs) == (k.args, k.kwargs) for c in found for k in known)
+    assert len({(c.args, c.kwargs) for c in found}) == len(found)
+    # a small budget still varies every argument of every call once
+    first = neighbour_cases(known, 4)
+    assert {c.call("f") for c in first} == {
+        "f(0, 1, strict=True)",
+        "f(2023, 0, strict=True)",
+        "f(2023, 1, strict=False)",
+        "f(x, [])",
+    }
+
+
+# An untyped parameter with a name that says nothing: no template input exists, so
+# only the tests' own call, varied, reaches the branch for years out of range.
+CLIP_YEAR = """def clip_year(stamp, month):
+    year = stamp
+    if not 1 <= year <= 9999:
+        year = 2000 + year % 400
+    return year * 100 + month
+"""
+CLIP_YEAR_TESTS = """from solution import clip_year
+
+
+def test_clip_year():
+    assert clip_year(2023, 5) == 202305
+"""
+
+
+@pytest.mark.docker
+def test_the_tests_own_calls_varied_reach_what_they_missed(sandbox_pool: SandboxPool) -> None:
+    pair = Pair(id="p", solution=CLIP_YEAR, tests=CLIP_YEAR_TESTS, entry_point="clip_year")
+    tester = MutationTester(sandbox_pool)
+    before = tester.test(pair)
+    assert before.score is not None and before.score < DEFAULT_THRESHOLD
+    found = strengthen(
+        sandbox_pool, CLIP_YEAR, "clip_year", CLIP_YEAR_TESTS, list(before.survivors)
+    )
+    assert found is not None
+    after = tester.test(
+        Pair(id="p", solution=CLIP_YEAR, tests=found.tests, entry_point="clip_year")
+    )
+    assert after.score is not None and after.score > before.score
+    ignores_range = CLIP_YEAR.replace("year = 2000 + year % 400", "pass")
+    wrong = Pair(id="w", solution=ignores_range, tests=found.tests, entry_point="clip_year")
+    assert not judge(sandbox_pool.run(pair_job(wrong, 10.0, 256)), 10.0).passed
 
 
 # --- in the pipeline, with a model over a real HTTP server --------------------------------

@@ -418,3 +418,70 @@ def _has_starred(node: ast.Call) -> bool:
     return any(isinstance(a, ast.Starred) for a in node.args) or any(
         k.arg is None for k in node.keywords
     )
+
+
+def neighbour_cases(cases: list[Case], count: int) -> list[Case]:
+    """Up to ``count`` calls that each change one literal argument of a known call.
+
+    A call the tests already make is valid (right arity, right types), so its
+    neighbours mostly are too, even when the parameters carry no hints: from
+    ``weekday(2023, 1, 1)`` come ``weekday(0, 1, 1)`` and ``weekday(2023000, 1, 1)``,
+    which reach the branch for years out of range that the tests never touched.
+    Taken round-robin over the calls and their arguments, so a small ``count``
+    still varies every argument of every call once.
+    """
+    rounds: list[list[Case]] = []
+    for case in cases:
+        slots = [("arg", i, text) for i, text in enumerate(case.args)]
+        slots += [("kw", i, text) for i, (_, text) in enumerate(case.kwargs)]
+        for where, index, text in slots:
+            for depth, variant in enumerate(_variants(text)):
+                while len(rounds) <= depth:
+                    rounds.append([])
+                rounds[depth].append(_replaced(case, where, index, variant))
+    found: dict[Case, None] = {}
+    known = {(c.args, c.kwargs) for c in cases}
+    for batch in rounds:
+        for case in batch:
+            if (case.args, case.kwargs) not in known:
+                found.setdefault(case, None)
+    return list(found)[:count]
+
+
+def _replaced(case: Case, where: str, index: int, text: str) -> Case:
+    if where == "arg":
+        args = (*case.args[:index], text, *case.args[index + 1 :])
+        return Case(args, case.kwargs, origin="neighbour")
+    name = case.kwargs[index][0]
+    kwargs = (*case.kwargs[:index], (name, text), *case.kwargs[index + 1 :])
+    return Case(case.args, kwargs, origin="neighbour")
+
+
+def _variants(text: str) -> list[str]:
+    """Literal values near ``text``: zero and empty, sign and order flipped, far out
+    of the usual range. Nothing for what is not a plain literal."""
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return []
+    if isinstance(value, bool):
+        options: list[object] = [not value]
+    elif isinstance(value, int):
+        options = [0, -value, value + 1, value * 1000 + 7, value - 1]
+    elif isinstance(value, float):
+        options = [0.0, -value, value * 2 + 0.5, value / 3, 1e6]
+    elif isinstance(value, str):
+        options = ["", value[::-1], value + value, value.upper(), value[:1]]
+    elif isinstance(value, list | tuple):
+        kind = type(value)
+        options = [kind(), kind(value[::-1]), kind(list(value) * 2), kind(value[:1])]
+    else:
+        return []
+    seen = {text}
+    variants = []
+    for option in options:
+        source = repr(option)
+        if source not in seen and len(source) <= 200:
+            seen.add(source)
+            variants.append(source)
+    return variants

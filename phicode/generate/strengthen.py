@@ -4,7 +4,8 @@ The mutation filter drops a pair whose tests cannot tell a changed solution from
 the real one. Often the tests are right but their calls never reach the changed
 line (a colour conversion tested only on black, a clamp only inside its range).
 For each surviving mutant, the snippet and the mutant run on the same candidate
-inputs (the docstring's examples and the template backend's typed inputs) through
+inputs (the tests' own calls and calls one argument away from them, the
+docstring's examples, the template backend's typed inputs) through
 the one oracle (:func:`~phicode.generate.oracle.observe`); an input on which they
 differ, by more than the written test would tolerate, becomes one more oracle
 test. Inputs are picked greedily, the one killing most survivors first, at most
@@ -22,15 +23,17 @@ from dataclasses import dataclass
 
 from phicode.generate.backends.template import template_tests
 from phicode.generate.codeinfo import CodeError, FunctionInfo, function_info
-from phicode.generate.inputs import Case, docstring_cases, generated_cases
+from phicode.generate.complete import model_cases
+from phicode.generate.inputs import Case, docstring_cases, generated_cases, neighbour_cases
 from phicode.generate.oracle import Observed, OracleError, observe
 from phicode.generate.parsing import merge_tests
 from phicode.mutate import Mutant
 from phicode.pool import SandboxPool
 
-VERSION = "strengthen@1"
+VERSION = "strengthen@2"
 MAX_ADDED = 4  # tests added to one pair at the most
 CANDIDATES = 24  # template inputs tried
+NEIGHBOURS = 24  # calls one argument away from the tests' own calls
 _REL_TOLERANCE = 1e-6  # what pytest.approx forgives; a smaller change kills nothing
 
 
@@ -54,7 +57,7 @@ def strengthen(
     except CodeError:
         return None
     try:
-        usable = _candidates(pool, solution, info)
+        usable = _candidates(pool, solution, info, tests)
         if not usable:
             return None
         kills = _kills(pool, info, usable, survivors)
@@ -71,12 +74,15 @@ def strengthen(
     return Strengthened(merged, len(chosen), len(killed))
 
 
-def _candidates(pool: SandboxPool, solution: str, info: FunctionInfo) -> list[Observed]:
-    """What the snippet does on the candidate inputs (values and raises). A call the
-    tests already make may still help: they may check it weakly (``is not None``)."""
+def _candidates(pool: SandboxPool, solution: str, info: FunctionInfo, tests: str) -> list[Observed]:
+    """What the snippet does on the candidate inputs (values and raises): the tests'
+    own calls and their neighbours, the docstring's, the typed template inputs. A call
+    the tests already make may still help: they may check it weakly (``is not None``)."""
     seed = zlib.crc32(solution.encode())
+    own = model_cases(tests, info)
+    tried = own + neighbour_cases(own, NEIGHBOURS) + docstring_cases(info)
     cases: dict[Case, None] = {}
-    for case in docstring_cases(info) + generated_cases(info, CANDIDATES, seed):
+    for case in tried + generated_cases(info, CANDIDATES, seed):
         cases.setdefault(Case(case.args, case.kwargs, origin="generated"), None)
     if not cases:
         return []
