@@ -13,8 +13,8 @@ from test_mutate import WEAK_NOT_NONE as WEAK
 from phicode.cli import main
 from phicode.generate.inputs import Case, neighbour_cases
 from phicode.generate.oracle import Observed
-from phicode.generate.strengthen import MAX_ADDED, differs, strengthen
-from phicode.mutate import DEFAULT_THRESHOLD, MutationTester
+from phicode.generate.strengthen import MAX_ADDED, Strengthened, differs, strengthen
+from phicode.mutate import DEFAULT_THRESHOLD, MutationReport, MutationTester
 from phicode.pool import SandboxPool
 from phicode.records import Pair
 from phicode.verify import judge, pair_job
@@ -42,23 +42,34 @@ def test_what_counts_as_telling_a_mutant_apart() -> None:
     assert differs(array, observed("value", "np.array([1.0, 2.5], dtype='float64')"))
 
 
+def strengthened_weak_tests(
+    pool: SandboxPool, solution: str, entry_point: str, tests: str
+) -> tuple[MutationReport, Strengthened, MutationReport]:
+    """The weak tests' report, what strengthening added, and the stronger tests' report."""
+    tester = MutationTester(pool)
+    before = tester.test(Pair(id="p", solution=solution, tests=tests, entry_point=entry_point))
+    assert before.score is not None and before.score < DEFAULT_THRESHOLD
+    found = strengthen(pool, solution, entry_point, tests, list(before.survivors))
+    assert found is not None and 1 <= found.added <= MAX_ADDED
+    after = tester.test(Pair(id="p", solution=solution, tests=found.tests, entry_point=entry_point))
+    assert after.score is not None and after.score > before.score
+    return before, found, after
+
+
+def passes(pool: SandboxPool, solution: str, entry_point: str, tests: str) -> bool:
+    pair = Pair(id="p", solution=solution, tests=tests, entry_point=entry_point)
+    return judge(pool.run(pair_job(pair, 10.0, 256)), 10.0).passed
+
+
 @pytest.mark.docker
 def test_weak_tests_get_the_inputs_that_kill_their_survivors(sandbox_pool: SandboxPool) -> None:
-    pair = Pair(id="weak", solution=CLAMP, tests=WEAK, entry_point="clamp")
-    tester = MutationTester(sandbox_pool)
-    before = tester.test(pair)
-    assert before.score is not None and before.score < DEFAULT_THRESHOLD
-    found = strengthen(sandbox_pool, CLAMP, "clamp", WEAK, list(before.survivors))
-    assert found is not None and 1 <= found.added <= MAX_ADDED
+    _, found, after = strengthened_weak_tests(sandbox_pool, CLAMP, "clamp", WEAK)
     assert "def test_returns_something" in found.tests  # the original test stays
     assert "def test_clamp_distinguishing_1" in found.tests
-    stronger = Pair(id="weak", solution=CLAMP, tests=found.tests, entry_point="clamp")
-    after = tester.test(stronger)
     assert after.score is not None and after.score >= DEFAULT_THRESHOLD
     assert after.killed >= found.expected_kills
-    assert judge(sandbox_pool.run(pair_job(stronger, 10.0, 256)), 10.0).passed
-    wrong = Pair(id="wrong", solution=CLAMP_WRONG, tests=found.tests, entry_point="clamp")
-    assert not judge(sandbox_pool.run(pair_job(wrong, 10.0, 256)), 10.0).passed
+    assert passes(sandbox_pool, CLAMP, "clamp", found.tests)
+    assert not passes(sandbox_pool, CLAMP_WRONG, "clamp", found.tests)
 
 
 @pytest.mark.docker
@@ -116,21 +127,10 @@ def test_clip_year():
 
 @pytest.mark.docker
 def test_the_tests_own_calls_varied_reach_what_they_missed(sandbox_pool: SandboxPool) -> None:
-    pair = Pair(id="p", solution=CLIP_YEAR, tests=CLIP_YEAR_TESTS, entry_point="clip_year")
-    tester = MutationTester(sandbox_pool)
-    before = tester.test(pair)
-    assert before.score is not None and before.score < DEFAULT_THRESHOLD
-    found = strengthen(
-        sandbox_pool, CLIP_YEAR, "clip_year", CLIP_YEAR_TESTS, list(before.survivors)
-    )
-    assert found is not None
-    after = tester.test(
-        Pair(id="p", solution=CLIP_YEAR, tests=found.tests, entry_point="clip_year")
-    )
-    assert after.score is not None and after.score > before.score
+    _, found, _ = strengthened_weak_tests(sandbox_pool, CLIP_YEAR, "clip_year", CLIP_YEAR_TESTS)
+    assert passes(sandbox_pool, CLIP_YEAR, "clip_year", found.tests)
     ignores_range = CLIP_YEAR.replace("year = 2000 + year % 400", "pass")
-    wrong = Pair(id="w", solution=ignores_range, tests=found.tests, entry_point="clip_year")
-    assert not judge(sandbox_pool.run(pair_job(wrong, 10.0, 256)), 10.0).passed
+    assert not passes(sandbox_pool, ignores_range, "clip_year", found.tests)
 
 
 # --- in the pipeline, with a model over a real HTTP server --------------------------------
