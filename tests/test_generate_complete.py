@@ -60,6 +60,8 @@ def test_calls_survive_a_truncated_answer() -> None:
 def test_calls_inside_a_pasted_copy_are_not_taken() -> None:
     pasted = "def is_palindrome(text):\n    return is_palindrome(text[1:-1])\n"
     assert model_cases(pasted, INFO) == []
+    beside = pasted + "\n\ndef test_it():\n    assert is_palindrome('abba')\n"
+    assert [c.call("is_palindrome") for c in model_cases(beside, INFO)] == ["is_palindrome('abba')"]
 
 
 def test_calls_with_unpacking_or_long_arguments_are_skipped() -> None:

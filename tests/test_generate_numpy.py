@@ -111,6 +111,24 @@ def test_float_arrays_are_compared_with_assert_allclose(sandbox_pool) -> None:
 
 
 @pytest.mark.docker
+def test_recorded_pasted_copy_with_misused_raises_is_completed(sandbox_pool) -> None:
+    """The real 0.5B answer: the function pasted (without its numpy import) and every
+    call wrapped in ``pytest.raises``, though only the zero vectors raise."""
+    raw = (FIXTURES / "qwen05b_tests_numpy_pasted_raises.txt").read_text()
+    done = complete(sandbox_pool, SCALE, "scale_to_unit", raw)
+    assert done is not None and done.model_cases == 5  # the calls beside the pasted copy
+    assert "def scale_to_unit" not in done.tests
+    assert "np.linalg.norm" not in done.tests
+    assert "with pytest.raises(ValueError):\n        scale_to_unit(np.array([0]))" in done.tests
+    assert (
+        "np.testing.assert_allclose(scale_to_unit(np.array([1])), "
+        "np.array([1.0], dtype='float64'), strict=True)"
+    ) in done.tests  # the model expected ValueError: corrected to the value
+    assert run_tests(sandbox_pool, SCALE, "scale_to_unit", done.tests)
+    assert not run_tests(sandbox_pool, SCALE_WRONG, "scale_to_unit", done.tests)
+
+
+@pytest.mark.docker
 def test_integer_arrays_are_compared_exactly_with_their_dtype(sandbox_pool) -> None:
     raw = "assert (cumulative(np.array([1, 2, 3])) == [1, 3, 6]).all()\n"
     raw += "assert cumulative(np.array([5])) == np.array([5])\n"

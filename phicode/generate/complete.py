@@ -88,10 +88,7 @@ def _parse_loosely(text: str) -> list[ast.AST]:
 
 def _calls_in(tree: ast.AST, info: FunctionInfo) -> list[Case]:
     cases: list[Case] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef) and node.name == info.name:
-            return []  # a pasted copy of the function: its calls are its own recursion
-    for node in ast.walk(tree):
+    for node in _outside_pasted_copies(tree, info.name):
         if isinstance(node, ast.FunctionDef):
             cases.extend(_parametrized(node, info))
         if isinstance(node, ast.Call) and _is_entry(node.func, info):
@@ -99,6 +96,20 @@ def _calls_in(tree: ast.AST, info: FunctionInfo) -> list[Case]:
             if case is not None:
                 cases.append(case)
     return cases
+
+
+def _outside_pasted_copies(tree: ast.AST, name: str) -> list[ast.AST]:
+    """Every node, except inside a pasted copy of the function: its calls are its own
+    recursion, while the test functions beside it still call it with the model's inputs."""
+    nodes: list[ast.AST] = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
+            continue
+        nodes.append(node)
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+    return nodes
 
 
 def _is_entry(func: ast.expr, info: FunctionInfo) -> bool:
