@@ -226,7 +226,7 @@ class Synthesizer:
                 if draft.tests:
                     return replace(draft, question=question.text)
                 return _rejected(snippet, SynthReason.NO_CASES, "no call returned a testable value")
-            prompt = f"{draft.generator.prompt}+oracle@2"
+            prompt = f"{draft.generator.prompt}+oracle@3"
             return (
                 replace(draft, question=question.text)
                 .with_tests(done.tests, *done.notes, *question.fixes)
