@@ -32,6 +32,7 @@ from phicode.generate.oracle import Observed, observe
 from phicode.generate.parsing import Parsed, clean_tests, drop_tests, extract_code, merge_tests
 from phicode.pool import SandboxPool
 
+VERSION = "oracle@3"  # recorded on every pair: how its tests were completed
 MAX_MODEL_CASES = 12  # calls taken from the model's answer
 MIN_CASES = 4  # fill up with the template's own inputs below this many valid model calls
 FILL_CASES = 16  # template inputs tried when filling up

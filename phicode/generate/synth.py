@@ -22,6 +22,7 @@ from typing import Any
 from phicode.generate.backends.base import ModelBackend
 from phicode.generate.backends.template import NoCases, OracleError, TemplateBackend
 from phicode.generate.codeinfo import CodeError, FunctionInfo, function_info
+from phicode.generate.complete import VERSION as ORACLE_VERSION
 from phicode.generate.complete import complete_tests
 from phicode.generate.config import GenerationParams, RepairConfig
 from phicode.generate.draft import Draft
@@ -226,7 +227,7 @@ class Synthesizer:
                 if draft.tests:
                     return replace(draft, question=question.text)
                 return _rejected(snippet, SynthReason.NO_CASES, "no call returned a testable value")
-            prompt = f"{draft.generator.prompt}+oracle@3"
+            prompt = f"{draft.generator.prompt}+{ORACLE_VERSION}"
             return (
                 replace(draft, question=question.text)
                 .with_tests(done.tests, *done.notes, *question.fixes)
