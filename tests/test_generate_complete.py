@@ -10,9 +10,8 @@ from phicode.generate.codeinfo import function_info
 from phicode.generate.complete import complete_tests, model_cases
 from phicode.generate.inputs import Case
 from phicode.generate.parsing import Parsed, clean_tests
-from phicode.records import Pair
-from phicode.verify import judge, pair_job
 from tests.generate_corpus import CORPUS
+from tests.sandbox_run import solution_passes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "model_outputs"
 CODE = CORPUS["is_palindrome"]
@@ -21,8 +20,7 @@ INFO = function_info(CODE, "is_palindrome")
 
 def passes(pool, tests: str) -> bool:
     """Run ``tests`` on the snippet in the sandbox."""
-    pair = Pair(id="p", solution=CODE, tests=tests, entry_point="is_palindrome")
-    return judge(pool.run(pair_job(pair, 10.0, 256)), 10.0).passed
+    return solution_passes(pool, CODE, "is_palindrome", tests)
 
 
 def raw(name: str) -> str:

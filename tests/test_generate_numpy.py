@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from generate_corpus import snippet
+from sandbox_run import solution_passes
 
 from phicode.generate import Synthesizer
 from phicode.generate.backends.template import TemplateBackend
@@ -20,7 +21,6 @@ from phicode.generate.complete import complete_tests, model_cases
 from phicode.generate.inputs import generated_cases
 from phicode.generate.parsing import Parsed, clean_tests
 from phicode.records import Pair
-from phicode.verify import judge, pair_job
 
 FIXTURES = Path(__file__).parent / "fixtures" / "model_outputs"
 
@@ -68,8 +68,7 @@ def any_above(a, limit):
 
 
 def run_tests(pool, code: str, entry: str, tests: str) -> bool:
-    pair = Pair(id="p", solution=code, tests=tests, entry_point=entry)
-    return judge(pool.run(pair_job(pair, 20.0, 512)), 20.0).passed
+    return solution_passes(pool, code, entry, tests, timeout_s=20.0, memory_mb=512)  # numpy
 
 
 def complete(pool, code: str, entry: str, raw_tests: str):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from fake_openai import FakeServer, Reply, Request, completion
+from sandbox_run import solution_passes
 from test_mutate import SOLUTION as CLAMP
 from test_mutate import WEAK_NOT_NONE as WEAK
 
@@ -17,7 +18,6 @@ from phicode.generate.strengthen import MAX_ADDED, Strengthened, differs, streng
 from phicode.mutate import DEFAULT_THRESHOLD, MutationReport, MutationTester
 from phicode.pool import SandboxPool
 from phicode.records import Pair
-from phicode.verify import judge, pair_job
 
 CLAMP_WRONG = CLAMP.replace("return high", "return value")  # forgets the upper bound
 
@@ -56,11 +56,6 @@ def strengthened_weak_tests(
     return before, found, after
 
 
-def passes(pool: SandboxPool, solution: str, entry_point: str, tests: str) -> bool:
-    pair = Pair(id="p", solution=solution, tests=tests, entry_point=entry_point)
-    return judge(pool.run(pair_job(pair, 10.0, 256)), 10.0).passed
-
-
 @pytest.mark.docker
 def test_weak_tests_get_the_inputs_that_kill_their_survivors(sandbox_pool: SandboxPool) -> None:
     _, found, after = strengthened_weak_tests(sandbox_pool, CLAMP, "clamp", WEAK)
@@ -68,8 +63,8 @@ def test_weak_tests_get_the_inputs_that_kill_their_survivors(sandbox_pool: Sandb
     assert "def test_clamp_distinguishing_1" in found.tests
     assert after.score is not None and after.score >= DEFAULT_THRESHOLD
     assert after.killed >= found.expected_kills
-    assert passes(sandbox_pool, CLAMP, "clamp", found.tests)
-    assert not passes(sandbox_pool, CLAMP_WRONG, "clamp", found.tests)
+    assert solution_passes(sandbox_pool, CLAMP, "clamp", found.tests)
+    assert not solution_passes(sandbox_pool, CLAMP_WRONG, "clamp", found.tests)
 
 
 @pytest.mark.docker
@@ -128,9 +123,9 @@ def test_clip_year():
 @pytest.mark.docker
 def test_the_tests_own_calls_varied_reach_what_they_missed(sandbox_pool: SandboxPool) -> None:
     _, found, _ = strengthened_weak_tests(sandbox_pool, CLIP_YEAR, "clip_year", CLIP_YEAR_TESTS)
-    assert passes(sandbox_pool, CLIP_YEAR, "clip_year", found.tests)
+    assert solution_passes(sandbox_pool, CLIP_YEAR, "clip_year", found.tests)
     ignores_range = CLIP_YEAR.replace("year = 2000 + year % 400", "pass")
-    assert not passes(sandbox_pool, ignores_range, "clip_year", found.tests)
+    assert not solution_passes(sandbox_pool, ignores_range, "clip_year", found.tests)
 
 
 # --- in the pipeline, with a model over a real HTTP server --------------------------------
