@@ -425,36 +425,27 @@ def neighbour_cases(cases: list[Case], count: int) -> list[Case]:
 
     A call the tests already make is valid (right arity, right types), so its
     neighbours mostly are too, even when the parameters carry no hints: from
-    ``weekday(2023, 1, 1)`` come ``weekday(0, 1, 1)`` and ``weekday(2023000, 1, 1)``,
+    ``weekday(2023, 1, 1)`` come ``weekday(0, 1, 1)`` and ``weekday(2023007, 1, 1)``,
     which reach the branch for years out of range that the tests never touched.
-    Taken round-robin over the calls and their arguments, so a small ``count``
-    still varies every argument of every call once.
+    Taken round-robin over the calls and their arguments (every first variant, then
+    every second, ...), so a small ``count`` still varies every argument once.
     """
-    rounds: list[list[Case]] = []
+    ranked: list[tuple[int, Case]] = []
     for case in cases:
-        slots = [("arg", i, text) for i, text in enumerate(case.args)]
-        slots += [("kw", i, text) for i, (_, text) in enumerate(case.kwargs)]
-        for where, index, text in slots:
+        for index, text in enumerate(case.args):
             for depth, variant in enumerate(_variants(text)):
-                while len(rounds) <= depth:
-                    rounds.append([])
-                rounds[depth].append(_replaced(case, where, index, variant))
-    found: dict[Case, None] = {}
+                args = (*case.args[:index], variant, *case.args[index + 1 :])
+                ranked.append((depth, Case(args, case.kwargs, origin="neighbour")))
+        for index, (name, text) in enumerate(case.kwargs):
+            for depth, variant in enumerate(_variants(text)):
+                kwargs = (*case.kwargs[:index], (name, variant), *case.kwargs[index + 1 :])
+                ranked.append((depth, Case(case.args, kwargs, origin="neighbour")))
     known = {(c.args, c.kwargs) for c in cases}
-    for batch in rounds:
-        for case in batch:
-            if (case.args, case.kwargs) not in known:
-                found.setdefault(case, None)
+    found: dict[Case, None] = {}
+    for _, case in sorted(ranked, key=lambda pair: pair[0]):  # stable: call order kept
+        if (case.args, case.kwargs) not in known:
+            found.setdefault(case, None)
     return list(found)[:count]
-
-
-def _replaced(case: Case, where: str, index: int, text: str) -> Case:
-    if where == "arg":
-        args = (*case.args[:index], text, *case.args[index + 1 :])
-        return Case(args, case.kwargs, origin="neighbour")
-    name = case.kwargs[index][0]
-    kwargs = (*case.kwargs[:index], (name, text), *case.kwargs[index + 1 :])
-    return Case(case.args, kwargs, origin="neighbour")
 
 
 def _variants(text: str) -> list[str]:
