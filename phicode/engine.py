@@ -9,7 +9,9 @@ lines, results come out as JSON lines (``sandbox/protocol.py``). The stream is
 multiplexed by the engine (8-byte frame headers); :class:`Channel` undoes that.
 Containers are created with ``stdin_once`` and ``auto_remove``: when the phicode
 process dies for any reason its end of the socket closes, the server reads EOF,
-exits, and the engine removes the container.
+exits, and the engine removes the container. A kill between create and start
+leaves a container that never runs (state ``created``); :meth:`Engine.reap_orphans`
+removes it at the next start.
 """
 
 from __future__ import annotations
