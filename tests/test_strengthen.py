@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
@@ -102,6 +103,21 @@ def test_neighbours_change_one_literal_argument_at_a_time() -> None:
         "f(2023, 1, strict=False)",
         "f(x, [])",
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1e308", "1e999", "[-1e999, 2]", "9" * 300, "[" * 5000 + "]" * 5000, "__import__('os')"],
+    ids=["float-max", "inf", "list-inf", "long-int", "deep", "code"],
+)
+def test_neighbours_of_odd_values_are_plain_literals_or_none(text: str) -> None:
+    found = neighbour_cases([Case((text,))], 100)
+    for case in found:
+        (variant,) = case.args
+        assert len(variant) <= 200
+        ast.literal_eval(variant)  # no 'inf', no code: every variant reads back
+    if text.startswith(("[[", "__")):
+        assert not found
 
 
 # An untyped parameter with a name that says nothing: no template input exists, so

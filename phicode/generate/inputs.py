@@ -472,7 +472,17 @@ def _variants(text: str) -> list[str]:
     variants = []
     for option in options:
         source = repr(option)
-        if source not in seen and len(source) <= 200:
+        if source not in seen and len(source) <= 200 and _is_literal(source):
             seen.add(source)
             variants.append(source)
     return variants
+
+
+def _is_literal(source: str) -> bool:
+    """Whether ``source`` reads back as a literal: ``repr`` of an overflowed float is
+    ``inf``, a name the test file would not know."""
+    try:
+        ast.literal_eval(source)
+    except (ValueError, SyntaxError):
+        return False
+    return True
