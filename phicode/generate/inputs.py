@@ -34,6 +34,7 @@ STRINGS = [
 ]
 CHARS = ['","', '" "', '"a"', '"-"']
 BOOLS = ["True", "False"]
+_NOT_LITERAL = object()  # what _read_literal gives for text that is no literal (None is one)
 
 _COUNT_NAMES = re.compile(
     r"^(n|k|m|num|count|size|length|len|limit|depth|times|steps|width|height|bits|degree|order|"
@@ -130,9 +131,8 @@ def _with_default(values: list[str], default: str | None) -> list[str]:
 
 
 def _from_default(default: str) -> list[str] | None:
-    try:
-        value = ast.literal_eval(default)
-    except (ValueError, SyntaxError):
+    value = _read_literal(default)
+    if value is _NOT_LITERAL:
         return None
     for kind, values in ((bool, BOOLS), (int, INTS), (float, FLOATS)):
         if type(value) is kind:
@@ -451,9 +451,8 @@ def neighbour_cases(cases: list[Case], count: int) -> list[Case]:
 def _variants(text: str) -> list[str]:
     """Literal values near ``text``: zero and empty, sign and order flipped, far out
     of the usual range. Nothing for what is not a plain literal."""
-    try:
-        value = ast.literal_eval(text)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+    value = _read_literal(text)
+    if value is _NOT_LITERAL:
         return []
     if isinstance(value, bool):
         options: list[object] = [not value]
@@ -472,17 +471,17 @@ def _variants(text: str) -> list[str]:
     variants = []
     for option in options:
         source = repr(option)
-        if source not in seen and len(source) <= 200 and _is_literal(source):
+        # repr of an overflowed float is 'inf': a name the test file would not know
+        if source not in seen and len(source) <= 200 and _read_literal(source) is not _NOT_LITERAL:
             seen.add(source)
             variants.append(source)
     return variants
 
 
-def _is_literal(source: str) -> bool:
-    """Whether ``source`` reads back as a literal: ``repr`` of an overflowed float is
-    ``inf``, a name the test file would not know."""
+def _read_literal(text: str) -> object:
+    """The value ``text`` spells, or ``_NOT_LITERAL``: model-written text may be code,
+    nested past the parser's depth or too long a number, and is then simply no literal."""
     try:
-        ast.literal_eval(source)
-    except (ValueError, SyntaxError):
-        return False
-    return True
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return _NOT_LITERAL
