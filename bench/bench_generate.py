@@ -44,8 +44,8 @@ def hf_model(real: bool, workdir: Path):  # -> HFBackend
     from phicode.generate.backends.hf import HFBackend
 
     if real:
+        from phicode.generate.backends.modelres import resolve_model
         from phicode.generate.config import DEFAULT_MODEL
-        from phicode.generate.modelres import resolve_model
 
         return HFBackend(resolve_model(DEFAULT_MODEL), model_name=DEFAULT_MODEL)
     from tiny_model import build_tiny_model

@@ -33,9 +33,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from phicode.generate.clean import QuestionReason, names_everything, shows_code
 from phicode.generate.codeinfo import function_info
 from phicode.generate.config import BackendKind, ModelConfig
-from phicode.generate.questions import QuestionReason, names_everything, shows_code
 from phicode.mine import MineConfig
 from phicode.pipeline import PipelineConfig, run_pipeline
 from phicode.pool import SandboxConfig

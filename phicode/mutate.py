@@ -20,9 +20,8 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from phicode.pool import SandboxPool
+from phicode.judge import JobRunner, verify_pair
 from phicode.records import Pair, Status, Verification
-from phicode.verify import judge, pair_job
 
 DEFAULT_MAX_MUTANTS = 16
 DEFAULT_THRESHOLD = 0.6
@@ -243,7 +242,7 @@ class MutationReport:
 class MutationTester:
     """Runs a pair's tests against mutants of its solution on a sandbox pool."""
 
-    def __init__(self, pool: SandboxPool, max_mutants: int = DEFAULT_MAX_MUTANTS) -> None:
+    def __init__(self, pool: JobRunner, max_mutants: int = DEFAULT_MAX_MUTANTS) -> None:
         self.pool = pool
         self.max_mutants = max_mutants
 
@@ -260,12 +259,14 @@ class MutationTester:
 
     def _run(self, pair: Pair, mutant: Mutant) -> Verification:
         """The pair's tests against one mutant: anything but ``passed`` kills it."""
-        config = self.pool.config
-        timeout = mutant_timeout(pair, config.timeout_s)
-        job = pair_job(pair, timeout, config.memory_mb, config.max_output)
-        job["files"] = {**job["files"], "solution.py": mutant.source}
-        job["stop_on_first_failure"] = True  # one failing test kills the mutant
-        return judge(self.pool.run(job), timeout)
+        timeout = mutant_timeout(pair, self.pool.config.timeout_s)
+        return verify_pair(
+            self.pool,
+            pair,
+            solution=mutant.source,
+            timeout_s=timeout,
+            stop_on_first_failure=True,  # one failing test kills the mutant
+        )
 
 
 def mutant_timeout(pair: Pair, pool_timeout_s: float) -> float:

@@ -29,32 +29,25 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, replace
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from phicode.console import progress
 from phicode.errors import ConfigError, InputError
+from phicode.filters.agreement import VERSION as AGREEMENT_VERSION
+from phicode.filters.agreement import agreement_verdict
+from phicode.filters.mutation import VERSION as MUTATION_VERSION
+from phicode.filters.mutation import mutation_verdict
+from phicode.filters.reasons import Verdict
 from phicode.generate.config import BackendKind, ModelConfig
 from phicode.jsonl import JsonlWriter
 from phicode.mine import Dropped, Kept, MineConfig, MineStats, mine
-from phicode.mutate import DEFAULT_MAX_MUTANTS, DEFAULT_THRESHOLD, MutationReport, MutationTester
+from phicode.mutate import DEFAULT_MAX_MUTANTS, DEFAULT_THRESHOLD, MutationTester
 from phicode.pool import SandboxConfig, SandboxPool
 from phicode.records import Pair, Rejection, Snippet, Verification, content_id
 from phicode.state import StateStore
-from phicode.verify import judge, pair_job
 
-MUTATION_VERSION = "mutate@2"
 STAGES = ("mine", "synth", "mutation", "agreement", "write")
-
-
-class PipelineReason(StrEnum):
-    """Why the pipeline's own filters drop a verified pair."""
-
-    WEAK_TESTS = "weak_tests"  # mutation score below the threshold
-    NOTHING_TO_MUTATE = "nothing_to_mutate"  # no mutation site: too trivial to test
-    TOO_EASY = "too_easy"  # every blind answer passed
-    AMBIGUOUS = "ambiguous"  # (almost) no blind answer passed
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -203,37 +196,38 @@ class _Stages:
         self.funnel = funnel
         self._stack = stack
         self._backend: Any = None
-        self._synthesizer: Any = None
+        self._backend_made = False
 
     # --- the backend, opened only when some unit needs it -----------------------
 
     def backend(self) -> Any:
-        if self._backend is None:
+        """The model backend (None for template), loaded on first use."""
+        if not self._backend_made:
             from phicode.generate.backends import make_backend
 
-            self._backend = make_backend(self.config.model, self.pool)
-            if hasattr(self._backend, "close"):
+            self._backend = make_backend(self.config.model)
+            self._backend_made = True
+            if self._backend is not None:
                 self._stack.callback(self._backend.close)
         return self._backend
 
     def generator_fingerprint(self) -> str:
-        """What a synth result depends on besides the snippet: backend, model,
-        prompt versions, sampling and repair settings."""
-        from phicode.generate.prompts import Prompts
+        """What a synth result depends on besides the snippet: backend, model, the
+        versions of the drafter and the repair loop (prompts, oracle, template),
+        sampling and repair settings."""
+        from phicode.generate.synth import synth_version
 
         model = self.config.model
-        prompts = (
-            Prompts().tag("question", "tests", "repair")
-            if model.backend is not BackendKind.TEMPLATE
-            else ""
-        )
         settings = {
             "params": asdict(model.params),
             "repair": asdict(model.repair),
             "oracle_tests": model.oracle_tests,
         }
         return content_id(
-            model.backend.value, model.model or "", prompts, json.dumps(settings, sort_keys=True)
+            model.backend.value,
+            model.model or "",
+            synth_version(model),
+            json.dumps(settings, sort_keys=True),
         )
 
     # --- the stages ----------------------------------------------------------------
@@ -275,7 +269,7 @@ class _Stages:
             from phicode.generate.synth import Synthesizer
 
             model = self.config.model
-            synthesizer = Synthesizer(
+            synthesizer = Synthesizer.for_backend(
                 self.backend(), self.pool, params=model.params, repair=model.repair,
                 batch_size=model.batch_size, oracle_tests=model.oracle_tests,
             )  # fmt: skip
@@ -326,7 +320,8 @@ class _Stages:
         threshold = self.config.mutation_threshold
         settings = [str(self.config.max_mutants)]
         if self.config.strengthen:
-            from phicode.generate.strengthen import VERSION as STRENGTHEN_VERSION
+            from phicode.filters.strengthen import VERSION as STRENGTHEN_VERSION
+            from phicode.filters.strengthen import strengthen_pair
 
             settings += [STRENGTHEN_VERSION, str(threshold)]
 
@@ -334,7 +329,7 @@ class _Stages:
             report = tester.test(pair)
             value: dict[str, Any] = {"score": report.score, "total": report.total}
             if self.config.strengthen and report.score is not None and report.score < threshold:
-                value.update(self._strengthened(pair, report, tester))
+                value.update(strengthen_pair(self.pool, pair, report, tester))
             return value
 
         values = self._per_pair(
@@ -357,38 +352,6 @@ class _Stages:
             scored.append(pair.with_verification(verification))
         return scored
 
-    def _strengthened(self, pair: Pair, report: MutationReport, tester: MutationTester) -> dict:
-        """The stronger tests, their verification and score; empty when none is found,
-        the new tests fail on the snippet, or they score no better."""
-        from phicode.generate.strengthen import strengthen
-
-        found = strengthen(
-            self.pool, pair.solution, pair.entry_point, pair.tests, list(report.survivors)
-        )
-        if found is None:
-            return {}
-        config = self.pool.config
-        candidate = replace(pair, tests=found.tests)
-        job = pair_job(candidate, config.timeout_s, config.memory_mb, config.max_output)
-        verification = judge(self.pool.run(job), config.timeout_s)
-        if not verification.passed:
-            return {}
-        again = tester.test(candidate.with_verification(verification))
-        if again.score is None or report.score is None or again.score <= report.score:
-            return {}
-        assert pair.verification is not None
-        detail = (
-            f"{verification.detail}; strengthened: +{found.added} oracle tests, "
-            f"mutation score {report.score:.2f} -> {again.score:.2f}"
-        )
-        verification = replace(verification, attempts=pair.verification.attempts, detail=detail)
-        return {
-            "score": again.score,
-            "total": again.total,
-            "tests": found.tests,
-            "verification": verification.to_dict(),
-        }
-
     def _strong(self, pair: Pair) -> bool:
         score = pair.verification.mutation_score if pair.verification else None
         return score is not None and score >= self.config.mutation_threshold
@@ -397,7 +360,7 @@ class _Stages:
         """Blind-solve counts by pair id (empty when the filter is off)."""
         if not self.config.solve_samples:
             return {}
-        from phicode.agreement import AgreementFilter
+        from phicode.filters.agreement import AgreementFilter
 
         samples = self.config.solve_samples
         solver = AgreementFilter(self.backend(), self.pool, samples, self.config.model.params)
@@ -411,7 +374,7 @@ class _Stages:
             "agreement",
             pairs,
             lambda pair: content_id(
-                "agreement", pair.question, pair.tests, fingerprint, str(samples)
+                AGREEMENT_VERSION, pair.question, pair.tests, fingerprint, str(samples)
             ),
             measure,
         )
@@ -422,7 +385,7 @@ class _Stages:
         assert verification is not None
         verdict = mutation_verdict(verification.mutation_score, self.config.mutation_threshold)
         if verdict is not None:
-            return self._drop(pair, *verdict)
+            return self._drop(pair, verdict)
         agreement = agreement_by_id.get(pair.id)
         if agreement is not None:
             solved, samples = agreement["solved"], agreement["samples"]
@@ -430,38 +393,16 @@ class _Stages:
                 solved, samples, self.config.min_solve_rate, self.config.max_solve_rate
             )
             if verdict is not None:
-                return self._drop(pair, *verdict)
+                return self._drop(pair, verdict)
             detail = f"{verification.detail}; {solved}/{samples} blind answers passed"
             pair = pair.with_verification(replace(verification, detail=detail))
         return _Outcome(pair, None)
 
-    def _drop(self, pair: Pair, reason: PipelineReason, detail: str) -> _Outcome:
-        self.funnel.filtered[reason.value] += 1
-        return _Outcome(
-            None, Rejection(stage="filter", reason=reason.value, detail=detail).line(pair.to_dict())
-        )
-
-
-def mutation_verdict(score: float | None, threshold: float) -> tuple[PipelineReason, str] | None:
-    """Why a pair with this mutation score is dropped, or None to keep it."""
-    if score is None:
-        return PipelineReason.NOTHING_TO_MUTATE, "no mutation site in the entry point"
-    if score < threshold:
-        return PipelineReason.WEAK_TESTS, f"mutation score {score:.2f} < {threshold:.2f}"
-    return None
-
-
-def agreement_verdict(
-    solved: int, samples: int, min_rate: float, max_rate: float
-) -> tuple[PipelineReason, str] | None:
-    """Why a question with this blind pass rate is dropped, or None to keep it."""
-    rate = solved / samples if samples else 0.0
-    detail = f"{solved}/{samples} blind answers passed"
-    if rate > max_rate:
-        return PipelineReason.TOO_EASY, detail
-    if rate < min_rate:
-        return PipelineReason.AMBIGUOUS, detail
-    return None
+    def _drop(self, pair: Pair, verdict: Verdict) -> _Outcome:
+        reason = verdict.reason.value
+        self.funnel.filtered[reason] += 1
+        rejection = Rejection(stage="filter", reason=reason, detail=verdict.detail)
+        return _Outcome(None, rejection.line(pair.to_dict()))
 
 
 def _write_outputs(

@@ -185,14 +185,11 @@ class _SandboxUnavailable(Exception):
 
 
 def _run_case(pool: SandboxPool, item: CaseItem) -> Verification:
-    from phicode.verify import judge, pair_job
+    from phicode.judge import verify_pair
 
     case = item.case
     assert case is not None
-    config = pool.config
-    timeout = case.timeout_s or config.timeout_s
-    job = pair_job(case.pair, timeout, config.memory_mb, config.max_output)
-    return judge(pool.run(job), timeout)
+    return verify_pair(pool, case.pair, timeout_s=case.timeout_s or pool.config.timeout_s)
 
 
 # --- case files ------------------------------------------------------------------

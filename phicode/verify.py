@@ -1,15 +1,12 @@
-"""Verification: run a pair's tests against its solution in the sandbox, judge.
+"""``phicode verify``: run every pair of a file in the sandbox, write passed and rejected.
 
-The sandbox says *what happened* (``RunResult``); :func:`judge` alone decides
-*what it means* (a ``Verification``). ``passed`` needs at least one test run and
-every test passed: skipped, xfailed, no tests, an early exit, a crash, a
-timeout or a process left behind is never a pass.
+What a run *means* is decided in :mod:`phicode.judge` (the one seam, re-exported
+here as ``pair_job`` and ``judge``); this module drives a pool over a file.
 """
 
 from __future__ import annotations
 
 import contextlib
-import signal as signals
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -20,111 +17,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from phicode.console import progress, warn
-from phicode.errors import InputError
+from phicode.errors import ConfigError, InputError
 from phicode.jsonl import JsonlWriter, Numbered, read_jsonl
-from phicode.pool import RunResult, SandboxConfig, SandboxPool, TestOutcome
+from phicode.judge import judge, pair_job, verify_pair
+from phicode.pool import SandboxConfig, SandboxPool
 from phicode.records import Pair, Rejection, Status, Verification
 
 if TYPE_CHECKING:
     from phicode.generate.config import ModelConfig
 
-SOLUTION_FILE = "solution.py"
-TESTS_FILE = "test_solution.py"
-_NOT_RUN = ("skipped", "xfailed", "xpassed")
-_DETAIL_LIMIT = 500
-
-
-def pair_job(pair: Pair, timeout_s: float, memory_mb: int, max_output: int = 64 * 1024) -> dict:
-    """The sandbox job that runs ``pair.tests`` against ``pair.solution``."""
-    return {
-        "mode": "pytest",
-        "files": {SOLUTION_FILE: pair.solution, TESTS_FILE: pair.tests},
-        "target": TESTS_FILE,
-        "timeout_s": timeout_s,
-        "memory_mb": memory_mb,
-        "max_output": max_output,
-    }
-
-
-def judge(result: RunResult, timeout_s: float, attempts: int = 1) -> Verification:
-    """Turn what the sandbox saw into a status, counts and a one-line detail."""
-    passed = sum(t.outcome == "passed" for t in result.tests)
-    failed = sum(t.outcome in ("failed", "error") for t in result.tests)
-    status, detail = _status_and_detail(result, timeout_s, passed, failed)
-    return Verification(
-        status=status,
-        tests_passed=passed,
-        tests_failed=failed,
-        tests_total=len(result.tests),
-        attempts=attempts,
-        duration_s=result.duration_s,
-        detail=_clip(detail),
-    )
-
-
-def _status_and_detail(
-    result: RunResult, timeout_s: float, passed: int, failed: int
-) -> tuple[Status, str]:
-    if result.timed_out:
-        return Status.TIMEOUT, f"timeout after {timeout_s:g} s"
-    if result.sandbox_error:
-        return Status.CRASHED, f"sandbox failure: {result.sandbox_error}"
-    if result.oom_killed:
-        return Status.CRASHED, "killed: out of memory"
-    if result.signal is not None:
-        return Status.CRASHED, f"crashed: killed by {_signal_name(result.signal)}"
-    if result.harness_error:
-        return Status.ERROR, f"harness error: {result.harness_error}"
-    if not result.finished:
-        return (
-            Status.ERROR,
-            f"exited before the tests finished (exit code {result.exit_code}){_tail(result)}",
-        )
-    if result.leftover_processes:
-        return Status.ERROR, f"left {result.leftover_processes} process(es) running after the tests"
-    if result.collect_errors:
-        return Status.ERROR, f"collection failed: {result.collect_errors[0]}"
-    if not result.tests:
-        return Status.ERROR, "no tests collected"
-    if failed:  # before the count check: pytest -x stops after the first failure
-        return Status.FAILED, _failure_detail(result.tests, failed)
-    if len(result.tests) != result.collected:
-        return Status.ERROR, f"collected {result.collected} tests but {len(result.tests)} reported"
-    not_run = [t for t in result.tests if t.outcome in _NOT_RUN]
-    if not_run:
-        kinds = Counter(t.outcome for t in not_run)
-        listed = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
-        return Status.FAILED, f"{passed} passed, {listed}: a test that does not run is not a pass"
-    if result.pytest_exit != 0:
-        return (
-            Status.ERROR,
-            f"pytest exited with status {result.pytest_exit} although every test passed",
-        )
-    return Status.PASSED, f"{passed} passed"
-
-
-def _failure_detail(tests: tuple[TestOutcome, ...], failed: int) -> str:
-    first = next(t for t in tests if t.outcome in ("failed", "error"))
-    name = first.nodeid.split("::", 1)[-1]
-    more = f" (and {failed - 1} more)" if failed > 1 else ""
-    message = " ".join(first.message.split())
-    return f"{name}: {message}{more}"
-
-
-def _tail(result: RunResult) -> str:
-    lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
-    return f": {lines[-1].strip()}" if lines else ""
-
-
-def _signal_name(number: int) -> str:
-    try:
-        return signals.Signals(number).name
-    except ValueError:
-        return f"signal {number}"
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= _DETAIL_LIMIT else text[: _DETAIL_LIMIT - 1] + "…"
+__all__ = ["Verifier", "VerifyStats", "judge", "pair_job", "verify_file"]
 
 
 @dataclass
@@ -152,9 +54,7 @@ class Verifier:
         self.pool = pool
 
     def verify(self, pair: Pair, attempts: int = 1) -> Verification:
-        config = self.pool.config
-        job = pair_job(pair, config.timeout_s, config.memory_mb, config.max_output)
-        return judge(self.pool.run(job), config.timeout_s, attempts)
+        return verify_pair(self.pool, pair, attempts=attempts)
 
     def verify_many(self, pairs: Iterable[Pair]) -> Iterator[tuple[Pair, Verification]]:
         """Verify in parallel; yield in input order with a bounded window in flight."""
@@ -228,7 +128,10 @@ def _repaired(
     from phicode.generate.backends import make_backend
     from phicode.generate.repair import Repairer
 
-    with make_backend(model, pool) as backend:
+    backend = make_backend(model)
+    if backend is None:
+        raise ConfigError("repairing tests needs a model backend (hf or openai), not template")
+    with backend:
         repairer = Repairer(pool, model.repair, backend=backend, params=model.params)
         for start in range(0, len(pairs), model.batch_size):
             for pair in repairer.repair_pairs(pairs[start : start + model.batch_size]):

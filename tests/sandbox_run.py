@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from phicode.pool import SandboxPool
+from phicode.judge import JobRunner, verify_pair
 from phicode.records import Pair
-from phicode.verify import judge, pair_job
 
 
 def solution_passes(
-    pool: SandboxPool,
-    solution: str,
-    entry_point: str,
-    tests: str,
-    timeout_s: float = 10.0,
-    memory_mb: int = 256,
+    pool: JobRunner, solution: str, entry_point: str, tests: str, timeout_s: float = 10.0
 ) -> bool:
     """Whether ``tests`` pass on ``solution`` as the verifier judges a pair."""
     pair = Pair(id="p", solution=solution, tests=tests, entry_point=entry_point)
-    return judge(pool.run(pair_job(pair, timeout_s, memory_mb)), timeout_s).passed
+    return verify_pair(pool, pair, timeout_s=timeout_s).passed

@@ -8,10 +8,10 @@ import itertools
 
 import pytest
 
-from phicode.agreement import AgreementFilter
+from phicode.filters.agreement import AgreementFilter, agreement_verdict
+from phicode.filters.reasons import FilterReason
 from phicode.generate.backends.openai import OpenAIBackend
 from phicode.generate.config import GenerationParams
-from phicode.pipeline import PipelineReason, agreement_verdict
 from phicode.pool import SandboxPool
 from phicode.records import Pair, Status, Verification
 from tests.fake_openai import FakeServer, Reply, completion
@@ -43,16 +43,16 @@ def scripted(answers: list[str]) -> FakeServer:
 @pytest.mark.parametrize(
     ("answers", "solved", "verdict"),
     [
-        ([RIGHT], 4, PipelineReason.TOO_EASY),
-        ([WRONG], 0, PipelineReason.AMBIGUOUS),
-        ([PROSE], 0, PipelineReason.AMBIGUOUS),
+        ([RIGHT], 4, FilterReason.TOO_EASY),
+        ([WRONG], 0, FilterReason.AMBIGUOUS),
+        ([PROSE], 0, FilterReason.AMBIGUOUS),
         ([RIGHT, WRONG], 2, None),
         ([RIGHT, WRONG, WRONG, WRONG], 1, None),
     ],
     ids=["all-solve", "none-solve", "no-code", "half", "one-of-four"],
 )
 def test_blind_answers_and_bounds(
-    sandbox_pool: SandboxPool, answers: list[str], solved: int, verdict: PipelineReason | None
+    sandbox_pool: SandboxPool, answers: list[str], solved: int, verdict: FilterReason | None
 ) -> None:
     with scripted(answers) as server:
         backend = OpenAIBackend(server.url, "fake-model", concurrency=4)
@@ -65,7 +65,7 @@ def test_blind_answers_and_bounds(
     assert all(PAIR.question in prompt and "clamp" in prompt for prompt in prompts)
     assert all(request.body.get("temperature", 0) >= 0.7 for request in server.requests)
     result = agreement_verdict(agreement.solved, agreement.samples, 0.01, 0.99)
-    assert (result[0] if result else None) is verdict
+    assert (result.reason if result else None) is verdict
 
 
 def test_tighter_bounds_are_honoured() -> None:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from phicode.generate.clean import Parsed, clean_tests
 from phicode.generate.codeinfo import function_info
-from phicode.generate.complete import complete_tests, model_cases
-from phicode.generate.inputs import Case
-from phicode.generate.parsing import Parsed, clean_tests
+from phicode.generate.oracle.complete import complete_tests, model_cases
+from phicode.generate.oracle.inputs import Case
 from tests.generate_corpus import CORPUS
 from tests.sandbox_run import solution_passes
 

@@ -18,8 +18,8 @@ from tiny_model import build_tiny_model
 from phicode.errors import BackendError
 from phicode.generate import BackendKind, ModelConfig, Synthesizer, SynthReason, make_backend
 from phicode.generate.backends.hf import HFBackend, require_hf
+from phicode.generate.clean import ParseReason
 from phicode.generate.config import GenerationParams
-from phicode.generate.parsing import ParseReason
 
 GREEDY = GenerationParams(max_new_tokens=10, temperature=0.0)
 PROMPTS = [
@@ -108,7 +108,7 @@ def test_missing_torch_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> N
 @pytest.mark.docker
 def test_nonsense_from_a_model_is_rejected_never_a_crash(tiny: HFBackend, sandbox_pool) -> None:
     """The tiny model writes garbage: every snippet ends as a rejection with a declared reason."""
-    synthesizer = Synthesizer(
+    synthesizer = Synthesizer.for_backend(
         tiny, sandbox_pool, params=GenerationParams(max_new_tokens=24, temperature=0.0)
     )
     results = list(synthesizer.run(corpus()[:4]))

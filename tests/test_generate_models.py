@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from phicode.errors import BackendError
-from phicode.generate import modelres
-from phicode.generate.modelres import GgufSource, join_parts, locate_parts, resolve_model
+from phicode.generate.backends import modelres
+from phicode.generate.backends.modelres import GgufSource, join_parts, locate_parts, resolve_model
 
 NAME = "test-org/Tiny-Model"
 
@@ -191,9 +191,10 @@ def test_the_public_api_and_no_heavy_imports() -> None:
     import phicode.generate
 
     assert set(phicode.generate.__all__) == {
-        "DEFAULT_MODEL", "BackendKind", "Checked", "GenerationParams", "ModelBackend", "ModelConfig",
-        "ParseReason", "Prompts", "RepairConfig", "Repairer", "SynthReason", "SynthResult", "Synthesizer",
-        "make_backend",
+        "DEFAULT_MODEL", "BackendKind", "Checked", "Drafter", "GenerationParams", "ModelBackend",
+        "ModelConfig", "ModelDrafter", "OracleDrafter", "ParseReason", "Prompts", "QuestionReason",
+        "RepairConfig", "Repairer", "SynthReason", "SynthResult", "Synthesizer", "TemplateDrafter",
+        "make_backend", "make_drafter", "synth_version",
     }  # fmt: skip
     code = (
         "import sys, phicode.generate, phicode.commands.synth, phicode.cli; phicode.cli.build_parser(); "
@@ -203,6 +204,11 @@ def test_the_public_api_and_no_heavy_imports() -> None:
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip()
         == "[]"
     )
+    # The generation library itself reaches the sandbox only through phicode.judge.
+    only_generate = "import sys, phicode.generate; print('docker' in sys.modules)"
+    assert subprocess.run(
+        [sys.executable, "-c", only_generate], capture_output=True, text=True
+    ).stdout.strip() == "False"
 
 
 def test_model_options_become_a_config() -> None:

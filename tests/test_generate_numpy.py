@@ -15,11 +15,10 @@ from generate_corpus import snippet
 from sandbox_run import solution_passes
 
 from phicode.generate import Synthesizer
-from phicode.generate.backends.template import TemplateBackend
+from phicode.generate.clean import Parsed, clean_tests
 from phicode.generate.codeinfo import function_info
-from phicode.generate.complete import complete_tests, model_cases
-from phicode.generate.inputs import generated_cases
-from phicode.generate.parsing import Parsed, clean_tests
+from phicode.generate.oracle.complete import complete_tests, model_cases
+from phicode.generate.oracle.inputs import generated_cases
 from phicode.records import Pair
 
 FIXTURES = Path(__file__).parent / "fixtures" / "model_outputs"
@@ -68,7 +67,7 @@ def any_above(a, limit):
 
 
 def run_tests(pool, code: str, entry: str, tests: str) -> bool:
-    return solution_passes(pool, code, entry, tests, timeout_s=20.0, memory_mb=512)  # numpy
+    return solution_passes(pool, code, entry, tests, timeout_s=20.0)  # numpy
 
 
 def complete(pool, code: str, entry: str, raw_tests: str):
@@ -187,9 +186,7 @@ def test_array_hints_give_array_inputs_in_the_snippets_own_spelling() -> None:
 
 @pytest.mark.docker
 def test_template_backend_tests_a_numpy_snippet_without_a_model(sandbox_pool) -> None:
-    pair = Synthesizer(TemplateBackend(sandbox_pool), sandbox_pool).synthesize(
-        snippet("scale_to_unit", SCALE)
-    )
+    pair = Synthesizer.for_backend(None, sandbox_pool).synthesize(snippet("scale_to_unit", SCALE))
     assert isinstance(pair, Pair), pair
     assert "np.testing.assert_allclose(scale_to_unit(np.array([" in pair.tests
     assert "\nimport numpy as np\n" in pair.tests and pair.tests.count("import numpy") == 1

@@ -189,7 +189,7 @@ def scripted(tests_first: str):
 @pytest.mark.docker
 def test_synth_over_http_passes_first_time(sandbox_pool) -> None:
     with FakeServer(scripted(GOOD_TESTS)) as server, backend(server) as client:
-        pair = Synthesizer(client, sandbox_pool).synthesize(snippet("gcd"))
+        pair = Synthesizer.for_backend(client, sandbox_pool).synthesize(snippet("gcd"))
     assert pair.verification.passed, pair
     assert pair.question.strip() == QUESTION
     assert pair.generator.backend == "openai" and pair.generator.model == "fake-model"
@@ -200,7 +200,7 @@ def test_synth_over_http_passes_first_time(sandbox_pool) -> None:
 @pytest.mark.docker
 def test_failing_tests_go_back_to_the_model_and_come_back_fixed(sandbox_pool) -> None:
     with FakeServer(scripted(WRONG_TESTS)) as server, backend(server) as client:
-        synthesizer = Synthesizer(client, sandbox_pool, repair=RepairConfig(rounds=2))
+        synthesizer = Synthesizer.for_backend(client, sandbox_pool, repair=RepairConfig(rounds=2))
         pair = synthesizer.synthesize(snippet("gcd"))
     assert pair.verification.passed, pair
     assert pair.verification.attempts == 2
@@ -217,9 +217,9 @@ def test_tests_that_stay_wrong_are_rejected_after_the_rounds(sandbox_pool) -> No
         return Reply(body=completion(WRONG_TESTS))
 
     with FakeServer(stubborn) as server, backend(server) as client:
-        rejection = Synthesizer(client, sandbox_pool, repair=RepairConfig(rounds=2)).synthesize(
-            snippet("gcd")
-        )
+        rejection = Synthesizer.for_backend(
+            client, sandbox_pool, repair=RepairConfig(rounds=2)
+        ).synthesize(snippet("gcd"))
     assert rejection.reason == "tests_failed"
     assert sum("Some of these pytest tests fail" in r.prompt for r in server.requests) == 2
 
@@ -228,7 +228,7 @@ def test_tests_that_stay_wrong_are_rejected_after_the_rounds(sandbox_pool) -> No
 def test_oracle_tests_correct_a_models_wrong_values(sandbox_pool) -> None:
     """With --oracle-tests the model's calls stay and the snippet writes their values."""
     with FakeServer(scripted(WRONG_TESTS)) as server, backend(server) as client:
-        synthesizer = Synthesizer(
+        synthesizer = Synthesizer.for_backend(
             client, sandbox_pool, repair=RepairConfig(rounds=0), oracle_tests=True
         )
         pair = synthesizer.synthesize(snippet("gcd"))

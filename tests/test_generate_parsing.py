@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 from generate_corpus import CORPUS, snippet
 
-from phicode.generate.codeinfo import function_info
-from phicode.generate.draft import Draft
-from phicode.generate.parsing import (
+from phicode.generate.clean import (
     Parsed,
     ParseFailure,
     ParseReason,
@@ -21,6 +19,8 @@ from phicode.generate.parsing import (
     nodeid_name,
     parse_prefix,
 )
+from phicode.generate.codeinfo import function_info
+from phicode.generate.draft import Draft
 from phicode.generate.repair import Repairer
 from phicode.records import Generator
 

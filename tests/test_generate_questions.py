@@ -6,15 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from phicode.generate.codeinfo import function_info
-from phicode.generate.parsing import Parsed, ParseFailure, clean_question
-from phicode.generate.questions import (
+from phicode.generate.clean import (
+    Parsed,
+    ParseFailure,
     QuestionReason,
     check_question,
-    fix_examples,
+    clean_question,
     names_everything,
     shows_code,
 )
+from phicode.generate.codeinfo import function_info
+from phicode.generate.oracle.examples import fix_examples
 from tests.generate_corpus import CORPUS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "model_outputs"

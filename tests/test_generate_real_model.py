@@ -17,7 +17,7 @@ import pytest
 from generate_corpus import snippet
 
 from phicode.generate import GenerationParams, ModelConfig, RepairConfig, Synthesizer, make_backend
-from phicode.generate.modelres import cache_root
+from phicode.generate.backends.modelres import cache_root
 
 # Real functions (TheAlgorithms/Python, MIT), as `phicode mine` would cut them.
 REAL_FUNCTIONS = {
@@ -84,7 +84,7 @@ def test_real_model_writes_questions_and_tests_that_pass(sandbox_pool) -> None:
     loaded = time.monotonic()
     # A small model gets many expected values wrong: the snippet decides, the loop
     # drops the asserts it contradicts and sends the rest back for repair.
-    synthesizer = Synthesizer(
+    synthesizer = Synthesizer.for_backend(
         backend,
         sandbox_pool,
         params=GenerationParams(max_new_tokens=320, temperature=0.0),

@@ -19,10 +19,10 @@ from phicode.generate import (
     Synthesizer,
     SynthReason,
 )
-from phicode.generate.backends.template import TemplateBackend, template_question
 from phicode.generate.codeinfo import function_info
-from phicode.generate.inputs import Case, docstring_cases, generated_cases, values_for
-from phicode.generate.oracle import observe
+from phicode.generate.drafters.template import template_question
+from phicode.generate.oracle.inputs import Case, docstring_cases, generated_cases, values_for
+from phicode.generate.oracle.observe import observe
 from phicode.records import Pair
 
 # --- inputs (no sandbox) ----------------------------------------------------------------
@@ -150,7 +150,7 @@ def test_the_oracle_survives_noise_slowness_and_randomness(sandbox_pool) -> None
 @pytest.mark.docker
 def test_template_backend_yields_passing_pairs_for_most_of_a_corpus(sandbox_pool) -> None:
     snippets = corpus()
-    results = list(Synthesizer(TemplateBackend(sandbox_pool), sandbox_pool).run(snippets))
+    results = list(Synthesizer.for_backend(None, sandbox_pool).run(snippets))
     passed = [r.pair for r in results if r.pair is not None]
     assert len(passed) >= 0.8 * len(snippets), [r.rejection for r in results if r.rejection]
     for pair in passed:
@@ -163,9 +163,8 @@ def test_template_backend_yields_passing_pairs_for_most_of_a_corpus(sandbox_pool
 
 @pytest.mark.docker
 def test_template_pairs_are_deterministic(sandbox_pool) -> None:
-    backend = TemplateBackend(sandbox_pool)
-    first = Synthesizer(backend, sandbox_pool).synthesize(snippet("chunk"))
-    second = Synthesizer(backend, sandbox_pool).synthesize(snippet("chunk"))
+    first = Synthesizer.for_backend(None, sandbox_pool).synthesize(snippet("chunk"))
+    second = Synthesizer.for_backend(None, sandbox_pool).synthesize(snippet("chunk"))
     assert isinstance(first, Pair) and isinstance(second, Pair)
     assert (first.id, first.question, first.tests) == (second.id, second.question, second.tests)
     assert "pytest.raises(ValueError)" in first.tests
@@ -176,9 +175,7 @@ def test_snippets_without_a_testable_call_are_rejected_with_reasons(sandbox_pool
     broken = snippet("broken", "def broken(x):\n    return undefined_name + x\n")
     missing = snippet("absent", "def present():\n    return 1\n")
     crashes = snippet("crashes", "import no_such_module\n\ndef crashes(n):\n    return n\n")
-    results = list(
-        Synthesizer(TemplateBackend(sandbox_pool), sandbox_pool).run([broken, missing, crashes])
-    )
+    results = list(Synthesizer.for_backend(None, sandbox_pool).run([broken, missing, crashes]))
     assert [r.rejection.reason for r in results] == [
         SynthReason.NO_CASES.value,
         SynthReason.BAD_SNIPPET.value,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from phicode.pool import RunResult, TestOutcome
 from phicode.records import Status
+from phicode.sandbox_result import RunResult, TestOutcome
 from phicode.verify import judge
 
 

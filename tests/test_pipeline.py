@@ -15,7 +15,9 @@ import pytest
 
 from phicode.cli import main
 from phicode.engine import Engine, owner_tag
-from phicode.pipeline import PipelineReason, agreement_verdict, mutation_verdict
+from phicode.filters.agreement import agreement_verdict
+from phicode.filters.mutation import mutation_verdict
+from phicode.filters.reasons import FilterReason
 from phicode.state import FILE_NAME, StateStore
 
 MIT = (
@@ -271,23 +273,23 @@ def test_state_keeps_units_across_opens(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("score", "verdict"),
     [
-        (None, PipelineReason.NOTHING_TO_MUTATE),
-        (0.2, PipelineReason.WEAK_TESTS),
+        (None, FilterReason.NOTHING_TO_MUTATE),
+        (0.2, FilterReason.WEAK_TESTS),
         (0.6, None),
         (1.0, None),
     ],
 )
-def test_mutation_verdict(score: float | None, verdict: PipelineReason | None) -> None:
+def test_mutation_verdict(score: float | None, verdict: FilterReason | None) -> None:
     result = mutation_verdict(score, 0.6)
-    assert (result[0] if result else None) is verdict
+    assert (result.reason if result else None) is verdict
 
 
 @pytest.mark.parametrize(
     ("solved", "verdict"),
-    [(0, PipelineReason.AMBIGUOUS), (1, None), (3, None), (4, PipelineReason.TOO_EASY)],
+    [(0, FilterReason.AMBIGUOUS), (1, None), (3, None), (4, FilterReason.TOO_EASY)],
 )
-def test_agreement_verdict(solved: int, verdict: PipelineReason | None) -> None:
+def test_agreement_verdict(solved: int, verdict: FilterReason | None) -> None:
     result = agreement_verdict(solved, 4, 0.01, 0.99)
-    assert (result[0] if result else None) is verdict
+    assert (result.reason if result else None) is verdict
     if result:
-        assert result[1] == f"{solved}/4 blind answers passed"
+        assert result.detail == f"{solved}/4 blind answers passed"

@@ -13,9 +13,9 @@ from test_mutate import SOLUTION as CLAMP
 from test_mutate import WEAK_NOT_NONE as WEAK
 
 from phicode.cli import main
-from phicode.generate.inputs import Case, neighbour_cases
-from phicode.generate.oracle import Observed
-from phicode.generate.strengthen import MAX_ADDED, Strengthened, differs, strengthen
+from phicode.filters.strengthen import MAX_ADDED, Strengthened, differs, strengthen
+from phicode.generate.oracle.inputs import Case, neighbour_cases
+from phicode.generate.oracle.observe import Observed
 from phicode.mutate import DEFAULT_THRESHOLD, MutationReport, MutationTester
 from phicode.pool import SandboxPool
 from phicode.records import Pair

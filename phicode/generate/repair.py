@@ -20,14 +20,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from phicode.generate.backends.base import ModelBackend
+from phicode.generate.clean import Parsed, clean_tests, drop_tests, nodeid_name
 from phicode.generate.codeinfo import CodeError, function_info
 from phicode.generate.config import GenerationParams, RepairConfig
 from phicode.generate.draft import Draft
-from phicode.generate.parsing import Parsed, clean_tests, drop_tests, nodeid_name
 from phicode.generate.prompts import Prompts
-from phicode.pool import RunResult, SandboxPool
+from phicode.judge import JobRunner, run_pair
 from phicode.records import Generator, Pair, Snippet, Source, Status, Verification
-from phicode.verify import judge, pair_job
+from phicode.sandbox_result import RunResult
 
 FAILURE_CHARS = 2500
 
@@ -59,7 +59,7 @@ class Repairer:
 
     def __init__(
         self,
-        pool: SandboxPool,
+        pool: JobRunner,
         config: RepairConfig | None = None,
         *,
         backend: ModelBackend | None = None,
@@ -71,6 +71,13 @@ class Repairer:
         self.backend = backend
         self.prompts = prompts if prompts is not None or backend is None else Prompts()
         self.params = params or GenerationParams()
+
+    @property
+    def version(self) -> str:
+        """What changes this loop's output besides its settings: the repair prompt's version."""
+        if self.backend is None or self.prompts is None:
+            return "drop-failing"
+        return self.prompts["repair"].tag
 
     # -- the loop
 
@@ -90,10 +97,8 @@ class Repairer:
 
     def check(self, draft: Draft) -> Checked:
         """Run ``draft``'s tests against its snippet once."""
-        config = self.pool.config
-        job = pair_job(draft.pair(), config.timeout_s, config.memory_mb, config.max_output)
-        result = self.pool.run(job)
-        return Checked(draft, judge(result, config.timeout_s), result)
+        run = run_pair(self.pool, draft.pair())
+        return Checked(draft, run.verification, run.result)
 
     def _check(self, slots: list[_Slot]) -> None:
         if not slots:

@@ -71,9 +71,10 @@ def synth_file(
                 )
                 rejected_out.write(rejection.line(line.data, raw=line.raw))
         with SandboxPool(sandbox) as pool:
-            backend = make_backend(model, pool)
-            stats.backend, stats.model = backend.name, backend.model
-            synthesizer = Synthesizer(
+            backend = make_backend(model)
+            stats.backend = backend.name if backend else "template"
+            stats.model = backend.model if backend else "template"
+            synthesizer = Synthesizer.for_backend(
                 backend,
                 pool,
                 prompts=prompts,
@@ -96,9 +97,8 @@ def synth_file(
                                 rejected_out.write(result.rejected_line())
                         advance()
             finally:
-                close = getattr(backend, "close", None)
-                if close is not None:
-                    close()
+                if backend is not None:
+                    backend.close()
     finally:
         out.close()
         if rejected_out is not None:

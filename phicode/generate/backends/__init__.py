@@ -1,33 +1,24 @@
-"""Model backends: ``hf`` (in-process), ``openai`` (any compatible server), ``template`` (no model).
+"""Model backends: ``hf`` (in-process transformers) and ``openai`` (any compatible server).
 
-:func:`make_backend` builds the one a :class:`~phicode.generate.config.ModelConfig`
-names; heavy imports happen only for ``hf``, and only then.
+Both implement :class:`~phicode.generate.backends.base.ModelBackend`: prompts in,
+texts out. :func:`make_backend` builds the one a
+:class:`~phicode.generate.config.ModelConfig` names, or None for ``template``
+(no model: the template drafter needs none). Heavy imports happen only for
+``hf``, and only then. :mod:`.modelres` finds the weights.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from phicode.generate.backends.base import ModelBackend
 from phicode.generate.config import DEFAULT_MODEL, BackendKind, ModelConfig
-
-if TYPE_CHECKING:
-    from phicode.generate.backends.template import TemplateBackend
-    from phicode.pool import SandboxPool
 
 __all__ = ["ModelBackend", "make_backend"]
 
 
-def make_backend(
-    config: ModelConfig, pool: SandboxPool | None = None
-) -> ModelBackend | TemplateBackend:
-    """The backend ``config`` asks for; ``template`` needs the sandbox ``pool``."""
+def make_backend(config: ModelConfig) -> ModelBackend | None:
+    """The model backend ``config`` asks for; None for ``template``."""
     if config.backend is BackendKind.TEMPLATE:
-        from phicode.generate.backends.template import TemplateBackend
-
-        if pool is None:
-            raise ValueError("the template backend runs snippets and needs a sandbox pool")
-        return TemplateBackend(pool)
+        return None
     if config.backend is BackendKind.OPENAI:
         from phicode.generate.backends.openai import OpenAIBackend
 
@@ -40,7 +31,7 @@ def make_backend(
             retries=config.retries,
         )
     from phicode.generate.backends.hf import HFBackend
-    from phicode.generate.modelres import resolve_model
+    from phicode.generate.backends.modelres import resolve_model
 
     name = config.model or DEFAULT_MODEL
     return HFBackend(

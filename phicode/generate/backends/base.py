@@ -2,8 +2,8 @@
 
 A backend knows nothing about snippets, tests or the sandbox; it turns a list
 of user messages into a list of answers (same order, same length). Batching,
-concurrency and retries are its own business. The ``template`` backend is not
-a model and does not implement this; see :mod:`phicode.generate.backends.template`.
+concurrency and retries are its own business. ``--backend template`` is no
+model: it has no backend, only a drafter (:mod:`phicode.generate.drafters.template`).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ line (a colour conversion tested only on black, a clamp only inside its range).
 For each surviving mutant, the snippet and the mutant run on the same candidate
 inputs (the tests' own calls and calls one argument away from them, the
 docstring's examples, the template backend's typed inputs) through
-the one oracle (:func:`~phicode.generate.oracle.observe`); an input on which they
+the one oracle (:func:`~phicode.generate.oracle.observe.observe`); an input on which they
 differ, by more than the written test would tolerate, becomes one more oracle
 test. Inputs are picked greedily, the one killing most survivors first, at most
 :data:`MAX_ADDED`. The caller measures the score again with the usual mutation
@@ -19,16 +19,18 @@ import ast
 import math
 import zlib
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
-from phicode.generate.backends.template import template_tests
+from phicode.generate.clean import merge_tests
 from phicode.generate.codeinfo import CodeError, FunctionInfo, function_info
-from phicode.generate.complete import model_cases
-from phicode.generate.inputs import Case, docstring_cases, generated_cases, neighbour_cases
-from phicode.generate.oracle import Observed, OracleError, observe
-from phicode.generate.parsing import merge_tests
-from phicode.mutate import Mutant
-from phicode.pool import SandboxPool
+from phicode.generate.oracle.asserts import template_tests
+from phicode.generate.oracle.complete import model_cases
+from phicode.generate.oracle.inputs import Case, docstring_cases, generated_cases, neighbour_cases
+from phicode.generate.oracle.observe import Observed, OracleError, observe
+from phicode.judge import JobRunner, verify_pair
+from phicode.mutate import Mutant, MutationReport, MutationTester
+from phicode.records import Pair
 
 VERSION = "strengthen@2"
 MAX_ADDED = 4  # tests added to one pair at the most
@@ -47,7 +49,7 @@ class Strengthened:
 
 
 def strengthen(
-    pool: SandboxPool, solution: str, entry_point: str, tests: str, survivors: list[Mutant]
+    pool: JobRunner, solution: str, entry_point: str, tests: str, survivors: list[Mutant]
 ) -> Strengthened | None:
     """``tests`` plus oracle tests that kill survivors, or None when no input does."""
     if not survivors:
@@ -74,7 +76,7 @@ def strengthen(
     return Strengthened(merged, len(chosen), len(killed))
 
 
-def _candidates(pool: SandboxPool, solution: str, info: FunctionInfo, tests: str) -> list[Observed]:
+def _candidates(pool: JobRunner, solution: str, info: FunctionInfo, tests: str) -> list[Observed]:
     """What the snippet does on the candidate inputs (values and raises): the tests'
     own calls and their neighbours, the docstring's, the typed template inputs. A call
     the tests already make may still help: they may check it weakly (``is not None``)."""
@@ -91,7 +93,7 @@ def _candidates(pool: SandboxPool, solution: str, info: FunctionInfo, tests: str
 
 
 def _kills(
-    pool: SandboxPool, info: FunctionInfo, usable: list[Observed], survivors: list[Mutant]
+    pool: JobRunner, info: FunctionInfo, usable: list[Observed], survivors: list[Mutant]
 ) -> list[set[int]]:
     """For each usable input, the survivors (by index) that behave differently on it."""
     cases = [o.case for o in usable]
@@ -168,3 +170,34 @@ def _greedy_cover(kills: list[set[int]]) -> list[int]:
         chosen.append(best)
         left -= kills[best]
     return chosen
+
+
+def strengthen_pair(
+    pool: JobRunner, pair: Pair, report: MutationReport, tester: MutationTester
+) -> dict[str, Any]:
+    """The stronger tests of a weak pair, their verification and score, as the state
+    stores them; empty when no input helps, the new tests fail on the snippet, or
+    they score no better. Nothing is taken on trust: the new file is verified and
+    scored again."""
+    found = strengthen(pool, pair.solution, pair.entry_point, pair.tests, list(report.survivors))
+    if found is None:
+        return {}
+    candidate = replace(pair, tests=found.tests)
+    verification = verify_pair(pool, candidate)
+    if not verification.passed:
+        return {}
+    again = tester.test(candidate.with_verification(verification))
+    if again.score is None or report.score is None or again.score <= report.score:
+        return {}
+    attempts = pair.verification.attempts if pair.verification else 1
+    detail = (
+        f"{verification.detail}; strengthened: +{found.added} oracle tests, "
+        f"mutation score {report.score:.2f} -> {again.score:.2f}"
+    )
+    verification = replace(verification, attempts=attempts, detail=detail)
+    return {
+        "score": again.score,
+        "total": again.total,
+        "tests": found.tests,
+        "verification": verification.to_dict(),
+    }

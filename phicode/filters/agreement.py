@@ -12,14 +12,15 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
+from phicode.filters.reasons import FilterReason, Verdict
 from phicode.generate.backends.base import ModelBackend
+from phicode.generate.clean import extract_code
 from phicode.generate.config import GenerationParams
-from phicode.generate.parsing import extract_code
 from phicode.generate.prompts import Prompts
-from phicode.pool import SandboxPool
-from phicode.records import Pair, Status
-from phicode.verify import judge, pair_job
+from phicode.judge import JobRunner, verify_pair
+from phicode.records import Pair
 
+VERSION = "agreement@1"
 MIN_SOLVE_TEMPERATURE = 0.7  # blind answers must differ to mean anything
 
 
@@ -39,7 +40,7 @@ class AgreementFilter:
     def __init__(
         self,
         backend: ModelBackend,
-        pool: SandboxPool,
+        pool: JobRunner,
         samples: int,
         params: GenerationParams | None = None,
         prompts: Prompts | None = None,
@@ -62,8 +63,17 @@ class AgreementFilter:
         code, _notes = extract_code(answer)
         if not code:
             return False
-        config = self.pool.config
-        job = pair_job(
-            replace(pair, solution=code), config.timeout_s, config.memory_mb, config.max_output
-        )
-        return judge(self.pool.run(job), config.timeout_s).status is Status.PASSED
+        return verify_pair(self.pool, pair, solution=code).passed
+
+
+def agreement_verdict(
+    solved: int, samples: int, min_rate: float, max_rate: float
+) -> Verdict | None:
+    """Why a question with this blind pass rate is dropped, or None to keep it."""
+    rate = solved / samples if samples else 0.0
+    detail = f"{solved}/{samples} blind answers passed"
+    if rate > max_rate:
+        return Verdict(FilterReason.TOO_EASY, detail)
+    if rate < min_rate:
+        return Verdict(FilterReason.AMBIGUOUS, detail)
+    return None

@@ -1,12 +1,11 @@
-"""Turn raw model output into a usable question or test module, or say why not.
+"""Turning a model's test answer into a pytest module that imports the answer from ``solution``.
 
-Small models rarely answer in the shape asked for (issue 7 measured it): code
-with fences or without, prose around it, the function pasted into the tests
-instead of imported, imports missing, asserts at module level, the answer code
-or an "Answer:" section inside the question, output cut off at the token
-limit. Each rule below repairs one of these mechanically and names what it
-did (``fixes``); what cannot be repaired becomes a :class:`ParseFailure` with
-a :class:`ParseReason`. Nothing here raises on model output.
+The function pasted into the tests instead of imported, imports missing,
+asserts at module level, lists of asserts in one test: each rule below repairs
+one of these mechanically and names what it did (``fixes``); what cannot be
+repaired becomes a :class:`~phicode.generate.clean.outcome.ParseFailure`.
+Also here: dropping named tests and merging two test modules, which the repair
+loop and the oracle need.
 """
 
 from __future__ import annotations
@@ -14,136 +13,10 @@ from __future__ import annotations
 import ast
 import builtins
 import re
-from dataclasses import dataclass
-from enum import StrEnum
 
+from phicode.generate.clean.code import extract_code, parse_prefix, parses, syntax_error
+from phicode.generate.clean.outcome import Parsed, ParseFailure, ParseReason
 from phicode.generate.codeinfo import FunctionInfo
-
-
-class ParseReason(StrEnum):
-    """Why a model's output could not be used (the ``reason`` of a rejection)."""
-
-    EMPTY_OUTPUT = "empty_output"
-    NO_CODE = "no_code"
-    SYNTAX_ERROR = "syntax_error"
-    NO_TESTS = "no_test_functions"
-    NO_ASSERTS = "no_asserts"
-    NOT_CALLING_ENTRY = "tests_do_not_call_entry_point"
-    QUESTION_TOO_SHORT = "question_too_short"
-    QUESTION_SHOWS_CODE = "question_shows_code"
-
-
-@dataclass(frozen=True, slots=True)
-class Parsed:
-    """Usable text and the repairs it took to get there."""
-
-    text: str
-    fixes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ParseFailure:
-    reason: ParseReason
-    detail: str
-
-
-# --- finding code in prose --------------------------------------------------------
-
-_FENCE = re.compile(
-    r"^[ \t]*(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w+.-]*)[^\n]*\n"
-    r"(?P<body>.*?)(?:^[ \t]*(?P=fence)[ \t]*$|\Z)",
-    re.S | re.M,
-)
-_PYTHON_TAGS = {"", "python", "py", "python3", "py3", "pytest", "ipython"}
-_CODE_START = re.compile(
-    r"^(import |from \S+ import |def |async def |class |@|if __name__|assert |#)"
-)
-
-
-def code_blocks(raw: str) -> list[str]:
-    """Fenced Python blocks in order; a block cut off by the token limit counts."""
-    return [m["body"] for m in _FENCE.finditer(raw) if m["lang"].lower() in _PYTHON_TAGS]
-
-
-def extract_code(raw: str) -> tuple[str | None, list[str]]:
-    """The Python code in a model answer, and notes on what was cut away."""
-    blocks = code_blocks(raw)
-    if blocks:
-        parsed = [(b, parse_prefix(b)) for b in blocks]
-        usable = [
-            (block, fixed) for block, fixed in parsed if fixed is not None and fixed[0].strip()
-        ]
-        if not usable:
-            return blocks[0], []
-        notes = ["joined several code blocks"] if len(usable) > 1 else []
-        notes += [n for _, (_, block_notes) in usable for n in block_notes]
-        return "\n\n".join(fixed[0] for _, fixed in usable), notes
-    return _unfenced(raw)
-
-
-def _unfenced(raw: str) -> tuple[str | None, list[str]]:
-    lines = raw.strip("\n").splitlines()
-    start = next((i for i, line in enumerate(lines) if _CODE_START.match(line)), None)
-    if start is None:
-        return None, []
-    notes = ["cut prose before the code"] if start else []
-    return "\n".join(lines[start:]), notes
-
-
-_PROSE_LINE = re.compile(r"^[A-Z][A-Za-z']*(?: [\w'`,.()-]+){2,}[.:!]?$")
-
-
-def parse_prefix(code: str) -> tuple[str, list[str]] | None:
-    """``code`` made to parse: prose lines dropped, a cut-off tail removed.
-
-    Returns the code and notes, or None when not even a first line parses.
-    """
-    notes: list[str] = []
-    if _parses(code):
-        return code, notes
-    lines = code.splitlines()
-    kept = [line for line in lines if not (_PROSE_LINE.match(line) and not _parses(line))]
-    if len(kept) != len(lines):
-        notes.append("removed prose lines inside the code")
-        lines = kept
-        if _parses("\n".join(lines)):
-            return "\n".join(lines), notes
-    # Truncated (or broken further down): keep the longest prefix that parses.
-    for _ in range(200):
-        text = "\n".join(lines)
-        error = _syntax_error(text)
-        if error is None:
-            notes.append("cut an unfinished tail (truncated output)")
-            return text, notes
-        cut = max(0, min(len(lines) - 1, (error.lineno or len(lines)) - 1))
-        lines = _drop_open_block(lines[:cut])
-        if not lines:
-            return None
-    return None
-
-
-def _drop_open_block(lines: list[str]) -> list[str]:
-    """Drop trailing blank lines and a trailing block header left without a body."""
-    while lines and (not lines[-1].strip() or lines[-1].rstrip().endswith(":")):
-        lines = lines[:-1]
-    return lines
-
-
-def _parses(text: str) -> bool:
-    return _syntax_error(text) is None
-
-
-def _syntax_error(text: str) -> SyntaxError | None:
-    try:
-        ast.parse(text)
-    except SyntaxError as exc:
-        return exc
-    except ValueError:  # null bytes
-        return SyntaxError("null byte", ("", 1, 0, "", 1, 0))
-    return None
-
-
-# --- tests ------------------------------------------------------------------------
 
 _KNOWN_IMPORTS = {
     "pytest": "import pytest",
@@ -211,7 +84,7 @@ def clean_tests(raw: str, info: FunctionInfo) -> Parsed | ParseFailure:
 
 
 def _first_error(code: str) -> str:
-    error = _syntax_error(code)
+    error = syntax_error(code)
     return f"{error.msg} (line {error.lineno})" if error else "does not parse"
 
 
@@ -490,134 +363,6 @@ def _is_library(module: str | None) -> bool:
     return bool(module) and module.split(".")[0] in _LIBRARY_ROOTS
 
 
-# --- questions --------------------------------------------------------------------
-
-_LABEL = re.compile(
-    r"^\s*(?:#+\s*|\*\*)?(?:exercise|question|problem(?: statement)?|task|prompt)"
-    r"\s*:?\s*(?:\*\*)?\s*:?\s*",
-    re.I,
-)
-_ANSWER_SECTION = re.compile(
-    r"^\s*(?:#+\s*|\*\*|>\s*)?(?:answer|solution|sample solution|example solution|"
-    r"reference solution|"
-    r"implementation|explanation|code|here(?:'s| is) (?:the|a|my|an) (?:possible )?"
-    r"(?:solution|implementation|code|answer|function))\b.*$",
-    re.I | re.M,
-)
-_SENTENCE_END = re.compile(r"[.!?:)`]\s*$")
-MIN_QUESTION_CHARS = 40
-NGRAM = 10
-
-
-def clean_question(raw: str, info: FunctionInfo) -> Parsed | ParseFailure:
-    """A problem statement that names the function and shows no code, or why not."""
-    text = raw.strip()
-    if not text:
-        return ParseFailure(ParseReason.EMPTY_OUTPUT, "the model wrote nothing")
-    notes: list[str] = []
-    text = _drop_title(text, notes)
-    text, label = _LABEL.subn("", text, count=1)
-    if label and text != raw.strip():
-        notes.append("removed a leading label")
-    text = _cut_answer_section(text, notes)
-    text = _drop_code_blocks(text, info, notes)
-    text = _drop_leaked_lines(text, info, notes)
-    text = _trim_unfinished(text, notes)
-    text = re.sub(r"\n{3,}", "\n\n", text).strip()
-    if len(text) < MIN_QUESTION_CHARS:
-        return ParseFailure(
-            ParseReason.QUESTION_TOO_SHORT, f"{len(text)} characters left after cleaning"
-        )
-    if re.search(rf"\bdef\s+{re.escape(info.name)}\s*\(", text) or _shares_code(text, info):
-        return ParseFailure(
-            ParseReason.QUESTION_SHOWS_CODE, "the question still contains the answer's code"
-        )
-    if not re.search(rf"\b{re.escape(info.name)}\b", text):
-        text = f"Write a Python function `{info.signature}`.\n\n{text}"
-        notes.append("named the function")
-    return Parsed(text + "\n", tuple(notes))
-
-
-_TITLE = re.compile(r"^\s*(?:#{1,6}\s+.{1,80}|\*\*[^*]{1,80}\*\*:?)\s*$")
-
-
-def _drop_title(text: str, notes: list[str]) -> str:
-    """A heading-only first line ("### Problem: Count Vowels") is a title, not the task."""
-    first, _, rest = text.partition("\n")
-    if rest.strip() and _TITLE.match(first):
-        notes.append("removed a title line")
-        return rest.strip()
-    return text
-
-
-def _cut_answer_section(text: str, notes: list[str]) -> str:
-    for match in _ANSWER_SECTION.finditer(text):
-        if match.start() > 0:
-            notes.append("cut a trailing answer/solution section")
-            return text[: match.start()].rstrip()
-    return text
-
-
-def _drop_code_blocks(text: str, info: FunctionInfo, notes: list[str]) -> str:
-    def replace(match: re.Match[str]) -> str:
-        body = match["body"]
-        if re.search(r"^\s*(def|class|return|for|while|if|import|from)\b", body, re.M) or _leaks(
-            body, info
-        ):
-            if "removed a code block" not in notes:
-                notes.append("removed a code block")
-            return ""
-        return match.group(0)
-
-    return _FENCE.sub(replace, text)
-
-
-def _leaks(text: str, info: FunctionInfo) -> bool:
-    return any(len(line) >= 16 and line in text for line in info.body_lines)
-
-
-def _drop_leaked_lines(text: str, info: FunctionInfo, notes: list[str]) -> str:
-    leaked = {line for line in info.body_lines if len(line) >= 16}
-    kept = [line for line in text.splitlines() if line.strip() not in leaked]
-    if len(kept) != len(text.splitlines()):
-        notes.append("removed lines copied from the code")
-    return "\n".join(kept)
-
-
-def _trim_unfinished(text: str, notes: list[str]) -> str:
-    """Cut a sentence the token limit cut off, back to the last complete one."""
-    stripped = text.rstrip()
-    if not stripped or _SENTENCE_END.search(stripped):
-        return stripped
-    ends = [m.end() for m in re.finditer(r"[.!?](?=\s)|[.!?]$", stripped)]
-    if ends:
-        notes.append("cut an unfinished last sentence (truncated output)")
-        return stripped[: ends[-1]]
-    return stripped
-
-
-def _tokens(text: str) -> list[str]:
-    return re.findall(r"\w+|[^\w\s]", text)
-
-
-def _shares_code(text: str, info: FunctionInfo) -> bool:
-    """True when ``NGRAM`` consecutive code tokens of the body appear in the text."""
-    body = [
-        t
-        for t in _tokens(
-            "\n".join(line for line in info.body_lines if not line.startswith(("import", "from")))
-        )
-    ]
-    if len(body) < NGRAM:
-        return False
-    grams = {tuple(body[i : i + NGRAM]) for i in range(len(body) - NGRAM + 1)}
-    words = _tokens(text)
-    return any(tuple(words[i : i + NGRAM]) in grams for i in range(len(words) - NGRAM + 1))
-
-
-# --- dropping failing tests ------------------------------------------------------------
-
-
 def drop_tests(code: str, failing: set[str]) -> str | None:
     """``code`` without the test functions named in ``failing``.
 
@@ -647,7 +392,7 @@ def drop_tests(code: str, failing: set[str]) -> str | None:
         return None
     lines = [line for number, line in enumerate(code.splitlines()) if number not in drop]
     text = re.sub(r"\n{4,}", "\n\n\n", "\n".join(lines)).rstrip() + "\n"
-    return text if _parses(text) else None
+    return text if parses(text) else None
 
 
 def _span(node: ast.stmt) -> range:

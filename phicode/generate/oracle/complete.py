@@ -4,8 +4,8 @@ A small model chooses sensible inputs (edge cases, typical values) but often get
 the expected values wrong. So every call of the entry point in the model's test
 answer — plain asserts, ``pytest.raises`` blocks, ``@pytest.mark.parametrize``
 rows, even lines of an answer too broken to parse as a whole — becomes a
-:class:`~phicode.generate.inputs.Case`; the snippet is run on those cases in the
-sandbox (:func:`~phicode.generate.oracle.observe`, the one oracle) and the test
+:class:`~phicode.generate.oracle.inputs.Case`; the snippet is run on those cases in the
+sandbox (:func:`~phicode.generate.oracle.observe.observe`, the one oracle) and the test
 is written from what it did: the exact value, ``pytest.approx`` for floats,
 ``np.testing`` for numpy arrays, ``pytest.raises`` where it raised. A model assert with a wrong value is thereby
 *corrected* (its call kept, its value replaced); a call that is not valid
@@ -25,12 +25,12 @@ import re
 import zlib
 from dataclasses import dataclass
 
-from phicode.generate.backends.template import select_cases, template_tests
+from phicode.generate.clean import Parsed, clean_tests, drop_tests, extract_code, merge_tests
 from phicode.generate.codeinfo import FunctionInfo
-from phicode.generate.inputs import Case, docstring_cases, generated_cases
-from phicode.generate.oracle import Observed, observe
-from phicode.generate.parsing import Parsed, clean_tests, drop_tests, extract_code, merge_tests
-from phicode.pool import SandboxPool
+from phicode.generate.oracle.asserts import select_cases, template_tests
+from phicode.generate.oracle.inputs import Case, docstring_cases, generated_cases
+from phicode.generate.oracle.observe import Observed, observe
+from phicode.judge import JobRunner
 
 VERSION = "oracle@3"  # recorded on every pair: how its tests were completed
 MAX_MODEL_CASES = 12  # calls taken from the model's answer
@@ -195,7 +195,7 @@ def _parametrized(node: ast.FunctionDef, info: FunctionInfo) -> list[Case]:
 
 
 def complete_tests(
-    pool: SandboxPool,
+    pool: JobRunner,
     code: str,
     info: FunctionInfo,
     raw_tests: str,

@@ -1,0 +1,145 @@
+"""The template drafter (no model): questions from signatures and docstrings, tests from
+the snippet itself.
+
+Deterministic and fast (one sandbox run per snippet), so the whole pipeline runs
+in tests without a model. The question states the signature, the docstring's
+prose and a few examples; the tests are the docstring's ``>>>`` calls and calls
+on inputs derived from type hints, defaults and names, each with the value the
+snippet returned in the sandbox (``pytest.approx`` for floats,
+``np.testing`` for numpy arrays, ``pytest.raises`` where it raised, the mutated argument where it returned
+``None``). It cannot know what the function is *for*, so its tests pin
+behaviour rather than intent; beside a model it supplies the values a small
+model gets wrong.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import Counter
+from collections.abc import Sequence
+
+from phicode.generate.codeinfo import FunctionInfo
+from phicode.generate.draft import Draft
+from phicode.generate.drafters.base import Item, Rejected, draft_in_parallel
+from phicode.generate.oracle.asserts import select_cases, template_tests
+from phicode.generate.oracle.inputs import Case, docstring_cases, generated_cases
+from phicode.generate.oracle.observe import Observed, OracleError, observe
+from phicode.generate.reasons import SynthReason
+from phicode.judge import JobRunner
+from phicode.records import Generator
+
+VERSION = "template@2"  # 2: numpy results via np.testing, imported names in arguments
+GENERATED_CASES = 24
+MAX_EXAMPLES_IN_QUESTION = 3
+
+
+class TemplateDrafter:
+    """Writes a :class:`Draft` for a snippet by running it, without a model."""
+
+    name = "template"
+    model = "template"
+
+    def __init__(self, pool: JobRunner, *, cases: int = GENERATED_CASES) -> None:
+        self.pool = pool
+        self.cases = cases
+
+    @property
+    def version(self) -> str:
+        return VERSION
+
+    def draft(self, items: Sequence[Item]) -> list[Draft | Rejected]:
+        return draft_in_parallel(self.pool.size, items, self.draft_one)
+
+    def draft_one(self, item: Item) -> Draft | Rejected:
+        """Question and tests for one snippet, or why the snippet gives none."""
+        snippet, info = item.snippet, item.info
+        seed = zlib.crc32(snippet.id.encode())
+        cases = _unique(docstring_cases(info) + generated_cases(info, self.cases, seed))
+        if not cases:
+            return Rejected(
+                SynthReason.NO_CASES,
+                "no inputs can be derived from the signature (unknown parameter types)",
+            )
+        try:
+            observed = observe(self.pool, snippet.code, info.name, cases)
+        except OracleError as exc:
+            return Rejected(SynthReason.SNIPPET_FAILS, str(exc))
+        chosen = select_cases(observed)
+        if not any(o.kind == "value" for o in chosen):
+            return Rejected(SynthReason.NO_CASES, _why_none(observed))
+        return Draft(
+            snippet=snippet,
+            info=info,
+            question=template_question(info, chosen),
+            tests=template_tests(info, chosen),
+            generator=Generator(backend=self.name, model=self.model, prompt=VERSION),
+        )
+
+
+def _unique(cases: list[Case]) -> list[Case]:
+    seen: dict[tuple, Case] = {}
+    for case in cases:
+        seen.setdefault((case.args, case.kwargs), case)
+    return list(seen.values())
+
+
+def _why_none(observed: list[Observed]) -> str:
+    kinds = Counter(o.kind if o.kind != "invalid" else f"invalid ({o.why})" for o in observed)
+    listed = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common(4))
+    return f"no call returned a testable value ({listed})"
+
+
+# --- the question -------------------------------------------------------------------
+
+_SECTION = re.compile(r"^\s*(examples?|doctests?)\s*:?\s*$", re.I)
+
+
+def template_question(info: FunctionInfo, chosen: list[Observed]) -> str:
+    """Signature, docstring prose and examples; never the body."""
+    parts = [f"Write a Python function `{info.signature}`."]
+    prose = _docstring_prose(info.docstring or "")
+    if prose:
+        parts.append(prose)
+    shown = sorted(
+        (o for o in chosen if _short(o)), key=lambda o: len(o.case.call("f")) + len(o.repr or "")
+    )
+    examples = [_example_line(info, o) for o in shown][:MAX_EXAMPLES_IN_QUESTION]
+    if examples:
+        parts.append("Examples:\n" + "\n".join(examples))
+    return "\n\n".join(parts) + "\n"
+
+
+def _docstring_prose(docstring: str) -> str:
+    """The docstring without its ``>>>`` examples and their expected output."""
+    kept: list[str] = []
+    in_example = False
+    for line in docstring.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(">>>") or stripped.startswith("..."):
+            in_example = True
+            continue
+        if in_example and stripped:
+            continue  # expected output of an example
+        in_example = False
+        kept.append(line.rstrip())
+    text = "\n".join(kept)
+    text = "\n".join(line for line in text.splitlines() if not _SECTION.match(line))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _short(o: Observed) -> bool:
+    return len(o.case.call("f")) <= 60 and (
+        o.kind != "value" or (len(o.repr or "") <= 60 and not o.mutated)
+    )
+
+
+def _example_line(info: FunctionInfo, o: Observed) -> str:
+    call = o.case.call(info.name)
+    if o.kind == "raises":
+        return f"- `{call}` raises `{o.exc}`."
+    shown = f"list({call})" if o.generator else call
+    return f"- `{shown}` returns `{o.repr}`."
+
+
+__all__ = ["VERSION", "TemplateDrafter", "template_question"]

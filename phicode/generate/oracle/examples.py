@@ -1,0 +1,123 @@
+"""A question's examples checked by the oracle: ``f(2) returns 5`` made true, or removed.
+
+A small model's examples are often wrong. :func:`fix_examples` runs each
+``f(...)`` example of a question through the snippet (the one oracle) and writes
+the true result, or removes an example that is not a valid call.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from phicode.generate.clean.outcome import Parsed
+from phicode.generate.codeinfo import FunctionInfo
+from phicode.generate.oracle.inputs import Case
+from phicode.generate.oracle.observe import observe
+from phicode.judge import JobRunner
+
+_RESULT_WORDS = (
+    r"(?:should return|must return|would return|will return|returns|return|gives|outputs|"
+    r"evaluates to|results in|is|==|->|=>|→|yields)"
+)
+
+
+def _example_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"`?(?P<call>\b{re.escape(name)}\((?P<args>[^`\n]*?)\))`?\s*(?:,\s*)?{_RESULT_WORDS}\s*"
+        rf"(?:`(?P<tick>[^`\n]+)`|(?P<bare>[^\s,;`][^,;`\n]*?))(?=\s*(?:[.;,]\s|[.;,]?$|\n|\)))",
+        re.M,
+    )
+
+
+def _call_case(source: str, name: str) -> Case | None:
+    try:
+        node = ast.parse(source, mode="eval").body
+    except SyntaxError:
+        return None
+    if not (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
+    ):
+        return None
+    if any(isinstance(a, ast.Starred) for a in node.args) or any(
+        k.arg is None for k in node.keywords
+    ):
+        return None
+    return Case(
+        tuple(ast.unparse(a) for a in node.args),
+        tuple((str(k.arg), ast.unparse(k.value)) for k in node.keywords),
+        origin="question",
+    )
+
+
+def fix_examples(pool: JobRunner, code: str, info: FunctionInfo, text: str) -> Parsed | None:
+    """The question with every ``f(...) returns X`` example made true or removed.
+
+    None when the question had examples and none of them was a valid call (the
+    model misread the function so badly that its prose cannot be trusted either).
+    """
+    pattern = _example_pattern(info.name)
+    matches = list(pattern.finditer(text))
+    if not matches:
+        return Parsed(text, ())
+    cases = [_call_case(m["call"], info.name) for m in matches]
+    valid_cases = [c for c in cases if c is not None]
+    observed = {
+        (o.case.args, o.case.kwargs): o
+        for o in (observe(pool, code, info.name, valid_cases) if valid_cases else [])
+    }
+    notes: list[str] = []
+    pieces: list[str] = []
+    last = 0
+    kept = 0
+    removals: list[tuple[int, int]] = []
+    for match, case in zip(matches, cases, strict=True):
+        o = observed.get((case.args, case.kwargs)) if case is not None else None
+        if o is None or o.kind not in ("value", "raises") or (o.kind == "value" and o.mutated):
+            removals.append((match.start(), match.end()))
+            continue
+        kept += 1
+        shown = (match["tick"] or match["bare"] or "").strip()
+        if o.kind == "raises":
+            truth = f"`{match['call']}` raises `{o.exc}`"
+        else:
+            value = f"list({match['call']})" if o.generator else match["call"]
+            if _same_literal(shown, o.repr or ""):
+                continue
+            truth = f"`{value}` returns `{o.repr}`"
+        pieces.append(text[last : match.start()])
+        pieces.append(truth)
+        last = match.end()
+        notes.append("corrected an example against the snippet")
+    pieces.append(text[last:])
+    fixed = "".join(pieces)
+    if removals:
+        fixed = _remove_examples(fixed, pattern, {text[a:b] for a, b in removals})
+        notes.append("removed an example that is not a valid call")
+    if not kept:
+        return None
+    return Parsed(re.sub(r"\n{3,}", "\n\n", fixed).strip() + "\n", tuple(dict.fromkeys(notes)))
+
+
+def _same_literal(shown: str, truth: str) -> bool:
+    try:
+        return ast.literal_eval(shown) == ast.literal_eval(truth)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return shown.strip() == truth.strip()
+
+
+def _remove_examples(text: str, pattern: re.Pattern[str], bad: set[str]) -> str:
+    """Drop the list item or the sentence that holds a bad example."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if not any(b in line for b in bad):
+            out.append(line)
+            continue
+        if re.match(r"^\s*(?:[-*+]|\d+[.)])\s", line):
+            continue
+        sentences = re.split(r"(?<=[.!?])\s+", line)
+        out.append(" ".join(s for s in sentences if not any(b in s for b in bad)))
+    return "\n".join(out)
+
+
+__all__ = ["fix_examples"]
