@@ -25,7 +25,7 @@ image: $(STAMP) engine
 	@$(BIN)/phicode sandbox build --quiet
 
 run: setup
-	@$(BIN)/phicode run examples/corpus -o out/dataset.jsonl --rejected out/rejected.jsonl --state out/state --oracle-tests
+	@$(BIN)/phicode run examples/corpus -o out/dataset.jsonl --rejected out/rejected.jsonl --state out/state
 
 test: setup
 	@$(BIN)/python -m pytest -q

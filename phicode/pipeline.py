@@ -35,10 +35,10 @@ from typing import Any
 from phicode.console import progress
 from phicode.errors import ConfigError, InputError
 from phicode.filters.agreement import VERSION as AGREEMENT_VERSION
-from phicode.filters.agreement import agreement_verdict
+from phicode.filters.agreement import solve_rate_verdict
 from phicode.filters.mutation import VERSION as MUTATION_VERSION
 from phicode.filters.mutation import mutation_verdict
-from phicode.filters.reasons import Verdict
+from phicode.filters.reasons import FilterReason, Verdict
 from phicode.generate.config import BackendKind, ModelConfig
 from phicode.jsonl import JsonlWriter
 from phicode.mine import Dropped, Kept, MineConfig, MineStats, mine
@@ -47,7 +47,8 @@ from phicode.pool import SandboxConfig, SandboxPool
 from phicode.records import Pair, Rejection, Snippet, Verification, content_id
 from phicode.state import StateStore
 
-STAGES = ("mine", "synth", "mutation", "agreement", "write")
+STAGES = ("mine", "synth", "fidelity", "mutation", "write")
+DEFAULT_SOLVE_SAMPLES = 4  # blind answers per question with a model backend (see README)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,9 +66,10 @@ class PipelineConfig:
     mutation_threshold: float = DEFAULT_THRESHOLD
     max_mutants: int = DEFAULT_MAX_MUTANTS
     strengthen: bool = False  # add oracle tests that kill surviving mutants of weak tests
-    solve_samples: int = 0
-    min_solve_rate: float = 0.01
-    max_solve_rate: float = 0.99
+    solve_samples: int | None = None  # None: DEFAULT_SOLVE_SAMPLES with a model, 0 without
+    solver_model: str | None = None  # blind answers by another model of the same backend
+    min_solve_rate: float = 0.0
+    max_solve_rate: float = 1.0
     show_progress: bool = False
 
     def __post_init__(self) -> None:
@@ -77,14 +79,21 @@ class PipelineConfig:
             )
         if self.limit is not None and self.limit < 1:
             raise ConfigError(f"--limit: {self.limit} must be at least 1")
-        if self.solve_samples < 0:
+        if self.solve_samples is not None and self.solve_samples < 0:
             raise ConfigError(f"--solve-samples: {self.solve_samples} must be 0 or more")
-        if self.solve_samples and self.model.backend is BackendKind.TEMPLATE:
+        if self.model.backend is BackendKind.TEMPLATE and (self.solve_samples or self.solver_model):
             raise ConfigError("--solve-samples needs a model backend (hf or openai), not template")
         if not 0.0 <= self.min_solve_rate <= self.max_solve_rate <= 1.0:
             raise ConfigError(
                 "--min-solve-rate and --max-solve-rate must satisfy 0 <= min <= max <= 1"
             )
+
+    @property
+    def samples(self) -> int:
+        """Blind answers per question: as set, or the default for the backend."""
+        if self.solve_samples is not None:
+            return self.solve_samples
+        return 0 if self.model.backend is BackendKind.TEMPLATE else DEFAULT_SOLVE_SAMPLES
 
     @property
     def state_folder(self) -> Path:
@@ -101,6 +110,8 @@ class Funnel:
     verified: int = 0
     repaired: int = 0
     strengthened: int = 0  # verified pairs whose weak tests got oracle tests added
+    aligned: Counter[str] = field(default_factory=Counter)  # tests stated / dropped by fidelity
+    blind: Counter[str] = field(default_factory=Counter)  # blind answers that passed / failed
     filtered: Counter[str] = field(default_factory=Counter)
     kept: int = 0
     reused: Counter[str] = field(default_factory=Counter)  # units found in the state
@@ -113,6 +124,9 @@ class Funnel:
             (f"  synth dropped: {reason}", n) for reason, n in sorted(self.synth_rejected.items())
         ]
         rows += [("verified pairs", self.verified), ("  of which repaired", self.repaired)]
+        if self.blind:
+            rows += [(f"  blind answers {k}", n) for k, n in sorted(self.blind.items())]
+        rows += [(f"  tests {k} (fidelity)", n) for k, n in sorted(self.aligned.items())]
         if self.strengthened:
             rows.append(("  tests strengthened", self.strengthened))
         rows += [(f"  filter dropped: {reason}", n) for reason, n in sorted(self.filtered.items())]
@@ -197,6 +211,7 @@ class _Stages:
         self._stack = stack
         self._backend: Any = None
         self._backend_made = False
+        self._blind: Any = None
 
     # --- the backend, opened only when some unit needs it -----------------------
 
@@ -244,16 +259,17 @@ class _Stages:
         self.funnel.repaired = sum(
             pair.verification.attempts > 1 for _, pair in passed if pair.verification
         )
-        scored = self._mutation([pair for _, pair in passed])
-        agreement_by_id = self._agreement([pair for pair in scored if self._strong(pair)])
-        passed_by_index = dict(zip((index for index, _ in passed), scored, strict=True))
-        for index, value in enumerate(synth):
-            if "pair" not in value:
-                line = value["rejected_line"]
-                self.funnel.synth_rejected[line["rejected"]["reason"]] += 1
-                outcomes.append(_Outcome(None, line))
+        aligned = self._fidelity([pair for _, pair in passed])
+        faithful = [pair for pair, verdict in aligned if verdict is None]
+        scored = iter(self._mutation(faithful))
+        judged = iter([self._drop(p, v) if v else self._filter(next(scored)) for p, v in aligned])
+        for value in synth:
+            if "pair" in value:
+                outcomes.append(next(judged))
                 continue
-            outcomes.append(self._filter(passed_by_index[index], agreement_by_id))
+            line = value["rejected_line"]
+            self.funnel.synth_rejected[line["rejected"]["reason"]] += 1
+            outcomes.append(_Outcome(None, line))
         return outcomes
 
     def _synth(self, snippets: list[Snippet]) -> list[dict[str, Any]]:
@@ -352,51 +368,108 @@ class _Stages:
             scored.append(pair.with_verification(verification))
         return scored
 
-    def _strong(self, pair: Pair) -> bool:
-        score = pair.verification.mutation_score if pair.verification else None
-        return score is not None and score >= self.config.mutation_threshold
+    def _fidelity(self, pairs: list[Pair]) -> list[tuple[Pair, Verdict | None]]:
+        """Blind solves and alignment (:mod:`phicode.filters.fidelity`), stored per pair;
+        pairs unchanged when no blind answers are asked for."""
+        samples = self.config.samples
+        if not samples or not pairs:
+            return [(pair, None) for pair in pairs]
+        from phicode.filters.fidelity import VERSION as FIDELITY_VERSION
 
-    def _agreement(self, pairs: list[Pair]) -> dict[str, dict[str, Any]]:
-        """Blind-solve counts by pair id (empty when the filter is off)."""
-        if not self.config.solve_samples:
-            return {}
-        from phicode.filters.agreement import AgreementFilter
-
-        samples = self.config.solve_samples
-        solver = AgreementFilter(self.backend(), self.pool, samples, self.config.model.params)
+        started = time.monotonic()
+        solver_key = f"{self.config.solver_model or self.config.model.model or ''}/{samples}"
         fingerprint = self.generator_fingerprint()
+        keys = [
+            content_id(
+                FIDELITY_VERSION,
+                AGREEMENT_VERSION,
+                pair.question,
+                pair.tests,
+                pair.solution,
+                fingerprint,
+                solver_key,
+                str(self.config.model.repair.min_kept),
+            )
+            for pair in pairs
+        ]
+        found = {key: self.state.get("fidelity", key) for key in keys}
+        todo = [(pair, key) for pair, key in zip(pairs, keys, strict=True) if found[key] is None]
+        self.funnel.reused["fidelity"] = len(pairs) - len(todo)
+        chunk = max(1, self.config.model.batch_size)
+        with progress("fidelity", total=len(todo), enabled=self.config.show_progress) as advance:
+            for start in range(0, len(todo), chunk):
+                part = todo[start : start + chunk]
+                for key, value in zip(
+                    (key for _, key in part), self._align([p for p, _ in part]), strict=True
+                ):
+                    self.state.put("fidelity", key, value)
+                    found[key] = value
+                    advance()
+        self.funnel.seconds["fidelity"] = time.monotonic() - started
+        out: list[tuple[Pair, Verdict | None]] = []
+        for key in keys:
+            value = found[key]
+            assert value is not None
+            self.funnel.blind["passed"] += value["solved"]
+            self.funnel.blind["failed"] += value["samples"] - value["solved"]
+            self.funnel.aligned.update(value.get("aligned", {}))
+            verdict = value.get("verdict")
+            out.append(
+                (
+                    Pair.from_dict(value["pair"]),
+                    Verdict(FilterReason(verdict["reason"]), verdict["detail"])
+                    if verdict
+                    else None,
+                )
+            )
+        return out
 
-        def measure(pair: Pair) -> dict[str, Any]:
-            agreement = solver.measure(pair)
-            return {"samples": agreement.samples, "solved": agreement.solved}
+    def _align(self, pairs: list[Pair]) -> list[dict[str, Any]]:
+        from phicode.filters.fidelity import align
 
-        values = self._per_pair(
-            "agreement",
-            pairs,
-            lambda pair: content_id(
-                AGREEMENT_VERSION, pair.question, pair.tests, fingerprint, str(samples)
-            ),
-            measure,
-        )
-        return {pair.id: value for pair, value in zip(pairs, values, strict=True)}
+        answers = self._solver().solve(pairs)
+        values = []
+        for pair, samples in zip(pairs, answers, strict=True):
+            done = align(self.pool, pair, samples, self.config.model.repair.min_kept)
+            value: dict[str, Any] = {
+                "pair": done.pair.to_dict(),
+                "solved": done.solved,
+                "samples": done.samples,
+                "aligned": {"stated": len(done.stated), "dropped": len(done.dropped)},
+            }
+            if done.verdict is not None:
+                value["verdict"] = {
+                    "reason": done.verdict.reason.value,
+                    "detail": done.verdict.detail,
+                }
+            values.append(value)
+        return values
 
-    def _filter(self, pair: Pair, agreement_by_id: dict[str, dict[str, Any]]) -> _Outcome:
+    def _solver(self) -> Any:
+        """The blind solver: the generating model, or ``solver_model`` on the same backend."""
+        if self._blind is None:
+            from phicode.filters.agreement import AgreementFilter
+
+            backend = self.backend()
+            if self.config.solver_model:
+                from phicode.generate.backends import make_backend
+
+                backend = make_backend(replace(self.config.model, model=self.config.solver_model))
+                self._stack.callback(backend.close)
+            self._blind = AgreementFilter(
+                backend, self.pool, self.config.samples, self.config.model.params
+            )
+        return self._blind
+
+    def _filter(self, pair: Pair) -> _Outcome:
         verification = pair.verification
         assert verification is not None
         verdict = mutation_verdict(verification.mutation_score, self.config.mutation_threshold)
-        if verdict is not None:
-            return self._drop(pair, verdict)
-        agreement = agreement_by_id.get(pair.id)
-        if agreement is not None:
-            solved, samples = agreement["solved"], agreement["samples"]
-            verdict = agreement_verdict(
-                solved, samples, self.config.min_solve_rate, self.config.max_solve_rate
+        if verdict is None and verification.solve_rate is not None:
+            verdict = solve_rate_verdict(
+                verification.solve_rate, self.config.min_solve_rate, self.config.max_solve_rate
             )
-            if verdict is not None:
-                return self._drop(pair, verdict)
-            detail = f"{verification.detail}; {solved}/{samples} blind answers passed"
-            pair = pair.with_verification(replace(verification, detail=detail))
-        return _Outcome(pair, None)
+        return self._drop(pair, verdict) if verdict is not None else _Outcome(pair, None)
 
     def _drop(self, pair: Pair, verdict: Verdict) -> _Outcome:
         reason = verdict.reason.value

@@ -200,6 +200,7 @@ class Verification:
     tests_total: int = 0
     attempts: int = 1
     mutation_score: float | None = None
+    solve_rate: float | None = None  # share of blind answers (question only) that pass the tests
     duration_s: float = 0.0
     detail: str = ""
 
@@ -232,6 +233,7 @@ class Verification:
                 tests_total=_optional(data, "tests_total", int, 0),
                 attempts=_optional(data, "attempts", int, 1),
                 mutation_score=_optional(data, "mutation_score", (int, float), None),
+                solve_rate=_optional(data, "solve_rate", (int, float), None),
                 duration_s=float(_optional(data, "duration_s", (int, float), 0.0)),
                 detail=_optional(data, "detail", str, ""),
             )

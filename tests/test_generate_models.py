@@ -206,9 +206,12 @@ def test_the_public_api_and_no_heavy_imports() -> None:
     )
     # The generation library itself reaches the sandbox only through phicode.judge.
     only_generate = "import sys, phicode.generate; print('docker' in sys.modules)"
-    assert subprocess.run(
-        [sys.executable, "-c", only_generate], capture_output=True, text=True
-    ).stdout.strip() == "False"
+    assert (
+        subprocess.run(
+            [sys.executable, "-c", only_generate], capture_output=True, text=True
+        ).stdout.strip()
+        == "False"
+    )
 
 
 def test_model_options_become_a_config() -> None:

@@ -168,6 +168,8 @@ def test_zero():
     assert gcd(0, 5) == 5
 ```"""
 WRONG_TESTS = GOOD_TESTS.replace("== 6", "== 3").replace("== 5", "== 0")
+# The repair loop on the model's own tests, as before the oracle became the default.
+MODEL_TESTS_ONLY = {"oracle_tests": False, "restate": False}
 QUESTION = "Write a Python function `gcd(a: int, b: int) -> int` returning the greatest common divisor of a and b."
 
 
@@ -189,7 +191,8 @@ def scripted(tests_first: str):
 @pytest.mark.docker
 def test_synth_over_http_passes_first_time(sandbox_pool) -> None:
     with FakeServer(scripted(GOOD_TESTS)) as server, backend(server) as client:
-        pair = Synthesizer.for_backend(client, sandbox_pool).synthesize(snippet("gcd"))
+        synthesizer = Synthesizer.for_backend(client, sandbox_pool, **MODEL_TESTS_ONLY)
+        pair = synthesizer.synthesize(snippet("gcd"))
     assert pair.verification.passed, pair
     assert pair.question.strip() == QUESTION
     assert pair.generator.backend == "openai" and pair.generator.model == "fake-model"
@@ -200,7 +203,9 @@ def test_synth_over_http_passes_first_time(sandbox_pool) -> None:
 @pytest.mark.docker
 def test_failing_tests_go_back_to_the_model_and_come_back_fixed(sandbox_pool) -> None:
     with FakeServer(scripted(WRONG_TESTS)) as server, backend(server) as client:
-        synthesizer = Synthesizer.for_backend(client, sandbox_pool, repair=RepairConfig(rounds=2))
+        synthesizer = Synthesizer.for_backend(
+            client, sandbox_pool, repair=RepairConfig(rounds=2), **MODEL_TESTS_ONLY
+        )
         pair = synthesizer.synthesize(snippet("gcd"))
     assert pair.verification.passed, pair
     assert pair.verification.attempts == 2
@@ -218,7 +223,7 @@ def test_tests_that_stay_wrong_are_rejected_after_the_rounds(sandbox_pool) -> No
 
     with FakeServer(stubborn) as server, backend(server) as client:
         rejection = Synthesizer.for_backend(
-            client, sandbox_pool, repair=RepairConfig(rounds=2)
+            client, sandbox_pool, repair=RepairConfig(rounds=2), **MODEL_TESTS_ONLY
         ).synthesize(snippet("gcd"))
     assert rejection.reason == "tests_failed"
     assert sum("Some of these pytest tests fail" in r.prompt for r in server.requests) == 2

@@ -37,6 +37,7 @@ PAIR = {
         "tests_total": 1,
         "attempts": 1,
         "mutation_score": None,
+        "solve_rate": None,
         "duration_s": 0.1,
         "detail": "1 passed",
     },

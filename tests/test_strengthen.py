@@ -177,6 +177,8 @@ def test_the_pipeline_keeps_a_strengthened_pair_and_says_so(
             "--state", str(tmp_path / "state"), "--backend", "openai", "--base-url", server.url,
             "--model", "fake-model", "--license-allow", "any", "--workers", "2",
             "--mine-workers", "1", "-q",
+            # the model's own (weak) tests, as before oracle tests became the default
+            "--no-oracle-tests", "--no-restate", "--solve-samples", "0",
         ]  # fmt: skip
         if strengthen_on:
             argv.append("--strengthen")

@@ -139,8 +139,15 @@ def add_model_options(parser: argparse.ArgumentParser, backend_default: str | No
     )
     group.add_argument(
         "--oracle-tests",
-        action="store_true",
-        help="also test the snippet's own input/output cases (template backend) beside the model's tests",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="the snippet supplies the expected values of the model's test calls (default on)",
+    )
+    group.add_argument(
+        "--restate",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="rewrite each question to state what its final tests check (default on)",
     )
     group.add_argument(
         "--prompts", metavar="DIR", default=None, help="prompt templates (default: prompts/)"
@@ -180,4 +187,5 @@ def model_config(args: argparse.Namespace):  # -> phicode.generate.config.ModelC
             rounds=args.repair_rounds, drop_failing=args.drop_failing, min_kept=args.min_tests
         ),
         oracle_tests=args.oracle_tests,
+        restate=args.restate,
     )

@@ -18,7 +18,7 @@ from phicode.commands.options import (
 from phicode.console import summary_table
 from phicode.mine.config import default_workers
 from phicode.mutate import DEFAULT_MAX_MUTANTS, DEFAULT_THRESHOLD
-from phicode.pipeline import PipelineConfig, run_pipeline
+from phicode.pipeline import DEFAULT_SOLVE_SAMPLES, PipelineConfig, run_pipeline
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -57,15 +57,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "surviving mutants (inputs are not checked against the question: see README)",
     )  # fmt: skip
     filters.add_argument(
-        "--solve-samples", type=int, default=0, metavar="K",
-        help="agreement filter: answer each question blind K times (needs a model; default off)",
+        "--solve-samples", type=int, default=None, metavar="K",
+        help=f"blind answers per question from the question alone: solve_rate and the fidelity "
+        f"filter (default {DEFAULT_SOLVE_SAMPLES} with a model, 0 with --backend template)",
     )  # fmt: skip
     filters.add_argument(
-        "--min-solve-rate", type=float, default=0.01, help="drop below: ambiguous (default 0.01)"
-    )
+        "--solver-model", metavar="NAME_OR_PATH", default=None,
+        help="write the blind answers with this model on the same backend (default: --model)",
+    )  # fmt: skip
     filters.add_argument(
-        "--max-solve-rate", type=float, default=0.99, help="drop above: too easy (default 0.99)"
-    )
+        "--min-solve-rate", type=float, default=0.0,
+        help="drop pairs whose solve_rate is below: ambiguous (default 0: off)",
+    )  # fmt: skip
+    filters.add_argument(
+        "--max-solve-rate", type=float, default=1.0,
+        help="drop pairs whose solve_rate is above: too easy (default 1: off)",
+    )  # fmt: skip
     mine_command.add_filter_options(parser)
     add_model_options(parser)
     add_sandbox_options(parser)
@@ -89,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
         max_mutants=args.max_mutants,
         strengthen=args.strengthen,
         solve_samples=args.solve_samples,
+        solver_model=args.solver_model,
         min_solve_rate=args.min_solve_rate,
         max_solve_rate=args.max_solve_rate,
         show_progress=not args.quiet,

@@ -1,5 +1,6 @@
-"""The agreement filter, after Phi-4: answer each question blind k times and run
-every answer against the pair's tests.
+"""Blind solves, after Phi-4: answer each question k times from the question alone and run
+every answer against the pair's tests (``solve_rate``; per-test outcomes feed the
+fidelity filter, :mod:`phicode.filters.fidelity`).
 
 A question that every blind answer solves is too easy to teach anything; one
 that no answer solves is likely ambiguous or under-specified (or its tests
@@ -9,19 +10,29 @@ record's detail; the pipeline drops pairs outside ``[min_rate, max_rate]``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from phicode.filters.reasons import FilterReason, Verdict
 from phicode.generate.backends.base import ModelBackend
-from phicode.generate.clean import extract_code
+from phicode.generate.clean import extract_code, nodeid_name
 from phicode.generate.config import GenerationParams
 from phicode.generate.prompts import Prompts
-from phicode.judge import JobRunner, verify_pair
+from phicode.judge import JobRunner, run_pair
 from phicode.records import Pair
 
 VERSION = "agreement@1"
 MIN_SOLVE_TEMPERATURE = 0.7  # blind answers must differ to mean anything
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One blind answer run against a pair's tests: the verdict and each test's outcome
+    (by test name; empty when the answer held no code)."""
+
+    passed: bool
+    outcomes: dict[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,27 +64,52 @@ class AgreementFilter:
         self.prompts = prompts or Prompts()
 
     def measure(self, pair: Pair) -> Agreement:
-        prompt = self.prompts.render("solve", question=pair.question, entry_point=pair.entry_point)
-        answers = self.backend.generate([prompt] * self.samples, self.params)
-        with ThreadPoolExecutor(max_workers=self.pool.size) as executor:
-            solved = sum(executor.map(lambda answer: self._solves(pair, answer), answers))
-        return Agreement(self.samples, solved)
+        """How many of ``samples`` blind answers pass the pair's tests."""
+        found = self.solve([pair])[0]
+        return Agreement(len(found), sum(sample.passed for sample in found))
 
-    def _solves(self, pair: Pair, answer: str) -> bool:
+    def solve(self, pairs: Sequence[Pair]) -> list[list[Sample]]:
+        """``samples`` blind answers per pair (one ``generate`` call for all), each run
+        against the pair's tests with every test's outcome kept."""
+        prompts = [
+            self.prompts.render("solve", question=pair.question, entry_point=pair.entry_point)
+            for pair in pairs
+            for _ in range(self.samples)
+        ]
+        answers = self.backend.generate(prompts, self.params) if prompts else []
+        jobs = [
+            (pair, answers[i * self.samples + k])
+            for i, pair in enumerate(pairs)
+            for k in range(self.samples)
+        ]
+        with ThreadPoolExecutor(max_workers=self.pool.size) as executor:
+            runs = list(executor.map(lambda job: self._run(*job), jobs))
+        return [runs[i * self.samples : (i + 1) * self.samples] for i in range(len(pairs))]
+
+    def _run(self, pair: Pair, answer: str) -> Sample:
         code, _notes = extract_code(answer)
         if not code:
-            return False
-        return verify_pair(self.pool, pair, solution=code).passed
+            return Sample(passed=False, outcomes={})
+        run = run_pair(self.pool, pair, solution=code)
+        outcomes = {nodeid_name(t.nodeid): t.outcome for t in run.result.tests}
+        return Sample(passed=run.verification.passed, outcomes=outcomes)
 
 
 def agreement_verdict(
     solved: int, samples: int, min_rate: float, max_rate: float
 ) -> Verdict | None:
-    """Why a question with this blind pass rate is dropped, or None to keep it."""
+    """Why a question with this blind pass count is dropped, or None to keep it."""
     rate = solved / samples if samples else 0.0
-    detail = f"{solved}/{samples} blind answers passed"
+    verdict = solve_rate_verdict(rate, min_rate, max_rate)
+    if verdict is None:
+        return None
+    return replace(verdict, detail=f"{solved}/{samples} blind answers passed")
+
+
+def solve_rate_verdict(rate: float, min_rate: float, max_rate: float) -> Verdict | None:
+    """Why a question with this ``solve_rate`` is dropped, or None to keep it."""
     if rate > max_rate:
-        return Verdict(FilterReason.TOO_EASY, detail)
+        return Verdict(FilterReason.TOO_EASY, f"solve_rate {rate:.2f} > {max_rate:.2f}")
     if rate < min_rate:
-        return Verdict(FilterReason.AMBIGUOUS, detail)
+        return Verdict(FilterReason.AMBIGUOUS, f"solve_rate {rate:.2f} < {min_rate:.2f}")
     return None

@@ -13,6 +13,7 @@ class FilterReason(StrEnum):
     NOTHING_TO_MUTATE = "nothing_to_mutate"  # no mutation site: too trivial to test
     TOO_EASY = "too_easy"  # every blind answer passed
     AMBIGUOUS = "ambiguous"  # (almost) no blind answer passed
+    UNSTATED = "unstated_behaviour"  # too few tests left once those the question omits go
 
 
 @dataclass(frozen=True, slots=True)

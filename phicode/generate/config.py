@@ -81,7 +81,8 @@ class ModelConfig:
     dtype: str = "auto"
     device: str | None = None
     repair: RepairConfig = field(default_factory=RepairConfig)
-    oracle_tests: bool = False  # add the template backend's tests to a model's
+    oracle_tests: bool = True  # the snippet supplies the expected values of a model's test calls
+    restate: bool = True  # questions state what the final tests check (issue 12)
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:

@@ -17,7 +17,7 @@ from typing import Any
 
 from phicode.errors import TemplateError
 
-TASKS = ("question", "tests", "repair", "solve")
+TASKS = ("question", "tests", "repair", "solve", "restate")
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "prompts"
 _HEADER = re.compile(r"\{#-?\s*prompt:\s*(?P<name>[a-z_]+)@(?P<version>[\w.]+)\s*-?#\}")
 
@@ -52,7 +52,7 @@ class Prompt:
 
 
 class Prompts:
-    """The four task templates of one directory, loaded and checked up front."""
+    """The task templates of one directory, loaded and checked up front."""
 
     def __init__(self, directory: Path | str | None = None) -> None:
         self.directory = Path(directory) if directory else prompts_dir()

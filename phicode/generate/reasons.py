@@ -23,6 +23,7 @@ class SynthReason(StrEnum):
     TESTS_TIMEOUT = "tests_timeout"
     SANDBOX_CRASHED = "sandbox_crashed"
     INVALID_RECORD = "invalid_record"  # an input line that is no Snippet (CLI)
+    QUESTION_CONTRADICTS = "question_contradicts_behaviour"  # nothing left once contradictions go
 
 
 STATUS_REASON = {

@@ -30,6 +30,7 @@ from phicode.records import Generator, Pair, Snippet, Source, Status, Verificati
 from phicode.sandbox_result import RunResult
 
 FAILURE_CHARS = 2500
+DETAIL_CHARS = 1200  # a pair's detail: the verdict and what was done to the pair
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +175,7 @@ class Repairer:
         verification = replace(
             slot.last.verification,
             attempts=slot.attempts,
-            detail=_detail(slot.last.verification.detail, slot.draft.notes),
+            detail=with_notes(slot.last.verification.detail, slot.draft.notes),
         )
         return Checked(slot.draft, verification, slot.last.result)
 
@@ -238,8 +239,9 @@ def failure_text(result: RunResult, verification: Verification) -> str:
     return text[-FAILURE_CHARS:]
 
 
-def _detail(detail: str, notes: tuple[str, ...]) -> str:
+def with_notes(detail: str, notes: tuple[str, ...]) -> str:
+    """A verification detail with what was done to the pair, clipped to ``DETAIL_CHARS``."""
     if not notes:
         return detail
     text = f"{detail}; {'; '.join(notes)}"
-    return text if len(text) <= 500 else text[:499] + "…"
+    return text if len(text) <= DETAIL_CHARS else text[: DETAIL_CHARS - 1] + "…"

@@ -15,7 +15,7 @@ when there was one, so ``--rejected`` shows what the model wrote).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from phicode.generate.backends.base import ModelBackend
@@ -27,7 +27,9 @@ from phicode.generate.drafters.template import VERSION as TEMPLATE_VERSION
 from phicode.generate.oracle.complete import VERSION as ORACLE_VERSION
 from phicode.generate.prompts import Prompts
 from phicode.generate.reasons import STATUS_REASON, SynthReason
-from phicode.generate.repair import Checked, Repairer
+from phicode.generate.repair import Checked, Repairer, with_notes
+from phicode.generate.restate import VERSION as RESTATE_VERSION
+from phicode.generate.restate import Restater
 from phicode.judge import JobRunner
 from phicode.records import Pair, Rejection, Snippet
 
@@ -57,9 +59,18 @@ class SynthResult:
 class Synthesizer:
     """Turns snippets into verified pairs: a drafter's drafts through the repair loop."""
 
-    def __init__(self, drafter: Drafter, repairer: Repairer, *, batch_size: int = 8) -> None:
+    def __init__(
+        self,
+        drafter: Drafter,
+        repairer: Repairer,
+        *,
+        restater: Restater | None = None,
+        batch_size: int = 8,
+    ) -> None:
+        """``restater``: questions brought in line with the final tests (None: as drafted)."""
         self.drafter = drafter
         self.repairer = repairer
+        self.restater = restater
         self.batch_size = batch_size
 
     @classmethod
@@ -72,22 +83,29 @@ class Synthesizer:
         params: GenerationParams | None = None,
         repair: RepairConfig | None = None,
         batch_size: int = 8,
-        oracle_tests: bool = False,
+        oracle_tests: bool = True,
+        restate: bool = True,
     ) -> Synthesizer:
         """The usual assembly: ``backend`` None drafts by template (the repair loop then
         only drops failing tests); a model drafts, with the oracle when ``oracle_tests``,
-        and repairs."""
+        and repairs. ``restate``: questions state what the final tests check."""
         prompts = prompts or (Prompts() if backend is not None else None)
         drafter = make_drafter(
             backend, pool, prompts=prompts, params=params, oracle_tests=oracle_tests
         )
         repairer = Repairer(pool, repair, backend=backend, prompts=prompts, params=params)
-        return cls(drafter, repairer, batch_size=batch_size)
+        restater = (
+            Restater(pool, backend=backend, prompts=prompts, params=params) if restate else None
+        )
+        return cls(drafter, repairer, restater=restater, batch_size=batch_size)
 
     @property
     def version(self) -> str:
-        """What, besides settings, a result depends on: the drafter's and the repair's versions."""
-        return f"{self.drafter.version}+{self.repairer.version}"
+        """What, besides settings, a result depends on: drafter, repair and restate versions."""
+        parts = [self.drafter.version, self.repairer.version]
+        if self.restater is not None:
+            parts.append(self.restater.version)
+        return "+".join(parts)
 
     def synthesize(self, snippet: Snippet) -> Pair | Rejection:
         """One snippet: the verified pair, or why there is none."""
@@ -123,22 +141,54 @@ class Synthesizer:
                 drafts[index] = made
             else:
                 results[index] = _rejected(snippets[index], made)
-        checked = self.repairer.run(list(drafts.values()))
-        for index, outcome in zip(drafts, checked, strict=True):
+        checked = dict(zip(drafts, self.repairer.run(list(drafts.values())), strict=True))
+        if self.restater is not None:
+            checked = self._restated(checked, snippets, results)
+        for index, outcome in checked.items():
             results[index] = _judged(snippets[index], outcome)
         return [results[index] for index in sorted(results)]
+
+    def _restated(
+        self,
+        checked: dict[int, Checked],
+        snippets: Sequence[Snippet],
+        results: dict[int, SynthResult],
+    ) -> dict[int, Checked]:
+        """Passed drafts with their questions restated; the rest as they are."""
+        assert self.restater is not None
+        passed = [index for index, c in checked.items() if c.passed]
+        restated = self.restater.restate([checked[index].draft for index in passed])
+        out = dict(checked)
+        for index, made in zip(passed, restated, strict=True):
+            before = checked[index]
+            if isinstance(made, Rejected):
+                rejected = _rejected(snippets[index], made)
+                draft_pair = before.draft.pair(before.verification)
+                results[index] = replace(rejected, draft_pair=draft_pair)
+                del out[index]
+                continue
+            added = made.notes[len(before.draft.notes) :]
+            detail = with_notes(before.verification.detail, added)
+            out[index] = Checked(made, replace(before.verification, detail=detail), before.result)
+        return out
 
 
 def synth_version(config: ModelConfig, prompts: Prompts | None = None) -> str:
     """:attr:`Synthesizer.version` for ``config``, known without loading a model (the
     pipeline's resume key needs it before it knows whether any snippet is left to do)."""
     if config.backend is BackendKind.TEMPLATE:
-        return f"{TEMPLATE_VERSION}+drop-failing"
-    prompts = prompts or Prompts()
-    drafter = prompts.tag("question", "tests")
-    if config.oracle_tests:
-        drafter = f"{drafter}+{ORACLE_VERSION}"
-    return f"{drafter}+{prompts['repair'].tag}"
+        parts = [TEMPLATE_VERSION, "drop-failing"]
+        restate = RESTATE_VERSION
+    else:
+        prompts = prompts or Prompts()
+        parts = [prompts.tag("question", "tests")]
+        if config.oracle_tests:
+            parts.append(ORACLE_VERSION)
+        parts.append(prompts["repair"].tag)
+        restate = f"{RESTATE_VERSION}+{prompts['restate'].tag}"
+    if config.restate:
+        parts.append(restate)
+    return "+".join(parts)
 
 
 def _info(snippet: Snippet) -> FunctionInfo | str:

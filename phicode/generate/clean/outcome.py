@@ -29,6 +29,8 @@ class QuestionReason(StrEnum):
 
     NOT_A_TASK = "question_not_a_task"
     BAD_EXAMPLES = "question_bad_examples"
+    NOT_ENGLISH = "question_not_english"
+    CUT_OFF = "question_cut_off"
 
 
 @dataclass(frozen=True, slots=True)

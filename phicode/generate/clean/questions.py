@@ -57,8 +57,10 @@ def clean_question(raw: str, info: FunctionInfo) -> Parsed | ParseFailure:
     text = _cut_answer_section(text, notes)
     text = _drop_code_blocks(text, info, notes)
     text = _drop_leaked_lines(text, info, notes)
-    text = _trim_unfinished(text, notes)
-    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    trimmed = _trim_unfinished(text, notes)
+    if trimmed is None:
+        return ParseFailure(QuestionReason.CUT_OFF, "not one sentence of the question is complete")
+    text = re.sub(r"\n{3,}", "\n\n", trimmed).strip()
     if len(text) < MIN_QUESTION_CHARS:
         return ParseFailure(
             ParseReason.QUESTION_TOO_SHORT, f"{len(text)} characters left after cleaning"
@@ -119,8 +121,9 @@ def _drop_leaked_lines(text: str, info: FunctionInfo, notes: list[str]) -> str:
     return "\n".join(kept)
 
 
-def _trim_unfinished(text: str, notes: list[str]) -> str:
-    """Cut a sentence the token limit cut off, back to the last complete one."""
+def _trim_unfinished(text: str, notes: list[str]) -> str | None:
+    """Cut a sentence the token limit cut off, back to the last complete one (None: the
+    first sentence is already unfinished, as in "Write a Python function `f(x)` that")."""
     stripped = text.rstrip()
     if not stripped or _SENTENCE_END.search(stripped):
         return stripped
@@ -128,6 +131,8 @@ def _trim_unfinished(text: str, notes: list[str]) -> str:
     if ends:
         notes.append("cut an unfinished last sentence (truncated output)")
         return stripped[: ends[-1]]
+    if re.search(r"\b(?:that|which|and|or|the|a|an|to|of|with|if|when|is|are)$", stripped, re.I):
+        return None
     return stripped
 
 
@@ -135,14 +140,14 @@ def _tokens(text: str) -> list[str]:
     return re.findall(r"\w+|[^\w\s]", text)
 
 
+_STRING = re.compile(r"""(?P<q>['"])(?:\\.|(?!(?P=q)).)*(?P=q)""")
+
+
 def _shares_code(text: str, info: FunctionInfo) -> bool:
     """True when ``NGRAM`` consecutive code tokens of the body appear in the text."""
-    body = [
-        t
-        for t in _tokens(
-            "\n".join(line for line in info.body_lines if not line.startswith(("import", "from")))
-        )
-    ]
+    code = "\n".join(line for line in info.body_lines if not line.startswith(("import", "from")))
+    # a string's words are no code: the snippet's own error message may be quoted as evidence
+    body = _tokens(_STRING.sub('""', code))
     if len(body) < NGRAM:
         return False
     grams = {tuple(body[i : i + NGRAM]) for i in range(len(body) - NGRAM + 1)}
@@ -175,7 +180,7 @@ _TASK_WORD = re.compile(
 )
 _QUIZ = re.compile(r"^\s*(what|which|how many|is|does|why)\b[^.]*\?\s*$", re.I | re.S)
 _CODE_LINE = re.compile(
-    r"^\s*(?:def |class |return\b|import |from \S+ import |for \S+ in .*:\s*$|while .*:\s*$|"
+    r"^\s*(?:def |class |return\b(?!.*\.\s*$)|import |from \S+ import |for \S+ in .*:\s*$|while .*:\s*$|"
     r"if .*:\s*$|elif |else:\s*$|try:\s*$|except\b.*:\s*$|[A-Za-z_]\w* = .*[(\[].*$|>>> )",
     re.M,
 )
@@ -196,6 +201,41 @@ def names_everything(text: str, info: FunctionInfo) -> bool:
     return all(re.search(rf"\b{re.escape(n)}\b", text) for n in names)
 
 
+_ENGLISH = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "that",
+        "and",
+        "of",
+        "to",
+        "is",
+        "it",
+        "if",
+        "for",
+        "with",
+        "which",
+        "returns",
+        "given",
+        "each",
+        "as",
+        "by",
+        "or",
+    ]
+)
+
+
+def reads_as_english(text: str) -> bool:
+    """Prose mostly in ASCII letters with some common English words: the dataset is English,
+    and a small model sometimes answers in the language of a docstring or comment."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters or sum(not c.isascii() for c in letters) > 0.1 * len(letters):
+        return False
+    words = set(re.findall(r"[a-z]+", re.sub(r"`[^`]*`", " ", text.lower())))
+    return len(words & _ENGLISH) >= 2
+
+
 def check_question(text: str, info: FunctionInfo, code: str = "") -> Parsed | ParseFailure:
     """The cleaned question made a task that names everything and shows no code, or why not."""
     notes: list[str] = []
@@ -213,6 +253,8 @@ def check_question(text: str, info: FunctionInfo, code: str = "") -> Parsed | Pa
     text = _drop_trailing_colon_line(text)
     if len(text) < MIN_CHARS:
         return ParseFailure(ParseReason.QUESTION_TOO_SHORT, f"{len(text)} characters left")
+    if not reads_as_english(text):
+        return ParseFailure(QuestionReason.NOT_ENGLISH, "the question is not written in English")
     if not _TASK_WORD.search(text):
         return ParseFailure(QuestionReason.NOT_A_TASK, "the question states no task")
     if shows_code(text, info):

@@ -23,13 +23,14 @@ from phicode.generate.codeinfo import FunctionInfo
 from phicode.generate.draft import Draft
 from phicode.generate.drafters.base import Item, Rejected, draft_in_parallel
 from phicode.generate.oracle.asserts import select_cases, template_tests
+from phicode.generate.oracle.examples import example_line, showable
 from phicode.generate.oracle.inputs import Case, docstring_cases, generated_cases
 from phicode.generate.oracle.observe import Observed, OracleError, observe
 from phicode.generate.reasons import SynthReason
 from phicode.judge import JobRunner
 from phicode.records import Generator
 
-VERSION = "template@2"  # 2: numpy results via np.testing, imported names in arguments
+VERSION = "template@3"  # 2: numpy via np.testing; 3: raise examples quote their message
 GENERATED_CASES = 24
 MAX_EXAMPLES_IN_QUESTION = 3
 
@@ -102,9 +103,9 @@ def template_question(info: FunctionInfo, chosen: list[Observed]) -> str:
     if prose:
         parts.append(prose)
     shown = sorted(
-        (o for o in chosen if _short(o)), key=lambda o: len(o.case.call("f")) + len(o.repr or "")
+        (o for o in chosen if showable(o)), key=lambda o: len(o.case.call("f")) + len(o.repr or "")
     )
-    examples = [_example_line(info, o) for o in shown][:MAX_EXAMPLES_IN_QUESTION]
+    examples = [example_line(info, o) for o in shown][:MAX_EXAMPLES_IN_QUESTION]
     if examples:
         parts.append("Examples:\n" + "\n".join(examples))
     return "\n\n".join(parts) + "\n"
@@ -126,20 +127,6 @@ def _docstring_prose(docstring: str) -> str:
     text = "\n".join(kept)
     text = "\n".join(line for line in text.splitlines() if not _SECTION.match(line))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
-
-
-def _short(o: Observed) -> bool:
-    return len(o.case.call("f")) <= 60 and (
-        o.kind != "value" or (len(o.repr or "") <= 60 and not o.mutated)
-    )
-
-
-def _example_line(info: FunctionInfo, o: Observed) -> str:
-    call = o.case.call(info.name)
-    if o.kind == "raises":
-        return f"- `{call}` raises `{o.exc}`."
-    shown = f"list({call})" if o.generator else call
-    return f"- `{shown}` returns `{o.repr}`."
 
 
 __all__ = ["VERSION", "TemplateDrafter", "template_question"]

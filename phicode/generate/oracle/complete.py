@@ -51,8 +51,9 @@ class Completed:
     notes: tuple[str, ...]
 
 
-def model_cases(raw: str, info: FunctionInfo) -> list[Case]:
-    """Every call of the entry point in a raw test answer, in order, without repeats."""
+def model_cases(raw: str, info: FunctionInfo, limit: int = MAX_MODEL_CASES) -> list[Case]:
+    """Every call of the entry point in a raw test answer, in order, without repeats
+    (the first ``limit``)."""
     code, _ = extract_code(raw)
     sources = [code] if code else []
     sources.append(raw)
@@ -66,7 +67,7 @@ def model_cases(raw: str, info: FunctionInfo) -> list[Case]:
     unique: dict[tuple, Case] = {}
     for case in found:
         unique.setdefault((case.args, case.kwargs), case)
-    return list(unique.values())[:MAX_MODEL_CASES]
+    return list(unique.values())[:limit]
 
 
 def _parse_loosely(text: str) -> list[ast.AST]:

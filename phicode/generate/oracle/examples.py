@@ -13,7 +13,7 @@ import re
 from phicode.generate.clean.outcome import Parsed
 from phicode.generate.codeinfo import FunctionInfo
 from phicode.generate.oracle.inputs import Case
-from phicode.generate.oracle.observe import observe
+from phicode.generate.oracle.observe import Observed, observe
 from phicode.judge import JobRunner
 
 _RESULT_WORDS = (
@@ -120,4 +120,28 @@ def _remove_examples(text: str, pattern: re.Pattern[str], bad: set[str]) -> str:
     return "\n".join(out)
 
 
-__all__ = ["fix_examples"]
+def count_examples(text: str, info: FunctionInfo) -> int:
+    """How many worked examples (``f(...)`` returns or raises something) the text shows."""
+    returns = len(_example_pattern(info.name).findall(text))
+    raises = len(re.findall(rf"\b{re.escape(info.name)}\([^`\n]*\)`?\s+raises\b", text))
+    return returns + raises
+
+
+def showable(o: Observed) -> bool:
+    """Short enough to read as an example in a question (call and result)."""
+    return len(o.case.call("f")) <= 60 and (
+        o.kind != "value" or (len(o.repr or "") <= 60 and not o.mutated)
+    )
+
+
+def example_line(info: FunctionInfo, o: Observed) -> str:
+    """A worked example as a list item: ``- `f(1)` returns `2`.`` or ``raises `E```."""
+    call = o.case.call(info.name)
+    if o.kind == "raises":
+        said = f' ("{o.message}")' if o.message and len(o.message) <= 80 else ""
+        return f"- `{call}` raises `{o.exc}`{said}."
+    shown = f"list({call})" if o.generator else call
+    return f"- `{shown}` returns `{o.repr}`."
+
+
+__all__ = ["count_examples", "example_line", "fix_examples", "showable"]

@@ -39,6 +39,7 @@ class Observed:
     why: str = ""
     array: str | None = None  # dtype of a numpy array result: compare with np.testing
     numpy: bool = False  # a numpy result (array or number): ``is True`` does not hold
+    message: str = ""  # a raise's own message (evidence of when it raises), at most 160 chars
 
 
 def is_array_source(text: str) -> bool:
@@ -117,4 +118,5 @@ def _observed(case: Case, raw: dict[str, Any]) -> Observed:
         why=str(raw.get("why", raw.get("type", ""))),
         array=raw.get("array"),
         numpy=bool(raw.get("numpy")),
+        message=str(raw.get("message") or ""),
     )

@@ -27,6 +27,7 @@ import time
 
 MARKER = "PHICODE-ORACLE "
 JOB_FILE = "probe_job.json"
+MESSAGE_CHARS = 160
 
 WRONG_CALL = {
     "TypeError",
@@ -157,8 +158,17 @@ def _outcome(func, namespace, case, per_call_s):
         except RecursionError:
             return {"kind": "invalid", "why": "RecursionError"}
         except Exception as exc:
-            runs.append(("raises", type(exc), None))
+            runs.append(("raises", type(exc), _message(exc)))
     return _judge(runs, args)
+
+
+def _message(exc):
+    """The exception's own message, short: the evidence of *when* the snippet raises."""
+    try:
+        text = str(exc)
+    except Exception:
+        return ""
+    return " ".join(text.split())[:MESSAGE_CHARS]
 
 
 def _judge(runs, args):
@@ -173,7 +183,7 @@ def _judge(runs, args):
         if name in WRONG_CALL:
             return {"kind": "invalid", "why": name}
         if own or name in OK_ERRORS:
-            return {"kind": "raises", "exc": name, "own": own}
+            return {"kind": "raises", "exc": name, "own": own, "message": after}
         return {"kind": "invalid", "why": name}
     generator = isinstance(first, tuple) and len(first) == 2 and first[0] == "__gen__"
     if generator:

@@ -1,0 +1,209 @@
+"""The fidelity filter: each test checks a behaviour the question states, or it goes.
+
+The question was restated from the final tests (:mod:`phicode.generate.restate`);
+what prose cannot be checked for mechanically is checked here by its readers:
+blind answers written from the question alone (:mod:`phicode.filters.agreement`).
+A blind answer that passes most tests understood the task; a test that *every*
+such answer fails checks something the question does not say (a convention, a
+format, a case). Case by case, such a test is either
+
+- *stated*: its call and the snippet's result become a worked example of the
+  question, while the question shows fewer than :data:`MAX_EXAMPLES`; or
+- *dropped* from the tests,
+
+before the mutation score is taken. What was stated or dropped goes into
+``verification.detail``; ``solve_rate`` is the share of blind answers that pass
+every test left. A pair left with fewer than ``min_tests`` tests is dropped
+(``unstated_behaviour``). Where no blind answer passes most tests there is no
+reader to judge by, and the pair is kept as it is (noted in the detail).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, replace
+
+from phicode.filters.agreement import Sample
+from phicode.filters.reasons import FilterReason, Verdict
+from phicode.generate.clean import drop_tests
+from phicode.generate.codeinfo import CodeError, FunctionInfo, function_info
+from phicode.generate.oracle.complete import model_cases
+from phicode.generate.oracle.examples import count_examples, example_line, showable
+from phicode.generate.oracle.observe import Observed, OracleError, observe
+from phicode.generate.repair import with_notes
+from phicode.judge import JobRunner, verify_pair
+from phicode.records import Pair
+
+VERSION = "fidelity@1"
+MAX_EXAMPLES = 3  # worked examples a question shows at most (never all cases)
+INFORMED_SHARE = 0.5  # a blind answer passing this share of the tests understood the task
+
+
+@dataclass(frozen=True, slots=True)
+class Aligned:
+    """The pair after alignment (or why it is dropped) and its blind-solve figures."""
+
+    pair: Pair
+    solve_rate: float | None
+    solved: int
+    samples: int
+    stated: tuple[str, ...] = ()  # tests whose case became a worked example
+    dropped: tuple[str, ...] = ()  # tests removed as unstated
+    verdict: Verdict | None = None
+
+
+def names_of_tests(tests: str) -> list[str]:
+    """The top-level test functions and ``Class::method`` tests of a module, in order."""
+    try:
+        tree = ast.parse(tests)
+    except SyntaxError:
+        return []
+    names: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith(
+            "test"
+        ):
+            names.append(node.name)
+        elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+            names += [
+                f"{node.name}::{m.name}"
+                for m in node.body
+                if isinstance(m, ast.FunctionDef) and m.name.startswith("test")
+            ]
+    return names
+
+
+def unstated(names: list[str], samples: list[Sample]) -> list[str] | None:
+    """Tests that no informed blind answer passes; None when no answer was informed."""
+    need = max(1, round(INFORMED_SHARE * len(names) + 0.499))
+    informed = [s for s in samples if sum(s.outcomes.get(n) == "passed" for n in names) >= need]
+    if not informed:
+        return None
+    return [n for n in names if not any(s.outcomes.get(n) == "passed" for s in informed)]
+
+
+def solve_rate(names: list[str], samples: list[Sample]) -> tuple[int, float | None]:
+    """How many blind answers pass every one of ``names``, and that share."""
+    if not samples:
+        return 0, None
+    solved = sum(bool(names) and all(s.outcomes.get(n) == "passed" for n in names) for s in samples)
+    return solved, solved / len(samples)
+
+
+def align(pool: JobRunner, pair: Pair, samples: list[Sample], min_tests: int = 2) -> Aligned:
+    """State or drop each test the blind answers show to be unstated (see the module)."""
+    assert pair.verification is not None
+    names = names_of_tests(pair.tests)
+    missing = unstated(names, samples)
+    notes: list[str] = []
+    if missing is None:
+        notes.append("fidelity: no blind answer passed most tests; not aligned")
+        missing = []
+    question, stated = _state(pool, pair, missing, notes)
+    dropped = [n for n in missing if n not in stated]
+    kept = [n for n in names if n not in dropped]
+    tests = pair.tests
+    if dropped:
+        notes.append(f"fidelity: dropped {len(dropped)} unstated test(s): {', '.join(dropped)}")
+        tests = drop_tests(pair.tests, set(dropped)) or ""
+    solved, rate = solve_rate(kept, samples)
+    if samples:
+        notes.append(f"{solved}/{len(samples)} blind answers passed")
+    aligned = replace(pair, question=question, tests=tests)
+
+    def done(result: Pair, verdict: Verdict | None = None) -> Aligned:
+        return Aligned(result, rate, solved, len(samples), tuple(stated), tuple(dropped), verdict)
+
+    if dropped and (len(kept) < min_tests or not tests):
+        detail = f"{len(kept)} test(s) left after dropping {len(dropped)} the question omits"
+        return done(aligned, Verdict(FilterReason.UNSTATED, detail))
+    verification = pair.verification
+    if dropped:
+        verification = verify_pair(pool, aligned, attempts=verification.attempts)
+        if not verification.passed:
+            detail = f"tests left after dropping unstated ones fail: {verification.detail}"
+            return done(aligned, Verdict(FilterReason.UNSTATED, detail))
+    verification = replace(
+        verification,
+        detail=with_notes(verification.detail, tuple(notes)),
+        solve_rate=None if rate is None else round(rate, 4),
+    )
+    return done(aligned.with_verification(verification))
+
+
+def _state(
+    pool: JobRunner, pair: Pair, missing: list[str], notes: list[str]
+) -> tuple[str, list[str]]:
+    """The question with unstated single-call tests added as worked examples (while it
+    shows fewer than MAX_EXAMPLES), and the names of the tests so stated."""
+    info = _info(pair) if missing else None
+    if info is None:
+        return pair.question, []
+    observed = _observed_cases(pool, pair, info, missing)
+    question, stated = pair.question, []
+    for name in missing:
+        o = observed.get(name)
+        if o is not None and count_examples(question, info) < MAX_EXAMPLES:
+            question = _with_example(question, example_line(info, o))
+            stated.append(name)
+    if stated:
+        notes.append(f"fidelity: stated {len(stated)} test case(s) as examples")
+    return question, stated
+
+
+def _info(pair: Pair) -> FunctionInfo | None:
+    try:
+        return function_info(pair.solution, pair.entry_point)
+    except CodeError:
+        return None
+
+
+def _observed_cases(
+    pool: JobRunner, pair: Pair, info: FunctionInfo, names: list[str]
+) -> dict[str, Observed]:
+    """For each named test that makes exactly one call, what the snippet does on it."""
+    sources = _function_sources(pair.tests)
+    single = {}
+    for name in names:
+        cases = model_cases(sources.get(name, ""), info) if name in sources else []
+        if len(cases) == 1:
+            single[name] = cases[0]
+    if not single:
+        return {}
+    try:
+        seen = observe(pool, pair.solution, info.name, list(single.values()))
+    except OracleError:
+        return {}
+    return {
+        name: o
+        for name, o in zip(single, seen, strict=False)
+        if o.kind in ("value", "raises") and showable(o)
+    }
+
+
+def _function_sources(tests: str) -> dict[str, str]:
+    try:
+        tree = ast.parse(tests)
+    except SyntaxError:
+        return {}
+    return {
+        node.name: ast.get_source_segment(tests, node) or ""
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+    }
+
+
+def _with_example(question: str, line: str) -> str:
+    """``line`` added to the question's ``Examples:`` list, or a new one at the end."""
+    text = question.rstrip()
+    lines = text.splitlines()
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].strip().lower().rstrip(":") == "examples":
+            end = index + 1
+            while end < len(lines) and lines[end].lstrip().startswith("- "):
+                end += 1
+            return "\n".join([*lines[:end], line, *lines[end:]]) + "\n"
+    return f"{text}\n\nExamples:\n{line}\n"
+
+
+__all__ = ["VERSION", "Aligned", "align", "names_of_tests", "solve_rate", "unstated"]

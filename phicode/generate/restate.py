@@ -1,0 +1,348 @@
+"""Questions written from observed behaviour: once the tests are final, the question states them.
+
+Tests that check what the question never says teach a model to guess (issue 12
+found it in five of six kept pairs). So after the repair loop, every call in the
+final tests is run through the oracle, and the question is brought in line
+with what the snippet really did there:
+
+1. with a model, the question is rewritten with those observed cases in the
+   prompt (``restate.j2``); an unusable rewrite (empty, cut off, code, no task)
+   keeps the question as it was, with a note;
+2. then mechanically, with or without a model:
+   - sentences that ask for something besides the function ("write a test
+     case", "explain") are removed;
+   - a claim the snippet contradicts (the question says it raises ``X``; no
+     tested call raises ``X`` and the code never mentions it) is removed;
+   - every exception the tests expect is stated, with a call that raises it and
+     the snippet's own message as the evidence of when;
+   - a question with no worked example gets one or two, taken from the observed
+     cases (never all of them).
+
+What was changed is noted on the pair (``verification.detail``). A question
+left too short after removals is a rejection.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+
+from phicode.generate.backends.base import ModelBackend
+from phicode.generate.clean import (
+    ParseFailure,
+    check_question,
+    clean_question,
+    names_everything,
+)
+from phicode.generate.codeinfo import FunctionInfo
+from phicode.generate.config import GenerationParams
+from phicode.generate.draft import Draft
+from phicode.generate.drafters.base import Rejected
+from phicode.generate.drafters.model import question_params
+from phicode.generate.oracle.complete import model_cases
+from phicode.generate.oracle.examples import (
+    count_examples,
+    example_line,
+    fix_examples,
+    showable,
+)
+from phicode.generate.oracle.observe import Observed, OracleError, observe
+from phicode.generate.prompts import Prompts
+from phicode.generate.reasons import SynthReason
+from phicode.judge import JobRunner
+
+VERSION = "restate@1"  # the mechanical rules; the model's prompt adds its own tag
+MAX_TEST_CASES = 40  # calls of the final tests run through the oracle
+PROMPT_CASES = 10  # observed cases shown to the model
+MAX_EXAMPLES = 3  # worked examples a question shows at most
+MIN_CHARS = 40
+LONG_EXAMPLE = 60  # characters of call + result beyond which an example reads badly
+
+_INSTRUCTION = re.compile(
+    r"\b(?:write|add|include|provide|create|give)\s+(?:(?:a|an|some|several|the|few|more|"
+    r"additional|extra|corresponding|appropriate)\s+)*(?:unit\s+|pytest\s+)?"
+    r"(?:tests?|test\s+cases?|test\s+functions?|docstrings?|comments|an?\s+explanation)\b"
+    r"|\bexplain\b|\b(?:example|sample)\s+usage\b|\busage\s+examples?\b",
+    re.I,
+)
+_EXC = r"`?(?P<{}>[A-Z]\w*(?:Error|Exception|Warning))`?"
+_CLAIM = re.compile(
+    r"\b(?:[Rr]aises?|[Rr]aised|[Rr]aising|[Tt]hrows?|[Tt]hrowing)\s+(?:an?\s+|the\s+)?"
+    + _EXC.format("exc")
+    + "|"
+    + _EXC.format("passive")
+    + r"\s+(?:is|will\s+be|should\s+be|must\s+be)\s+(?:raised|thrown)"
+)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`(\"'])")
+
+
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    """What the snippet did on the calls of the final tests."""
+
+    values: list[Observed]
+    raises: list[Observed]
+
+
+class Restater:
+    """Brings each draft's question in line with what its final tests check."""
+
+    def __init__(
+        self,
+        pool: JobRunner,
+        *,
+        backend: ModelBackend | None = None,
+        prompts: Prompts | None = None,
+        params: GenerationParams | None = None,
+    ) -> None:
+        self.pool = pool
+        self.backend = backend
+        self.prompts = prompts or (Prompts() if backend is not None else None)
+        self.params = params or GenerationParams()
+
+    @property
+    def version(self) -> str:
+        if self.backend is None or self.prompts is None:
+            return VERSION
+        return f"{VERSION}+{self.prompts['restate'].tag}"
+
+    def restate(self, drafts: Sequence[Draft]) -> list[Draft | Rejected]:
+        """Each draft with its question restated, or why the question cannot be kept."""
+        if not drafts:
+            return []
+        with ThreadPoolExecutor(max_workers=self.pool.size, thread_name_prefix="restate") as ex:
+            evidence = list(ex.map(self._evidence, drafts))
+        rewrites = self._rewrites(drafts, evidence)
+        return [
+            self._finish(draft, found, rewrite)
+            for draft, found, rewrite in zip(drafts, evidence, rewrites, strict=True)
+        ]
+
+    # -- evidence and the model's rewrite
+
+    def _evidence(self, draft: Draft) -> _Evidence | None:
+        cases = model_cases(draft.tests, draft.info, limit=MAX_TEST_CASES)
+        if not cases:
+            return None
+        try:
+            seen = observe(self.pool, draft.snippet.code, draft.info.name, cases)
+        except OracleError:
+            return None
+        return _Evidence(
+            values=[o for o in seen if o.kind == "value"],
+            raises=[o for o in seen if o.kind == "raises"],
+        )
+
+    def _rewrites(
+        self, drafts: Sequence[Draft], evidence: list[_Evidence | None]
+    ) -> list[str | None]:
+        """The model's raw rewrite per draft (None without a model or evidence)."""
+        if self.backend is None or self.prompts is None:
+            return [None] * len(drafts)
+        asked = [i for i, found in enumerate(evidence) if found is not None]
+        prompts = [self._prompt(drafts[i], evidence[i]) for i in asked]  # type: ignore[arg-type]
+        answers = self.backend.generate(prompts, question_params(self.params)) if prompts else []
+        out: list[str | None] = [None] * len(drafts)
+        for index, answer in zip(asked, answers, strict=True):
+            out[index] = answer
+        return out
+
+    def _prompt(self, draft: Draft, found: _Evidence) -> str:
+        assert self.prompts is not None
+        shown = [*found.raises[:3], *found.values][:PROMPT_CASES]
+        cases = [example_line(draft.info, o).removeprefix("- ").rstrip(".") for o in shown]
+        return self.prompts.render(
+            "restate",
+            entry_point=draft.info.name,
+            signature=draft.info.signature,
+            question=draft.question.strip(),
+            cases=cases,
+        )
+
+    # -- one draft
+
+    def _finish(
+        self, draft: Draft, found: _Evidence | None, rewrite: str | None
+    ) -> Draft | Rejected:
+        notes: list[str] = []
+        question = draft.question
+        if rewrite is not None:
+            question = self._accept_rewrite(draft, rewrite, question, notes)
+        question = drop_instructions(question, notes)
+        if found is not None:
+            question = drop_contradicted_raises(question, draft.snippet.code, found.raises, notes)
+            question = state_raises(question, draft.info, found.raises, notes)
+            question = add_examples(question, draft.info, found.values, notes)
+        question = re.sub(r"\n{3,}", "\n\n", question).strip() + "\n"
+        if len(question) < MIN_CHARS:
+            return Rejected(
+                SynthReason.QUESTION_CONTRADICTS,
+                "the question is gone after removing what the snippet contradicts",
+            )
+        if found is None:
+            notes.append("restate: no tested call could be observed")
+        return replace(draft, question=question).with_tests(draft.tests, *notes)
+
+    def _accept_rewrite(self, draft: Draft, raw: str, question: str, notes: list[str]) -> str:
+        info = draft.info
+        cleaned = clean_question(raw, info)
+        if isinstance(cleaned, ParseFailure):
+            notes.append(f"restate: model rewrite unusable ({cleaned.reason})")
+            return question
+        checked = check_question(cleaned.text, info, draft.snippet.code)
+        if isinstance(checked, ParseFailure):
+            notes.append(f"restate: model rewrite unusable ({checked.reason})")
+            return question
+        if not names_everything(raw, info):
+            # a rewrite that lost the task (or is something else: an injection, a refusal)
+            notes.append("restate: model rewrite unusable (it does not name the function)")
+            return question
+        try:
+            fixed = fix_examples(self.pool, draft.snippet.code, info, checked.text)
+        except OracleError:
+            fixed = None
+        if fixed is None:
+            notes.append("restate: model rewrite unusable (its examples are no valid calls)")
+            return question
+        notes.append("restate: question rewritten by the model from the observed cases")
+        notes.extend(f"restate: {fix}" for fix in fixed.fixes)
+        return fixed.text
+
+
+# --- mechanical rules (pure functions, unit-tested on their own) -------------------------
+
+
+def sentences(text: str) -> list[str]:
+    """The text's sentences and list items, in order (a blank line separates paragraphs)."""
+    out: list[str] = []
+    for line in text.splitlines():
+        out.extend(_SENTENCE.split(line) if line.strip() else [""])
+    return out
+
+
+def _rejoin(parts: list[str], text: str) -> str:
+    """Sentences back into lines: each original line's surviving sentences joined by a space."""
+    lines: list[str] = []
+    index = 0
+    for line in text.splitlines():
+        pieces = _SENTENCE.split(line) if line.strip() else [""]
+        kept = [p for p in parts[index : index + len(pieces)] if p is not None]
+        index += len(pieces)
+        if line.strip() and not kept:
+            continue
+        lines.append(" ".join(kept))
+    return "\n".join(lines)
+
+
+def _without(text: str, drop: re.Pattern[str]) -> tuple[str, int]:
+    """``text`` without the sentences ``drop`` finds, and how many went."""
+    parts: list[str | None] = list(sentences(text))
+    removed = 0
+    for index, sentence in enumerate(parts):
+        if sentence and drop.search(sentence):
+            parts[index] = None
+            removed += 1
+    return _rejoin(parts, text), removed  # type: ignore[arg-type]
+
+
+def instructions(question: str) -> list[str]:
+    """The question's sentences that ask for something besides the function."""
+    return [s for s in sentences(question) if s and _INSTRUCTION.search(s)]
+
+
+def drop_instructions(question: str, notes: list[str]) -> str:
+    """Remove sentences that ask for something besides the function (tests, explanations)."""
+    text, removed = _without(question, _INSTRUCTION)
+    if removed:
+        notes.append(f"restate: removed {removed} instruction(s) that are not part of the task")
+    return text
+
+
+def claimed_raises(question: str) -> set[str]:
+    """Exception names the question says the function raises."""
+    return {m["exc"] or m["passive"] for m in _CLAIM.finditer(question)}
+
+
+def drop_contradicted_raises(
+    question: str, code: str, raised: list[Observed], notes: list[str]
+) -> str:
+    """Remove claims of raising an exception that no tested call raised and the code
+    never names (the question contradicts the snippet)."""
+    seen = {o.exc for o in raised}
+    named = _names_in(code)
+    false = {name for name in claimed_raises(question) if name not in seen and name not in named}
+    if not false:
+        return question
+    pattern = re.compile("|".join(rf"\b{re.escape(name)}\b" for name in sorted(false)))
+    text, _ = _without(question, pattern)
+    notes.append(
+        f"restate: removed a claim the snippet contradicts (raises {', '.join(sorted(false))})"
+    )
+    return text
+
+
+def _names_in(code: str) -> set[str]:
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {
+        n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+    }
+
+
+def state_raises(
+    question: str, info: FunctionInfo, raised: list[Observed], notes: list[str]
+) -> str:
+    """Every exception the tests expect is named, with a call that raises it."""
+    missing: dict[str, Observed] = {}
+    for o in raised:
+        if o.exc and not re.search(rf"\b{re.escape(o.exc)}\b", question):
+            missing.setdefault(o.exc, o)
+    if not missing:
+        return question
+    lines = [example_line(info, o) for o in missing.values()]
+    notes.append(f"restate: stated the exceptions the tests expect ({', '.join(missing)})")
+    return f"{question.rstrip()}\n\nErrors:\n" + "\n".join(lines)
+
+
+def add_examples(
+    question: str, info: FunctionInfo, values: list[Observed], notes: list[str]
+) -> str:
+    """One or two worked examples from the observed values when the question shows none."""
+    if count_examples(question, info) or not values:
+        return question
+    chosen: list[Observed] = []
+    results: set[str | None] = set()
+    for o in sorted((o for o in values if showable(o)), key=_example_rank):
+        if o.repr not in results:
+            chosen.append(o)
+            results.add(o.repr)
+        if len(chosen) == 2:
+            break
+    if not chosen:
+        return question
+    notes.append(f"restate: added {len(chosen)} worked example(s) from the observed cases")
+    lines = "\n".join(example_line(info, o) for o in chosen)
+    return f"{question.rstrip()}\n\nExamples:\n{lines}"
+
+
+def _example_rank(o: Observed) -> bool:
+    """Short examples first, then in test order (sorted() is stable): the first calls of the
+    tests are the model's typical inputs, more telling than the oracle's smallest ones."""
+    return len(o.case.call("f")) + len(o.repr or "") > LONG_EXAMPLE
+
+
+__all__ = [
+    "VERSION",
+    "Restater",
+    "add_examples",
+    "claimed_raises",
+    "drop_contradicted_raises",
+    "drop_instructions",
+    "instructions",
+    "state_raises",
+]

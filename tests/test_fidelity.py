@@ -1,0 +1,130 @@
+"""The fidelity filter: which tests the blind answers show to be unstated, and what happens to them.
+
+The decision logic runs on hand-made blind answers (no model); the alignment
+itself runs the oracle and the verifier on an in-process pool (no Docker).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from phicode.filters.agreement import Sample
+from phicode.filters.fidelity import align, names_of_tests, solve_rate, unstated
+from phicode.filters.reasons import FilterReason
+from phicode.records import Pair, Status, Verification
+from tests.local_pool import LocalPool
+
+PALINDROME = '''def is_palindrome(text):
+    """Whether text reads the same backwards, ignoring case."""
+    cleaned = text.lower()
+    return cleaned == cleaned[::-1]
+'''
+TESTS = """from solution import is_palindrome
+
+
+def test_is_palindrome_case_1():
+    assert is_palindrome("abba") is True
+
+
+def test_is_palindrome_case_2():
+    assert is_palindrome("abc") is False
+
+
+def test_is_palindrome_case_3():
+    assert is_palindrome("Abba") is True
+
+
+def test_is_palindrome_case_4():
+    assert is_palindrome("") is True
+"""
+QUESTION = (
+    "Write a Python function `is_palindrome(text)` that returns whether text reads the "
+    "same backwards.\n"
+)
+NAMES = [f"test_is_palindrome_case_{n}" for n in range(1, 5)]
+
+
+def sample(passed: set[int]) -> Sample:
+    outcomes = {name: "passed" if n in passed else "failed" for n, name in enumerate(NAMES, 1)}
+    return Sample(passed=len(passed) == len(NAMES), outcomes=outcomes)
+
+
+def pair(question: str = QUESTION, tests: str = TESTS) -> Pair:
+    verification = Verification(
+        status=Status.PASSED, tests_passed=4, tests_total=4, detail="4 passed"
+    )
+    return Pair(
+        id="p",
+        question=question,
+        solution=PALINDROME,
+        entry_point="is_palindrome",
+        tests=tests,
+        verification=verification,
+    )
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[LocalPool]:
+    with LocalPool() as local:
+        yield local
+
+
+def test_names_of_tests_in_order() -> None:
+    assert names_of_tests(TESTS) == NAMES
+    assert names_of_tests("def broken(:\n") == []
+
+
+def test_a_test_every_informed_answer_fails_is_unstated() -> None:
+    answers = [sample({1, 2, 4}), sample({1, 2, 4}), sample(set())]
+    assert unstated(NAMES, answers) == ["test_is_palindrome_case_3"]
+
+
+def test_no_informed_answer_means_no_judgement() -> None:
+    assert unstated(NAMES, [sample({1}), sample(set())]) is None  # 1 of 4 is not most
+    assert unstated(NAMES, []) is None
+
+
+def test_solve_rate_counts_answers_passing_every_test_left() -> None:
+    answers = [sample({1, 2, 4}), sample({1, 2, 3, 4}), sample(set()), sample({1, 2, 4})]
+    assert solve_rate(NAMES, answers) == (1, 0.25)
+    kept = [n for n in NAMES if n != "test_is_palindrome_case_3"]
+    assert solve_rate(kept, answers) == (3, 0.75)
+    assert solve_rate(NAMES, []) == (0, None)
+
+
+def test_an_unstated_case_becomes_a_worked_example(pool: LocalPool) -> None:
+    done = align(pool, pair(), [sample({1, 2, 4})] * 2)
+    assert done.verdict is None and done.stated == ("test_is_palindrome_case_3",)
+    assert done.pair.question.endswith("Examples:\n- `is_palindrome('Abba')` returns `True`.\n")
+    assert done.pair.tests == TESTS
+    assert done.pair.verification is not None
+    assert done.pair.verification.solve_rate == 0.0
+    assert "fidelity: stated 1 test case(s) as examples" in done.pair.verification.detail
+
+
+def test_an_unstated_case_is_dropped_when_the_question_shows_enough_examples(
+    pool: LocalPool,
+) -> None:
+    full = QUESTION + (
+        "\nExamples:\n- `is_palindrome('a')` returns `True`.\n"
+        "- `is_palindrome('ab')` returns `False`.\n- `is_palindrome('aba')` returns `True`.\n"
+    )
+    done = align(pool, pair(full), [sample({1, 2, 4})] * 3)
+    assert done.verdict is None and done.dropped == ("test_is_palindrome_case_3",)
+    assert "case_3" not in done.pair.tests and done.pair.question == full
+    assert done.pair.verification is not None and done.pair.verification.passed
+    assert done.pair.verification.tests_total == 3
+    assert done.pair.verification.solve_rate == 1.0  # every answer passes the tests left
+    assert "dropped 1 unstated test(s): test_is_palindrome_case_3" in done.pair.verification.detail
+
+
+def test_a_pair_left_with_too_few_tests_is_dropped_with_its_reason(pool: LocalPool) -> None:
+    full = QUESTION + (
+        "\nExamples:\n- `is_palindrome('a')` returns `True`.\n"
+        "- `is_palindrome('ab')` returns `False`.\n- `is_palindrome('aba')` returns `True`.\n"
+    )
+    done = align(pool, pair(full), [sample({1, 2})] * 2, min_tests=3)
+    assert done.verdict is not None and done.verdict.reason is FilterReason.UNSTATED
+    assert done.dropped == ("test_is_palindrome_case_3", "test_is_palindrome_case_4")

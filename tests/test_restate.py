@@ -1,0 +1,117 @@
+"""Questions restated from observed behaviour: the mechanical rules on the issue's own cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from phicode.generate.codeinfo import function_info
+from phicode.generate.oracle.inputs import Case
+from phicode.generate.oracle.observe import Observed
+from phicode.generate.restate import (
+    add_examples,
+    claimed_raises,
+    drop_contradicted_raises,
+    drop_instructions,
+    state_raises,
+)
+
+CLAMP = """def clamp(value, low, high):
+    if low > high:
+        raise ValueError("low must not exceed high")
+    return max(low, min(value, high))
+"""
+CLAMP_INFO = function_info(CLAMP, "clamp")
+SQRT = """def int_sqrt(n):
+    return int(n ** 0.5) if n > 0 else 0
+"""
+SQRT_INFO = function_info(SQRT, "int_sqrt")
+
+
+def value(args: tuple[str, ...], result: str) -> Observed:
+    return Observed(case=Case(args, ()), kind="value", repr=result)
+
+
+def raises(args: tuple[str, ...], exc: str, message: str = "") -> Observed:
+    return Observed(case=Case(args, ()), kind="raises", exc=exc, message=message)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Additionally, write a test case with a different separator.",
+        "Write unit tests for your function.",
+        "Also provide some test cases using pytest.",
+        "Explain your approach.",
+        "Include a docstring and comments.",
+        "Show example usage at the end.",
+    ],
+)
+def test_instructions_that_are_not_the_task_are_removed(sentence: str) -> None:
+    question = f"Write a Python function `join(parts, sep)` that joins parts with sep. {sentence}"
+    notes: list[str] = []
+    assert drop_instructions(question, notes) == (
+        "Write a Python function `join(parts, sep)` that joins parts with sep."
+    )
+    assert notes == ["restate: removed 1 instruction(s) that are not part of the task"]
+
+
+def test_a_function_that_tests_something_is_not_an_instruction() -> None:
+    question = (
+        "Write a Python function `is_prime(n)` that tests whether n is prime. "
+        "Return True for primes and False otherwise."
+    )
+    notes: list[str] = []
+    assert drop_instructions(question, notes) == question
+    assert notes == []
+
+
+def test_claims_of_raising_are_found() -> None:
+    text = "Raise a `ValueError` if n is negative. A TypeError is raised for strings."
+    assert claimed_raises(text) == {"ValueError", "TypeError"}
+
+
+def test_a_raise_the_snippet_never_does_is_removed() -> None:
+    question = (
+        "Write a Python function `int_sqrt(n)` that returns the integer square root. "
+        "It should handle negative numbers. Raise ValueError if the number is negative."
+    )
+    notes: list[str] = []
+    fixed = drop_contradicted_raises(question, SQRT, [], notes)
+    assert "ValueError" not in fixed
+    assert "It should handle negative numbers." in fixed
+    assert notes == ["restate: removed a claim the snippet contradicts (raises ValueError)"]
+
+
+def test_a_raise_the_code_names_is_kept_even_if_no_test_shows_it() -> None:
+    question = "Write `clamp(value, low, high)`. Raise ValueError if low > high."
+    notes: list[str] = []
+    assert drop_contradicted_raises(question, CLAMP, [], notes) == question
+    assert notes == []
+
+
+def test_exceptions_the_tests_expect_are_stated_with_the_snippets_message() -> None:
+    question = "Write a Python function `clamp(value, low, high)` that limits value to [low, high]."
+    notes: list[str] = []
+    seen = [raises(("42", "0", "-4"), "ValueError", "low must not exceed high")]
+    fixed = state_raises(question, CLAMP_INFO, seen, notes)
+    assert fixed.endswith(
+        'Errors:\n- `clamp(42, 0, -4)` raises `ValueError` ("low must not exceed high").'
+    )
+    assert notes == ["restate: stated the exceptions the tests expect (ValueError)"]
+    assert state_raises(fixed, CLAMP_INFO, seen, []) == fixed  # stated once
+
+
+def test_worked_examples_are_added_only_when_the_question_has_none() -> None:
+    question = "Write a Python function `clamp(value, low, high)` that limits value to [low, high]."
+    seen = [
+        value(("5", "0", "10"), "5"),
+        value(("-3", "0", "10"), "0"),
+        value(("50", "0", "10"), "10"),
+    ]
+    notes: list[str] = []
+    fixed = add_examples(question, CLAMP_INFO, seen, notes)
+    assert fixed.count("- `clamp(") == 2  # one or two, never all cases
+    assert "Examples:\n- `clamp(" in fixed
+    assert notes == ["restate: added 2 worked example(s) from the observed cases"]
+    shown = f"{question} For example, `clamp(5, 0, 10)` returns `5`."
+    assert add_examples(shown, CLAMP_INFO, seen, []) == shown
