@@ -92,6 +92,15 @@ def _hf(rows: list[dict[str, Any]], target: Path) -> Path:
     return target
 
 
+def _median(pairs: list[Pair], score: str) -> str:
+    known = sorted(
+        value
+        for p in pairs
+        if p.verification and (value := getattr(p.verification, score)) is not None
+    )
+    return str(known[len(known) // 2]) if known else "n/a"
+
+
 def dataset_card(pairs: list[Pair], source: Path, fmt: ExportFormat) -> str:
     """A Markdown card: what is in the data and how it was made."""
     licences = Counter((p.source.license if p.source else None) or "unknown" for p in pairs)
@@ -101,13 +110,7 @@ def dataset_card(pairs: list[Pair], source: Path, fmt: ExportFormat) -> str:
         for p in pairs
         if p.generator
     )
-    scores = sorted(
-        p.verification.mutation_score
-        for p in pairs
-        if p.verification and p.verification.mutation_score is not None
-    )
     tests = sum(p.verification.tests_total for p in pairs if p.verification)
-    median = scores[len(scores) // 2] if scores else None
     lines = [
         "---",
         f"license: {_card_license(licences)}",
@@ -124,15 +127,18 @@ def dataset_card(pairs: list[Pair], source: Path, fmt: ExportFormat) -> str:
         "",
         f"- pairs: {len(pairs)}",
         f"- tests: {tests}",
-        f"- median mutation score: {median if median is not None else 'n/a'}",
+        f"- median mutation score: {_median(pairs, 'mutation_score')}",
+        f"- median blind solve rate (question alone): {_median(pairs, 'solve_rate')}",
         "",
         "## Filters",
         "",
         "Mined functions were filtered (size, arguments and return value, forbidden modules, "
         "nondeterminism, generated code), deduplicated (exact and MinHash near duplicates) and "
         "decontaminated against HumanEval. Each pair's tests passed on its solution in the "
-        "sandbox and killed enough mutants of it (mutation score); with the agreement filter, "
-        "questions every blind answer solved or none did were dropped.",
+        "sandbox and killed enough mutants of it (mutation score). Each question was restated "
+        "from the solution's observed behaviour (exceptions, worked examples) and solved "
+        "blind from the question alone; tests that no blind answer passed were stated in "
+        "the question or dropped.",
         "",
         "## Models and prompts",
         "",

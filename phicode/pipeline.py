@@ -5,11 +5,14 @@ order, the resumable state and the counts:
 
 1. mine: the corpus to snippets (fast and deterministic: redone every run);
 2. synth: question + tests per snippet, verified in the sandbox with the
-   repair loop (``phicode.generate``);
-3. mutation: test strength on the verified pairs (``phicode.mutate``); with
+   repair loop, the question restated from the final tests (``phicode.generate``);
+3. fidelity (with a model): blind solves from the question alone give each pair
+   its ``solve_rate``; tests no informed answer passes are stated in the question
+   or dropped (``phicode.filters.fidelity``);
+4. mutation: test strength on the aligned pairs (``phicode.mutate``); with
    ``--strengthen``, weak tests first get oracle tests that kill their surviving
-   mutants (``phicode.generate.strengthen``);
-4. agreement (optional, needs a model): blind solves (``phicode.agreement``);
+   mutants (``phicode.filters.strengthen``); then the filters' verdicts
+   (mutation score, solve-rate bounds);
 5. write: the dataset and the rejected records.
 
 Every finished unit of stages 2-4 is stored in the state folder under a key

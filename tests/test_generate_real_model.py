@@ -120,3 +120,6 @@ def test_real_model_writes_questions_and_tests_that_pass(sandbox_pool) -> None:
         )
         assert pair.entry_point in pair.question and "def " + pair.entry_point not in pair.question
         assert f"from solution import {pair.entry_point}" in pair.tests
+        # the default path restates the question from the final tests (model rewrite or
+        # mechanical rules), and says what it did
+        assert "restate:" in pair.verification.detail

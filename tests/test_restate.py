@@ -12,6 +12,7 @@ from phicode.generate.restate import (
     claimed_raises,
     drop_contradicted_raises,
     drop_instructions,
+    drop_vague,
     state_raises,
 )
 
@@ -115,3 +116,37 @@ def test_worked_examples_are_added_only_when_the_question_has_none() -> None:
     assert notes == ["restate: added 2 worked example(s) from the observed cases"]
     shown = f"{question} For example, `clamp(5, 0, 10)` returns `5`."
     assert add_examples(shown, CLAMP_INFO, seen, []) == shown
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # recorded from Qwen2.5-Coder-0.5B's rewrites (restate@1) on boltons
+        "The function should handle various edge cases, including empty inputs, ties, "
+        "duplicates, and non-string inputs.",
+        "The function should raise appropriate exceptions for invalid inputs and handle ties "
+        "in the indentation level.",
+        "It should handle different types of inputs.",
+    ],
+)
+def test_vague_promises_are_removed(sentence: str) -> None:
+    notes: list[str] = []
+    question = f"Write a Python function `clamp(value, low, high)` that limits value. {sentence}"
+    assert (
+        drop_vague(question, notes)
+        == "Write a Python function `clamp(value, low, high)` that limits value."
+    )
+    assert notes == ["restate: removed 1 vague sentence(s) that state no behaviour"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It handles inputs where low is greater than high by raising ValueError.",
+        "It should handle negative numbers by returning 0.",
+        "Invalid inputs such as None raise TypeError.",
+    ],
+)
+def test_a_stated_rule_is_not_vague(sentence: str) -> None:
+    question = f"Write a Python function `clamp(value, low, high)` that limits value. {sentence}"
+    assert drop_vague(question, []) == question

@@ -221,3 +221,30 @@ def test_the_mechanical_rules_alone_on_the_issue_examples() -> None:
     assert "Additionally" not in text and text.startswith("Write a Python function")
     assert claimed_raises(text) == {"TypeError"}
     assert notes == ["restate: removed 1 instruction(s) that are not part of the task"]
+
+
+NOISY = '''def jitter(x):
+    """x plus a little noise."""
+    import random
+
+    return x + random.random()
+'''
+
+
+def test_oracle_drafts_that_fail_are_not_sent_back_to_the_model(pool) -> None:
+    """Oracle tests take their values from the snippet; when they fail on a rerun the snippet
+    is not deterministic, and the model is not asked to repair what it did not write."""
+    model = ScriptedModel(
+        question="Write a Python function `jitter(x)` that returns x plus a random amount "
+        "between 0 and 1.",
+        tests="```python\nfrom solution import jitter\n\ndef test_a():\n    assert jitter(1) == 1\n"
+        "\ndef test_b():\n    assert jitter(2) == 2\n\ndef test_c():\n    assert jitter(0) == 0\n```",
+        repair="```python\nfrom solution import jitter\n\ndef test_a():\n    assert True\n```",
+    )
+    snippet = clamp_snippet()
+    snippet = Snippet(id="jitter01", entry_point="jitter", code=NOISY, source=snippet.source)
+    synthesizer = Synthesizer.for_backend(model, pool, repair=RepairConfig(rounds=2))
+    rejection = synthesizer.synthesize(snippet)
+    assert not hasattr(rejection, "verification"), rejection
+    assert rejection.reason == SynthReason.TESTS_FAILED.value
+    assert "repair" not in model.asked

@@ -54,7 +54,7 @@ from phicode.generate.prompts import Prompts
 from phicode.generate.reasons import SynthReason
 from phicode.judge import JobRunner
 
-VERSION = "restate@1"  # the mechanical rules; the model's prompt adds its own tag
+VERSION = "restate@2"  # the mechanical rules; the model's prompt adds its own tag
 MAX_TEST_CASES = 40  # calls of the final tests run through the oracle
 PROMPT_CASES = 10  # observed cases shown to the model
 MAX_EXAMPLES = 3  # worked examples a question shows at most
@@ -66,6 +66,16 @@ _INSTRUCTION = re.compile(
     r"additional|extra|corresponding|appropriate)\s+)*(?:unit\s+|pytest\s+)?"
     r"(?:tests?|test\s+cases?|test\s+functions?|docstrings?|comments|an?\s+explanation)\b"
     r"|\bexplain\b|\b(?:example|sample)\s+usage\b|\busage\s+examples?\b",
+    re.I,
+)
+# Promises that state nothing a test could check ("should handle various edge cases",
+# "raise appropriate exceptions"): a small model adds them to sound complete.
+_VAGUE = re.compile(
+    r"\b(?:handles?|handling|deal(?:s)?\s+with|account(?:s)?\s+for)\s+(?:all\s+)?(?:various|"
+    r"different|any|possible|potential|common|other|all|such|these)?\s*(?:kinds?\s+of\s+|types?\s+of\s+)?"
+    r"(?:edge|corner|special|invalid|unexpected)?\s*(?:cases|inputs|scenarios|situations|errors|"
+    r"objects|data\s+structures)\b(?!\s+(?:where|when|in\s+which|such\s+as|like|by|as\s+follows))"
+    r"|\b(?:appropriate|relevant|suitable|necessary|proper)\s+(?:exceptions?|errors?)\b",
     re.I,
 )
 _EXC = r"`?(?P<{}>[A-Z]\w*(?:Error|Exception|Warning))`?"
@@ -172,6 +182,7 @@ class Restater:
         if rewrite is not None:
             question = self._accept_rewrite(draft, rewrite, question, notes)
         question = drop_instructions(question, notes)
+        question = drop_vague(question, notes)
         if found is not None:
             question = drop_contradicted_raises(question, draft.snippet.code, found.raises, notes)
             question = state_raises(question, draft.info, found.raises, notes)
@@ -251,6 +262,14 @@ def _without(text: str, drop: re.Pattern[str]) -> tuple[str, int]:
 def instructions(question: str) -> list[str]:
     """The question's sentences that ask for something besides the function."""
     return [s for s in sentences(question) if s and _INSTRUCTION.search(s)]
+
+
+def drop_vague(question: str, notes: list[str]) -> str:
+    """Remove sentences that promise behaviour without stating it ("handles edge cases")."""
+    text, removed = _without(question, _VAGUE)
+    if removed:
+        notes.append(f"restate: removed {removed} vague sentence(s) that state no behaviour")
+    return text
 
 
 def drop_instructions(question: str, notes: list[str]) -> str:
@@ -343,6 +362,7 @@ __all__ = [
     "claimed_raises",
     "drop_contradicted_raises",
     "drop_instructions",
+    "drop_vague",
     "instructions",
     "state_raises",
 ]

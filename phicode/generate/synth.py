@@ -87,13 +87,18 @@ class Synthesizer:
         restate: bool = True,
     ) -> Synthesizer:
         """The usual assembly: ``backend`` None drafts by template (the repair loop then
-        only drops failing tests); a model drafts, with the oracle when ``oracle_tests``,
-        and repairs. ``restate``: questions state what the final tests check."""
+        only drops failing tests); a model drafts, with the oracle when ``oracle_tests``
+        (failing tests are then dropped, never sent back), else it also repairs its
+        tests. ``restate``: questions state what the final tests check."""
         prompts = prompts or (Prompts() if backend is not None else None)
         drafter = make_drafter(
             backend, pool, prompts=prompts, params=params, oracle_tests=oracle_tests
         )
-        repairer = Repairer(pool, repair, backend=backend, prompts=prompts, params=params)
+        # Oracle tests take their values from the snippet: one that still fails shows a
+        # snippet that is not deterministic, which no model repair can fix (measured on the
+        # fidelity corpus: every model repair of an oracle draft failed, at half the time).
+        repair_model = None if oracle_tests else backend
+        repairer = Repairer(pool, repair, backend=repair_model, prompts=prompts, params=params)
         restater = (
             Restater(pool, backend=backend, prompts=prompts, params=params) if restate else None
         )
@@ -183,8 +188,9 @@ def synth_version(config: ModelConfig, prompts: Prompts | None = None) -> str:
         prompts = prompts or Prompts()
         parts = [prompts.tag("question", "tests")]
         if config.oracle_tests:
-            parts.append(ORACLE_VERSION)
-        parts.append(prompts["repair"].tag)
+            parts += [ORACLE_VERSION, "drop-failing"]
+        else:
+            parts.append(prompts["repair"].tag)
         restate = f"{RESTATE_VERSION}+{prompts['restate'].tag}"
     if config.restate:
         parts.append(restate)
