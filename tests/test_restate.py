@@ -11,6 +11,7 @@ from phicode.generate.restate import (
     add_examples,
     claimed_raises,
     drop_contradicted_raises,
+    drop_echo,
     drop_instructions,
     drop_vague,
     state_raises,
@@ -150,3 +151,26 @@ def test_vague_promises_are_removed(sentence: str) -> None:
 def test_a_stated_rule_is_not_vague(sentence: str) -> None:
     question = f"Write a Python function `clamp(value, low, high)` that limits value. {sentence}"
     assert drop_vague(question, []) == question
+
+
+def test_sentences_that_echo_the_prompt_are_removed() -> None:
+    """Recorded from Qwen2.5-Coder-0.5B (restate@2) on boltons' ``_args2cmd``."""
+    from phicode.generate.prompts import Prompts
+
+    signature = "_args2cmd(args, sep=' ')"
+    instructions = Prompts().render(
+        "restate", entry_point="_args2cmd", signature=signature, question="", cases=[]
+    )
+    rewrite = (
+        f"Write a Python function `{signature}` that joins the strings with the separator.\n\n"
+        "- When an exception is raised and which one, and any convention the results follow.\n"
+        "- The examples show that the function behaves like this on every input above.\n\n"
+        "Examples:\n- `_args2cmd(['hello'])` returns `'hello'`"
+    )
+    allowed = f"Write a Python function `{signature}` that joins args.\nWrite a Python function `{signature}` that"
+    notes: list[str] = []
+    kept = drop_echo(rewrite, instructions, allowed, notes)
+    assert kept.startswith(f"Write a Python function `{signature}` that joins")
+    assert "exception" not in kept and "every input above" not in kept
+    assert "- `_args2cmd(['hello'])` returns `'hello'`" in kept
+    assert notes == ["restate: removed 2 sentence(s) of the rewrite that echo the prompt"]

@@ -54,11 +54,12 @@ from phicode.generate.prompts import Prompts
 from phicode.generate.reasons import SynthReason
 from phicode.judge import JobRunner
 
-VERSION = "restate@2"  # the mechanical rules; the model's prompt adds its own tag
+VERSION = "restate@3"  # the mechanical rules; the model's prompt adds its own tag
 MAX_TEST_CASES = 40  # calls of the final tests run through the oracle
 PROMPT_CASES = 10  # observed cases shown to the model
 MAX_EXAMPLES = 3  # worked examples a question shows at most
 MIN_CHARS = 40
+ECHO_WORDS = 5  # a run of words shared with the prompt's instructions is an echo
 LONG_EXAMPLE = 60  # characters of call + result beyond which an example reads badly
 
 _INSTRUCTION = re.compile(
@@ -160,6 +161,14 @@ class Restater:
             out[index] = answer
         return out
 
+    def _instructions(self, draft: Draft) -> str:
+        """The prompt's own words: the prompt without the question and the cases."""
+        assert self.prompts is not None
+        info = draft.info
+        return self.prompts.render(
+            "restate", entry_point=info.name, signature=info.signature, question="", cases=[]
+        )
+
     def _prompt(self, draft: Draft, found: _Evidence) -> str:
         assert self.prompts is not None
         shown = [*found.raises[:3], *found.values][:PROMPT_CASES]
@@ -180,6 +189,8 @@ class Restater:
         notes: list[str] = []
         question = draft.question
         if rewrite is not None:
+            allowed = f"{draft.question}\nWrite a Python function `{draft.info.signature}` that"
+            rewrite = drop_echo(rewrite, self._instructions(draft), allowed, notes)
             question = self._accept_rewrite(draft, rewrite, question, notes)
         question = drop_instructions(question, notes)
         question = drop_vague(question, notes)
@@ -257,6 +268,32 @@ def _without(text: str, drop: re.Pattern[str]) -> tuple[str, int]:
             parts[index] = None
             removed += 1
     return _rejoin(parts, text), removed  # type: ignore[arg-type]
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def _runs(words: list[str], size: int) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def drop_echo(rewrite: str, instructions: str, allowed: str, notes: list[str]) -> str:
+    """Remove sentences of a rewrite that repeat the prompt's ``instructions`` (a small
+    model echoes "which exceptions are raised and when" as if it were a rule of the task):
+    a run of ``ECHO_WORDS`` words shared with them and not with ``allowed`` (the original
+    question and the opening the prompt asks for)."""
+    echoed = _runs(_words(instructions), ECHO_WORDS) - _runs(_words(allowed), ECHO_WORDS)
+    parts: list[str | None] = list(sentences(rewrite))
+    removed = 0
+    for index, sentence in enumerate(parts):
+        if sentence and _runs(_words(sentence), ECHO_WORDS) & echoed:
+            parts[index] = None
+            removed += 1
+    if not removed:
+        return rewrite
+    notes.append(f"restate: removed {removed} sentence(s) of the rewrite that echo the prompt")
+    return _rejoin(parts, rewrite)  # type: ignore[arg-type]
 
 
 def instructions(question: str) -> list[str]:
@@ -361,6 +398,7 @@ __all__ = [
     "add_examples",
     "claimed_raises",
     "drop_contradicted_raises",
+    "drop_echo",
     "drop_instructions",
     "drop_vague",
     "instructions",
