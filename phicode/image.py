@@ -27,11 +27,11 @@ from pathlib import Path
 from phicode.engine import Engine
 from phicode.errors import SandboxError
 from phicode.pool import DEFAULT_IMAGE
+from phicode.resources import DOCKERFILE, data_root
 
 REGISTRY_BASE = "python:3.11-slim"
 LOCAL_BASE = "phicode-base:bookworm"
 HARNESS_LABEL = "phicode.harness"
-DOCKERFILE = "Dockerfile.sandbox"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +43,9 @@ class BuildResult:
 
 
 def source_root() -> Path:
-    """The checkout holding Dockerfile.sandbox and sandbox/ (next to the package)."""
-    root = Path(__file__).resolve().parent.parent
-    if not (root / DOCKERFILE).is_file() or not (root / "sandbox" / "server.py").is_file():
-        raise SandboxError(
-            f"{DOCKERFILE} and sandbox/ were not found next to the phicode package ({root}); "
-            "building the image needs a source checkout of phicode"
-        )
-    return root
+    """The folder holding Dockerfile.sandbox and sandbox/: a checkout or the copy in the
+    installed wheel (:func:`phicode.resources.data_root`); the harness hash is the same."""
+    return data_root()
 
 
 def _harness_files(root: Path) -> list[Path]:

@@ -16,15 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from phicode.errors import TemplateError
+from phicode.resources import data_root
 
 TASKS = ("question", "tests", "repair", "solve", "restate")
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "prompts"
 _HEADER = re.compile(r"\{#-?\s*prompt:\s*(?P<name>[a-z_]+)@(?P<version>[\w.]+)\s*-?#\}")
 
 
 def prompts_dir() -> Path:
-    """``$PHICODE_PROMPTS`` or the repository's ``prompts/``."""
-    return Path(os.environ.get("PHICODE_PROMPTS") or DEFAULT_DIR)
+    """``$PHICODE_PROMPTS`` or phicode's own ``prompts/`` (the checkout's, or the wheel's)."""
+    configured = os.environ.get("PHICODE_PROMPTS")
+    return Path(configured) if configured else data_root() / "prompts"
 
 
 @dataclass(frozen=True, slots=True)
