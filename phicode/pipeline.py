@@ -37,8 +37,8 @@ from typing import Any
 
 from phicode.console import progress
 from phicode.errors import ConfigError, InputError
+from phicode.filters.agreement import DEFAULT_SAMPLES, solve_rate_verdict
 from phicode.filters.agreement import VERSION as AGREEMENT_VERSION
-from phicode.filters.agreement import solve_rate_verdict
 from phicode.filters.mutation import VERSION as MUTATION_VERSION
 from phicode.filters.mutation import mutation_verdict
 from phicode.filters.reasons import FilterReason, Verdict
@@ -51,7 +51,7 @@ from phicode.records import Pair, Rejection, Snippet, Verification, content_id
 from phicode.state import StateStore
 
 STAGES = ("mine", "synth", "fidelity", "mutation", "write")
-DEFAULT_SOLVE_SAMPLES = 4  # blind answers per question with a model backend (see README)
+DEFAULT_SOLVE_SAMPLES = DEFAULT_SAMPLES
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

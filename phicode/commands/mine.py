@@ -7,7 +7,7 @@ import argparse
 from phicode.commands.options import add_quiet_option, add_rejected_option
 from phicode.console import summary_table, warn
 from phicode.errors import ConfigError
-from phicode.mine import FORBIDDEN_MODULES, PERMISSIVE_LICENSES, MineConfig, mine_paths
+from phicode.mine import FORBIDDEN_MODULES, PERMISSIVE_LICENSES, MineConfig
 from phicode.mine.config import default_workers
 
 
@@ -118,6 +118,8 @@ def _names(value: str | None, default: frozenset[str], option: str) -> frozenset
 
 
 def run(args: argparse.Namespace) -> int:
+    from phicode.mine import mine_paths  # MinHash and numpy: only when mining starts
+
     stats = mine_paths(
         args.paths,
         args.output,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from phicode.pool import DEFAULT_IMAGE, SandboxConfig, default_workers
+from phicode.sandbox_config import DEFAULT_IMAGE, SandboxConfig, default_workers
 
 
 def add_sandbox_options(parser: argparse.ArgumentParser) -> None:

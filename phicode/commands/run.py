@@ -16,9 +16,9 @@ from phicode.commands.options import (
     sandbox_config,
 )
 from phicode.console import summary_table
+from phicode.filters.agreement import DEFAULT_SAMPLES as DEFAULT_SOLVE_SAMPLES
 from phicode.mine.config import default_workers
 from phicode.mutate import DEFAULT_MAX_MUTANTS, DEFAULT_THRESHOLD
-from phicode.pipeline import DEFAULT_SOLVE_SAMPLES, PipelineConfig, run_pipeline
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -83,6 +83,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     output = Path(args.output)
     mine_config = replace(mine_command.config_from(args), workers=args.mine_workers)
+    from phicode.pipeline import PipelineConfig, run_pipeline  # loads the docker SDK
+
     config = PipelineConfig(
         paths=tuple(args.paths),
         output=output,

@@ -6,10 +6,7 @@ import argparse
 
 from phicode.commands.options import add_sandbox_options, sandbox_config
 from phicode.console import summary_table, warn
-from phicode.doctor import run_checks
-from phicode.engine import Engine
-from phicode.image import build_image
-from phicode.pool import DEFAULT_IMAGE
+from phicode.sandbox_config import DEFAULT_IMAGE
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,6 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     say = (lambda line: None) if args.quiet else warn
+    from phicode.engine import Engine
+    from phicode.image import build_image
+
     result = build_image(
         Engine.connect(), tag=args.tag, base_image=args.base_image, force=args.force, say=say
     )
@@ -49,6 +49,8 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_doctor(args: argparse.Namespace) -> int:
     checks = []
+    from phicode.doctor import run_checks
+
     for check in run_checks(sandbox_config(args)):
         checks.append(check)
         print(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")

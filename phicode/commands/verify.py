@@ -13,7 +13,6 @@ from phicode.commands.options import (
     sandbox_config,
 )
 from phicode.console import summary_table
-from phicode.verify import verify_file
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,6 +42,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     model = model_config(args) if args.backend in ("hf", "openai") else None
+    from phicode.verify import verify_file  # loads the docker SDK
+
     stats = verify_file(
         args.input,
         args.output,

@@ -17,8 +17,8 @@ the one seam to the sandbox is :mod:`phicode.judge`.
 
 from __future__ import annotations
 
-from phicode.generate.backends import ModelBackend, make_backend
-from phicode.generate.clean import ParseReason, QuestionReason
+from typing import TYPE_CHECKING
+
 from phicode.generate.config import (
     DEFAULT_MODEL,
     BackendKind,
@@ -26,17 +26,40 @@ from phicode.generate.config import (
     ModelConfig,
     RepairConfig,
 )
-from phicode.generate.drafters import (
-    Drafter,
-    ModelDrafter,
-    OracleDrafter,
-    TemplateDrafter,
-    make_drafter,
+from phicode.lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from phicode.generate.backends import ModelBackend, make_backend
+    from phicode.generate.clean import ParseReason, QuestionReason
+    from phicode.generate.drafters import (
+        Drafter,
+        ModelDrafter,
+        OracleDrafter,
+        TemplateDrafter,
+        make_drafter,
+    )
+    from phicode.generate.prompts import Prompts
+    from phicode.generate.reasons import SynthReason
+    from phicode.generate.repair import Checked, Repairer
+    from phicode.generate.synth import Synthesizer, SynthResult, synth_version
+
+# The settings are plain dataclasses; the rest (cleaning, oracle, drafters, backends)
+# is imported when first used, so that reading a config does not load them.
+__getattr__ = lazy_attributes(
+    __name__,
+    {
+        **dict.fromkeys(("ModelBackend", "make_backend"), "phicode.generate.backends"),
+        **dict.fromkeys(("ParseReason", "QuestionReason"), "phicode.generate.clean"),
+        **dict.fromkeys(
+            ("Drafter", "ModelDrafter", "OracleDrafter", "TemplateDrafter", "make_drafter"),
+            "phicode.generate.drafters",
+        ),
+        "Prompts": "phicode.generate.prompts",
+        "SynthReason": "phicode.generate.reasons",
+        **dict.fromkeys(("Checked", "Repairer"), "phicode.generate.repair"),
+        **dict.fromkeys(("Synthesizer", "SynthResult", "synth_version"), "phicode.generate.synth"),
+    },
 )
-from phicode.generate.prompts import Prompts
-from phicode.generate.reasons import SynthReason
-from phicode.generate.repair import Checked, Repairer
-from phicode.generate.synth import Synthesizer, SynthResult, synth_version
 
 __all__ = [
     "DEFAULT_MODEL",

@@ -1,0 +1,76 @@
+"""The sandbox pool's settings, without the engine behind it.
+
+Commands that only parse options (``phicode validate`` without ``--reverify``,
+``phicode --help``) import this, not :mod:`phicode.pool`, so they never load the
+docker SDK.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from phicode.errors import ConfigError
+
+if TYPE_CHECKING:
+    from phicode.engine import ContainerSpec
+
+DEFAULT_IMAGE = "phicode-sandbox:latest"
+SERVER_OVERHEAD_MB = 192  # the warm server itself, on top of what a job may use
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SandboxConfig:
+    """Limits and size of the sandbox pool. Defaults suit small pure functions."""
+
+    image: str = DEFAULT_IMAGE
+    workers: int = field(default_factory=default_workers)
+    timeout_s: float = 10.0
+    memory_mb: int = 512
+    cpus: float = 1.0
+    pids: int = 128
+    tmpfs_mb: int = 256
+    max_output: int = 64 * 1024
+    grace_s: float = 5.0
+    spares: int = 1  # warm containers kept ready to replace a tainted one at once
+
+    def __post_init__(self) -> None:
+        checks = {
+            "workers": self.workers >= 1,
+            "timeout": self.timeout_s > 0,
+            "memory": self.memory_mb >= 64,
+            "cpus": self.cpus > 0,
+            "pids": self.pids >= 8,
+        }
+        for name, ok in checks.items():
+            if not ok:
+                raise ConfigError(f"--{name}: {getattr(self, _FIELD[name])!r} is out of range")
+
+    def container_spec(self) -> ContainerSpec:
+        from phicode.engine import ContainerSpec  # the docker SDK only when a pool starts
+
+        # A uid of its own per container: RLIMIT_NPROC counts per uid across the
+        # whole host, so a fork bomb in one container cannot starve another.
+        return ContainerSpec(
+            image=self.image,
+            memory_mb=self.memory_mb + self.tmpfs_mb + SERVER_OVERHEAD_MB,
+            cpus=self.cpus,
+            pids=self.pids,
+            tmpfs_mb=self.tmpfs_mb,
+            uid=random.randrange(200_000, 900_000),
+        )
+
+
+_FIELD = {
+    "workers": "workers",
+    "timeout": "timeout_s",
+    "memory": "memory_mb",
+    "cpus": "cpus",
+    "pids": "pids",
+}
