@@ -4,13 +4,15 @@ warm pool per session. Without an engine they skip locally, but fail in CI
 
 from __future__ import annotations
 
-import os
+import time
 from collections.abc import Iterator
 
 import pytest
 
+from phicode.engine import Engine, owner_tag
 from phicode.errors import SandboxError
 from phicode.pool import SandboxConfig, SandboxPool
+from tests.ci import skip_unless_ci
 
 
 def _sandbox_or_skip(config: SandboxConfig) -> SandboxPool:
@@ -18,9 +20,25 @@ def _sandbox_or_skip(config: SandboxConfig) -> SandboxPool:
     try:
         return pool.start()
     except SandboxError as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"no sandbox: {exc}")
+        skip_unless_ci(f"no sandbox: {exc}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_leftover_containers() -> Iterator[None]:
+    """After the whole session (set up first, so torn down last, whatever the test order):
+    no container labelled phicode=1 that this test process started is left."""
+    yield
+    try:
+        engine = Engine.connect()
+    except SandboxError:
+        return  # no engine: no container could have been started
+    mine = owner_tag()
+    deadline = time.monotonic() + 15
+    left = [c for c in engine.list_sandboxes() if c["owner"] == mine]
+    while left and time.monotonic() < deadline:
+        time.sleep(0.2)
+        left = [c for c in engine.list_sandboxes() if c["owner"] == mine]
+    assert left == [], f"containers left after the session: {left}"
 
 
 @pytest.fixture(scope="session")

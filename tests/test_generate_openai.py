@@ -16,6 +16,7 @@ from phicode.errors import BackendError
 from phicode.generate.backends.openai import OpenAIBackend
 from phicode.generate.config import GenerationParams, RepairConfig
 from phicode.generate.synth import Synthesizer
+from tests.ci import skip_unless_ci
 
 PARAMS = GenerationParams(max_new_tokens=64, temperature=0.0, seed=7)
 
@@ -295,7 +296,7 @@ def test_cli_wrong_url_is_one_line_and_exit_2(tmp_path, capsys) -> None:
     code = main(argv)
     err = capsys.readouterr().err
     if "SandboxError" in err or "EngineUnavailable" in err:
-        pytest.skip("no sandbox: the pool starts before the backend")
+        skip_unless_ci("no sandbox: the pool starts before the backend")
     assert code == 2
     assert err.strip().splitlines() == [
         f"phicode: BackendError: cannot reach http://127.0.0.1:{port}/v1: connection refused; "

@@ -13,6 +13,7 @@ import pytest
 import phicode.mine as mine_api
 from phicode.cli import main
 from phicode.records import Snippet
+from tests.ci import skip_unless_ci
 
 MIT = (
     "MIT License\n\nPermission is hereby granted, free of charge, to any person obtaining a copy\n"
@@ -151,7 +152,7 @@ def test_stdout_output(corpus: Path, capfd: pytest.CaptureFixture[str]) -> None:
 def test_the_installed_command_runs(corpus: Path, tmp_path: Path) -> None:
     exe = Path(sys.executable).with_name("phicode")
     if not exe.exists():
-        pytest.skip(f"{exe} is not installed (run make setup)")
+        skip_unless_ci(f"{exe} is not installed (run make setup)")
     out = tmp_path / "s.jsonl"
     done = subprocess.run(
         [str(exe), "mine", str(corpus), "-o", str(out), "--workers", "2"],

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ci import skip_unless_ci
+
 ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = [pytest.mark.slow, pytest.mark.docker]
@@ -61,7 +63,7 @@ def _clean_env(**extra: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def project_head() -> str:
     if not (ROOT / ".git").exists():
-        pytest.skip("not a git checkout")
+        skip_unless_ci("not a git checkout")
     head = _git("rev-parse", "HEAD", cwd=ROOT)
     listed = _git("ls-tree", "--name-only", head, cwd=ROOT).splitlines()
     assert ".pre-commit-hooks.yaml" in listed, "commit .pre-commit-hooks.yaml first"
@@ -73,7 +75,7 @@ def _pre_commit() -> str:
         "pre-commit"
     )
     if found is None:
-        pytest.skip("pre-commit is not installed (pip install -e '.[dev]')")
+        skip_unless_ci("pre-commit is not installed (pip install -e '.[dev]')")
     return found
 
 

@@ -9,6 +9,8 @@ from importlib.metadata import entry_points
 
 import pytest
 
+from tests.ci import skip_unless_ci
+
 pytest_plugins = ["pytester"]
 
 ADD = "def add(a, b):\n    return a + b\n"
@@ -129,7 +131,7 @@ def test_cases_run_in_the_sandbox_and_a_wrong_expectation_fails_readably(
         "-v", "-p", "no:cacheprovider", "--phicode-workers", "2", "--phicode-timeout", "10"
     )
     if "sandbox unavailable" in result.stdout.str():
-        pytest.skip("no sandbox engine or image")
+        skip_unless_ci("no sandbox engine or image")
     result.assert_outcomes(passed=4, failed=1)
     result.stdout.fnmatch_lines(
         [
