@@ -6,6 +6,8 @@ Everything here writes to stderr, so stdout stays free for data (``-o -``).
 from __future__ import annotations
 
 import contextlib
+import os
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -21,11 +23,65 @@ def warn(message: str) -> None:
     stderr.print(message, markup=False, highlight=False)
 
 
+#: Seconds between plain progress lines when stderr is not a terminal (CI, a log file).
+LOG_INTERVAL_S = float(os.environ.get("PHICODE_PROGRESS_INTERVAL", "30"))
+
+
+class _ProgressLines:
+    """Progress for a log: one plain line at most every ``interval`` seconds (items done,
+    rate, ETA) and one when the stage ends, instead of a bar a log cannot show."""
+
+    def __init__(self, description: str, total: int | None, interval: float) -> None:
+        self.description = description
+        self.total = total
+        self.interval = interval
+        self.done = 0
+        self.started = time.monotonic()
+        self.last = self.started
+
+    def advance(self, n: int = 1) -> None:
+        self.done += n
+        now = time.monotonic()
+        if now - self.last >= self.interval:
+            self.last = now
+            warn(self._line(now))
+
+    def finish(self) -> None:
+        """The closing line, for stages long enough to have printed one (a short stage
+        stays silent, as with a terminal's transient bar)."""
+        if self.last == self.started:
+            return
+        elapsed = time.monotonic() - self.started
+        warn(f"phicode: {self.description}: {self.done} done in {_duration(elapsed)}")
+
+    def _line(self, now: float) -> str:
+        elapsed = now - self.started
+        rate = self.done / elapsed if elapsed > 0 else 0.0
+        of = f"/{self.total}" if self.total is not None else ""
+        line = f"phicode: {self.description}: {self.done}{of} ({rate * 60:.1f}/min"
+        if self.total is not None and rate > 0:
+            line += f", ETA {_duration((self.total - self.done) / rate)}"
+        return line + ")"
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds + 0.5), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
+
+
 @contextlib.contextmanager
 def progress(description: str, total: int | None = None, enabled: bool = True) -> Iterator[Any]:
-    """A progress bar on stderr; yields ``advance(n=1)``. Quiet when not a terminal."""
-    if not enabled or not stderr.is_terminal:
+    """A progress bar on stderr; yields ``advance(n=1)``. Without a terminal (CI, a log),
+    a plain line every ``LOG_INTERVAL_S`` seconds, and one at the end of a stage that
+    printed any."""
+    if not enabled:
         yield lambda n=1: None
+        return
+    if not stderr.is_terminal:
+        lines = _ProgressLines(description, total, LOG_INTERVAL_S)
+        yield lines.advance
+        lines.finish()
         return
     bar = Progress(
         TextColumn("{task.description}"),

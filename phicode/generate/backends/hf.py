@@ -9,6 +9,7 @@ chat template, are sorted by length so a batch pads little, padded on the left
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,10 @@ def require_hf() -> tuple[Any, Any]:
             f"the hf backend needs torch and transformers ({exc.name} is missing): {INSTALL_HINT}"
         ) from exc
     transformers.logging.set_verbosity_error()
+    if not sys.stderr.isatty():
+        # "Loading weights" and GGUF conversion bars would flood a log with thousands of
+        # carriage returns; phicode prints its own plain progress lines there.
+        transformers.utils.logging.disable_progress_bar()
     return torch, transformers
 
 
