@@ -43,6 +43,7 @@ from phicode.filters.mutation import VERSION as MUTATION_VERSION
 from phicode.filters.mutation import mutation_verdict
 from phicode.filters.reasons import FilterReason, Verdict
 from phicode.generate.config import BackendKind, ModelConfig
+from phicode.generate.prompts import Prompts
 from phicode.jsonl import JsonlWriter
 from phicode.mine import Dropped, Kept, MineConfig, MineStats, mine
 from phicode.mutate import DEFAULT_MAX_MUTANTS, DEFAULT_THRESHOLD, MutationTester
@@ -215,6 +216,7 @@ class _Stages:
         self._backend: Any = None
         self._backend_made = False
         self._blind: Any = None
+        self._prompts: Prompts | None = None
 
     # --- the backend, opened only when some unit needs it -----------------------
 
@@ -228,6 +230,16 @@ class _Stages:
             if self._backend is not None:
                 self._stack.callback(self._backend.close)
         return self._backend
+
+    def prompts(self) -> Prompts | None:
+        """The prompt templates (``--prompts``), loaded once; None for the template backend."""
+        if self.config.model.backend is BackendKind.TEMPLATE:
+            return None
+        if self._prompts is None:
+            from phicode.generate.prompts import Prompts
+
+            self._prompts = Prompts(self.config.model.prompts_dir)
+        return self._prompts
 
     def generator_fingerprint(self) -> str:
         """What a synth result depends on besides the snippet: backend, model, the
@@ -244,7 +256,7 @@ class _Stages:
         return content_id(
             model.backend.value,
             model.model or "",
-            synth_version(model),
+            synth_version(model, self.prompts()),
             json.dumps(settings, sort_keys=True),
         )
 
@@ -289,8 +301,9 @@ class _Stages:
 
             model = self.config.model
             synthesizer = Synthesizer.for_backend(
-                self.backend(), self.pool, params=model.params, repair=model.repair,
-                batch_size=model.batch_size, oracle_tests=model.oracle_tests,
+                self.backend(), self.pool, prompts=self.prompts(), params=model.params,
+                repair=model.repair, batch_size=model.batch_size,
+                oracle_tests=model.oracle_tests, restate=model.restate,
             )  # fmt: skip
             key_of = dict(zip((s.id for s in snippets), keys, strict=True))
             with progress(
@@ -460,8 +473,9 @@ class _Stages:
                 backend = make_backend(replace(self.config.model, model=self.config.solver_model))
                 self._stack.callback(backend.close)
             self._blind = AgreementFilter(
-                backend, self.pool, self.config.samples, self.config.model.params
-            )
+                backend, self.pool, self.config.samples, self.config.model.params,
+                prompts=self.prompts(),
+            )  # fmt: skip
         return self._blind
 
     def _filter(self, pair: Pair) -> _Outcome:

@@ -126,13 +126,17 @@ def _repaired(
 ) -> Iterator[tuple[Pair, Verification]]:
     """Verify with the model's repair loop, a batch of pairs at a time."""
     from phicode.generate.backends import make_backend
+    from phicode.generate.prompts import Prompts
     from phicode.generate.repair import Repairer
 
     backend = make_backend(model)
     if backend is None:
         raise ConfigError("repairing tests needs a model backend (hf or openai), not template")
     with backend:
-        repairer = Repairer(pool, model.repair, backend=backend, params=model.params)
+        prompts = Prompts(model.prompts_dir)
+        repairer = Repairer(
+            pool, model.repair, backend=backend, prompts=prompts, params=model.params
+        )
         for start in range(0, len(pairs), model.batch_size):
             for pair in repairer.repair_pairs(pairs[start : start + model.batch_size]):
                 assert pair.verification is not None

@@ -110,3 +110,12 @@ def test_without_blind_answers_the_pair_has_no_solve_rate(tmp_path: Path) -> Non
     assert "is_palindrome('Abba')" not in pair["question"]  # no reader showed it unstated
     assert "fidelity" not in pair["verification"]["detail"]
     assert not any(r.prompt.startswith("Solve this") for r in server.requests)
+
+
+def test_no_restate_reaches_the_synthesizer(tmp_path: Path) -> None:
+    """``--no-restate`` (and ``--solve-samples 0``): the question stays as the model wrote it."""
+    kept, _, server = run(tmp_path, "--no-restate", "--solve-samples", "0")
+    [pair] = kept
+    assert pair["question"].strip() == QUESTION
+    assert "restate" not in pair["verification"]["detail"]
+    assert not any(r.prompt.startswith("An exercise asks for") for r in server.requests)

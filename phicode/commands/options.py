@@ -188,4 +188,5 @@ def model_config(args: argparse.Namespace):  # -> phicode.generate.config.ModelC
         ),
         oracle_tests=args.oracle_tests,
         restate=args.restate,
+        prompts_dir=args.prompts,
     )

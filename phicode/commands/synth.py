@@ -41,7 +41,6 @@ def run(args: argparse.Namespace) -> int:
         model_config(args),
         sandbox_config(args),
         rejected_path=args.rejected,
-        prompts_dir=args.prompts,
         show_progress=not args.quiet,
     )
     if not args.quiet:

@@ -83,6 +83,7 @@ class ModelConfig:
     repair: RepairConfig = field(default_factory=RepairConfig)
     oracle_tests: bool = True  # the snippet supplies the expected values of a model's test calls
     restate: bool = True  # questions state what the final tests check (issue 12)
+    prompts_dir: str | None = None  # None: $PHICODE_PROMPTS or phicode's own prompts/
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:

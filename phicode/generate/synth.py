@@ -185,7 +185,7 @@ def synth_version(config: ModelConfig, prompts: Prompts | None = None) -> str:
         parts = [TEMPLATE_VERSION, "drop-failing"]
         restate = RESTATE_VERSION
     else:
-        prompts = prompts or Prompts()
+        prompts = prompts or Prompts(config.prompts_dir)
         parts = [prompts.tag("question", "tests")]
         if config.oracle_tests:
             parts += [ORACLE_VERSION, "drop-failing"]

@@ -42,14 +42,13 @@ def synth_file(
     sandbox: SandboxConfig,
     *,
     rejected_path: Path | str | None = None,
-    prompts_dir: Path | str | None = None,
     show_progress: bool = True,
 ) -> SynthStats:
     """Synthesize a pair for every snippet of ``input_path``."""
     lines = list(read_jsonl(input_path, Snippet.from_dict))
     if not lines:
         raise InputError(f"{input_path}: holds no records")
-    prompts = Prompts(prompts_dir)  # a broken template fails before any work starts
+    prompts = Prompts(model.prompts_dir)  # a broken template fails before any work starts
     stats = SynthStats()
     started = time.monotonic()
     out = JsonlWriter(output_path)
@@ -82,6 +81,7 @@ def synth_file(
                 repair=model.repair,
                 batch_size=_batch(model),
                 oracle_tests=model.oracle_tests,
+                restate=model.restate,
             )
             try:
                 with progress("synth", total=len(snippets), enabled=show_progress) as advance:
