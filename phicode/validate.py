@@ -46,6 +46,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from phicode.cache import cache_root
 from phicode.errors import InputError
 from phicode.jsonl import Numbered, read_jsonl
 from phicode.records import Pair, Status, Verification, content_id
@@ -224,12 +225,9 @@ def code_findings(pair: Pair) -> list[tuple[Check, str]]:
 
 
 def default_cache_dir() -> Path:
-    """``$PHICODE_CACHE_DIR``, else ``$XDG_CACHE_HOME/phicode``, else ``~/.cache/phicode``."""
-    explicit = os.environ.get("PHICODE_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "phicode"
+    """phicode's cache folder (:func:`phicode.cache.cache_root`); the file is
+    ``validate.sqlite`` there."""
+    return cache_root()
 
 
 # Bump when the code checks change, so that records cleared by older ones are checked again.

@@ -24,7 +24,7 @@ TESTS = "from solution import add\n\n\ndef test_add():\n    assert add(1, 2) == 
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
     """Each test its own cache: nothing from the user's ~/.cache, nothing left there."""
-    monkeypatch.setenv("PHICODE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("PHICODE_CACHE", str(tmp_path_factory.mktemp("cache")))
 
 
 def record(id: str = "p1", **changes: Any) -> dict[str, Any]:
@@ -421,7 +421,7 @@ def test_an_unusable_explicit_cache_dir_is_bad_usage(tmp_path: Path, capsys) -> 
 
 
 def test_no_cache_writes_nothing(tmp_path: Path, capsys, monkeypatch) -> None:
-    monkeypatch.setenv("PHICODE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("PHICODE_CACHE", str(tmp_path / "cache"))
     path = write(tmp_path / "d.jsonl", record("a"))
     assert validate(capsys, "--no-cache", str(path))[0] == 0
     assert not (tmp_path / "cache").exists()

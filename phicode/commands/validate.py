@@ -49,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--cache-dir",
         metavar="DIR",
         help="where results of earlier runs are kept, by content (default "
-        "$PHICODE_CACHE_DIR, $XDG_CACHE_HOME/phicode or ~/.cache/phicode)",
+        "$PHICODE_CACHE, $XDG_CACHE_HOME/phicode or ~/.cache/phicode)",
     )
     parser.add_argument(
         "--no-cache", action="store_true", help="check and run every record, remember nothing"

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from phicode.cache import cache_root as phicode_cache_root
 from phicode.errors import BackendError
 
 CHUNK = 1 << 20
@@ -70,11 +71,9 @@ GGUF_SOURCES: dict[str, GgufSource] = {
 
 
 def cache_root() -> Path:
-    """Where converted models live: ``$PHICODE_CACHE`` or ``~/.cache/phicode``."""
-    base = os.environ.get("PHICODE_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "phicode"
-    )
-    return Path(base) / "models"
+    """Where converted models live: ``models/`` in phicode's cache folder
+    (:func:`phicode.cache.cache_root`, ``$PHICODE_CACHE``)."""
+    return phicode_cache_root() / "models"
 
 
 def resolve_model(name: str, *, convert: Callable[[Path, Path], None] | None = None) -> Path:
