@@ -302,7 +302,7 @@ class _Stages:
             model = self.config.model
             synthesizer = Synthesizer.for_backend(
                 self.backend(), self.pool, prompts=self.prompts(), params=model.params,
-                repair=model.repair, batch_size=model.batch_size,
+                repair=model.repair, batch_size=model.snippets_per_batch,
                 oracle_tests=model.oracle_tests, restate=model.restate,
             )  # fmt: skip
             key_of = dict(zip((s.id for s in snippets), keys, strict=True))
@@ -411,7 +411,7 @@ class _Stages:
         found = {key: self.state.get("fidelity", key) for key in keys}
         todo = [(pair, key) for pair, key in zip(pairs, keys, strict=True) if found[key] is None]
         self.funnel.reused["fidelity"] = len(pairs) - len(todo)
-        chunk = max(1, self.config.model.batch_size)
+        chunk = self.config.model.snippets_per_batch
         with progress("fidelity", total=len(todo), enabled=self.config.show_progress) as advance:
             for start in range(0, len(todo), chunk):
                 part = todo[start : start + chunk]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from phicode.commands.options import add_quiet_option, add_rejected_option
+from phicode.commands.options import add_quiet_option, add_rejected_option, default_of
 from phicode.console import summary_table, warn
 from phicode.errors import ConfigError
 from phicode.mine import FORBIDDEN_MODULES, PERMISSIVE_LICENSES, MineConfig
@@ -37,29 +37,37 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--min-lines",
         type=int,
-        default=3,
+        default=default_of(MineConfig, "min_lines"),
         metavar="N",
-        help="snippet lines, fewer: too_short (default 3)",
+        help="snippet lines, fewer: too_short (default %(default)s)",
     )
     group.add_argument(
-        "--max-lines", type=int, default=200, metavar="N", help="more: too_long (default 200)"
+        "--max-lines",
+        type=int,
+        default=default_of(MineConfig, "max_lines"),
+        metavar="N",
+        help="more: too_long (default %(default)s)",
     )
     group.add_argument(
         "--min-tokens",
         type=int,
-        default=16,
+        default=default_of(MineConfig, "min_tokens"),
         metavar="N",
-        help="tokens, fewer: too_short (default 16)",
+        help="tokens, fewer: too_short (default %(default)s)",
     )
     group.add_argument(
-        "--max-tokens", type=int, default=2500, metavar="N", help="more: too_long (default 2500)"
+        "--max-tokens",
+        type=int,
+        default=default_of(MineConfig, "max_tokens"),
+        metavar="N",
+        help="more: too_long (default %(default)s)",
     )
     group.add_argument(
         "--max-file-size",
         type=int,
-        default=1_000_000,
+        default=default_of(MineConfig, "max_file_bytes"),
         metavar="BYTES",
-        help="skip larger files (default 1000000)",
+        help="skip larger files (default %(default)s)",
     )
     group.add_argument(
         "--forbid-modules",
@@ -76,10 +84,10 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--near-dup-threshold",
         type=float,
-        default=0.7,
+        default=default_of(MineConfig, "near_dup_threshold"),
         metavar="J",
         help="Jaccard similarity at which two snippets are near duplicates; 1 turns it off "
-        "(default 0.7)",
+        "(default %(default)s)",
     )
     group.add_argument(
         "--no-decontaminate", action="store_true", help="keep snippets overlapping HumanEval"

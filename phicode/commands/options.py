@@ -3,21 +3,38 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+from typing import Any
 
 from phicode.sandbox_config import DEFAULT_IMAGE, SandboxConfig, default_workers
+
+
+def default_of(config: type, name: str) -> Any:
+    """The default of a config dataclass's field: options read their defaults from the
+    config they fill, so each default is written once."""
+    for item in dataclasses.fields(config):
+        if item.name == name:
+            if item.default_factory is not dataclasses.MISSING:
+                return item.default_factory()
+            return item.default
+    raise AttributeError(f"{config.__name__} has no field {name!r}")
 
 
 def add_sandbox_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("sandbox")
     group.add_argument(
-        "--timeout", type=float, default=10.0, metavar="S", help="seconds per test run (default 10)"
+        "--timeout",
+        type=float,
+        default=default_of(SandboxConfig, "timeout_s"),
+        metavar="S",
+        help="seconds per test run (default %(default)s)",
     )
     group.add_argument(
         "--memory",
         type=int,
-        default=512,
+        default=default_of(SandboxConfig, "memory_mb"),
         metavar="MB",
-        help="memory per test run in MiB (default 512)",
+        help="memory per test run in MiB (default %(default)s)",
     )
     group.add_argument(
         "--workers",
@@ -53,7 +70,13 @@ def add_model_options(parser: argparse.ArgumentParser, backend_default: str | No
     ``backend_default=None`` (for ``verify``): no model unless ``--backend`` is given,
     and ``model_config`` then returns None.
     """
-    from phicode.generate.config import DEFAULT_BASE_URL, DEFAULT_MODEL
+    from phicode.generate.config import (
+        DEFAULT_BASE_URL,
+        DEFAULT_MODEL,
+        GenerationParams,
+        ModelConfig,
+        RepairConfig,
+    )
 
     group = parser.add_argument_group("model")
     group.add_argument(
@@ -79,39 +102,53 @@ def add_model_options(parser: argparse.ArgumentParser, backend_default: str | No
     group.add_argument(
         "--temperature",
         type=float,
-        default=0.2,
-        help="sampling temperature; 0 is greedy (default 0.2)",
+        default=default_of(GenerationParams, "temperature"),
+        help="sampling temperature; 0 is greedy (default %(default)s)",
     )
-    group.add_argument("--top-p", type=float, default=0.95, help="nucleus sampling (default 0.95)")
+    group.add_argument(
+        "--top-p",
+        type=float,
+        default=default_of(GenerationParams, "top_p"),
+        help="nucleus sampling (default %(default)s)",
+    )
     group.add_argument(
         "--max-new-tokens",
         type=int,
-        default=512,
+        default=default_of(GenerationParams, "max_new_tokens"),
         metavar="N",
-        help="tokens per answer (default 512)",
+        help="tokens per answer (default %(default)s)",
     )
-    group.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
     group.add_argument(
-        "--batch-size", type=int, default=8, metavar="N", help="hf: prompts per batch (default 8)"
+        "--seed",
+        type=int,
+        default=default_of(GenerationParams, "seed"),
+        help="sampling seed (default %(default)s)",
+    )
+    group.add_argument(
+        "--batch-size",
+        type=int,
+        default=default_of(ModelConfig, "batch_size"),
+        metavar="N",
+        help="hf: prompts per batch (default %(default)s)",
     )
     group.add_argument(
         "--concurrency",
         type=int,
-        default=8,
+        default=default_of(ModelConfig, "concurrency"),
         metavar="N",
-        help="openai: requests in flight (default 8)",
+        help="openai: requests in flight (default %(default)s)",
     )
     group.add_argument(
         "--request-timeout",
         type=float,
-        default=120.0,
+        default=default_of(ModelConfig, "request_timeout_s"),
         metavar="S",
-        help="openai: seconds per request (default 120)",
+        help="openai: seconds per request (default %(default)s)",
     )
     group.add_argument(
         "--dtype",
         choices=("auto", "bfloat16", "float16", "float32"),
-        default="auto",
+        default=default_of(ModelConfig, "dtype"),
         help="hf: weights' dtype (default auto: bf16 where the hardware has it)",
     )
     group.add_argument(
@@ -120,9 +157,9 @@ def add_model_options(parser: argparse.ArgumentParser, backend_default: str | No
     group.add_argument(
         "--repair-rounds",
         type=int,
-        default=2,
+        default=default_of(RepairConfig, "rounds"),
         metavar="N",
-        help="times failing tests go back to the model (default 2)",
+        help="times failing tests go back to the model, without oracle tests (default %(default)s)",
     )
     group.add_argument(
         "--no-drop-failing",
@@ -133,20 +170,21 @@ def add_model_options(parser: argparse.ArgumentParser, backend_default: str | No
     group.add_argument(
         "--min-tests",
         type=int,
-        default=2,
+        default=default_of(RepairConfig, "min_kept"),
         metavar="N",
-        help="passing tests needed to keep a pair after dropping failing ones (default 2)",
+        help="passing tests needed to keep a pair after dropping failing ones "
+        "(default %(default)s)",
     )
     group.add_argument(
         "--oracle-tests",
         action=argparse.BooleanOptionalAction,
-        default=True,
+        default=default_of(ModelConfig, "oracle_tests"),
         help="the snippet supplies the expected values of the model's test calls (default on)",
     )
     group.add_argument(
         "--restate",
         action=argparse.BooleanOptionalAction,
-        default=True,
+        default=default_of(ModelConfig, "restate"),
         help="rewrite each question to state what its final tests check (default on)",
     )
     group.add_argument(

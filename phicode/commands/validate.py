@@ -13,7 +13,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from phicode.commands.options import default_of
 from phicode.errors import InputError
+from phicode.sandbox_config import SandboxConfig
 from phicode.validate import Reverifier, ValidateCache, default_cache_dir, validate_files
 
 
@@ -56,10 +58,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     sandbox = parser.add_argument_group("sandbox (with --reverify)")
     sandbox.add_argument(
-        "--timeout", type=float, default=10.0, metavar="S", help="seconds per run (default 10)"
+        "--timeout",
+        type=float,
+        default=default_of(SandboxConfig, "timeout_s"),
+        metavar="S",
+        help="seconds per run (default %(default)s)",
     )
     sandbox.add_argument(
-        "--memory", type=int, default=512, metavar="MB", help="MiB per run (default 512)"
+        "--memory",
+        type=int,
+        default=default_of(SandboxConfig, "memory_mb"),
+        metavar="MB",
+        help="MiB per run (default %(default)s)",
     )
     sandbox.add_argument(
         "--workers", type=int, default=None, metavar="N", help="containers (default: CPU count)"

@@ -85,6 +85,16 @@ class ModelConfig:
     restate: bool = True  # questions state what the final tests check (issue 12)
     prompts_dir: str | None = None  # None: $PHICODE_PROMPTS or phicode's own prompts/
 
+    @property
+    def snippets_per_batch(self) -> int:
+        """Snippets synthesized per batch, by ``phicode synth`` and ``phicode run`` alike:
+        enough prompts to fill the model's batch (hf) or the server's slots (openai)."""
+        if self.backend is BackendKind.OPENAI:
+            return self.concurrency
+        if self.backend is BackendKind.HF:
+            return self.batch_size
+        return 16
+
     def __post_init__(self) -> None:
         if self.batch_size < 1:
             raise ConfigError(f"--batch-size: {self.batch_size} must be at least 1")

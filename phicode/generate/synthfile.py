@@ -79,7 +79,7 @@ def synth_file(
                 prompts=prompts,
                 params=model.params,
                 repair=model.repair,
-                batch_size=_batch(model),
+                batch_size=model.snippets_per_batch,
                 oracle_tests=model.oracle_tests,
                 restate=model.restate,
             )
@@ -105,12 +105,3 @@ def synth_file(
             rejected_out.close()
         stats.duration_s = time.monotonic() - started
     return stats
-
-
-def _batch(model: ModelConfig) -> int:
-    """Snippets per batch: enough prompts to fill the model's batch or the server's slots."""
-    if model.backend.value == "openai":
-        return max(1, model.concurrency)
-    if model.backend.value == "hf":
-        return model.batch_size
-    return 16

@@ -1,0 +1,73 @@
+"""One source of truth for every setting: a command run with no options builds exactly
+the config dataclasses' defaults (the options read their defaults from them)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+import pytest
+
+from phicode.cli import build_parser
+from phicode.commands import mine as mine_command
+from phicode.commands.options import model_config, sandbox_config
+from phicode.generate.config import ModelConfig
+from phicode.mine.config import MineConfig
+from phicode.sandbox_config import SandboxConfig
+
+
+@pytest.fixture(autouse=True)
+def no_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+
+
+@pytest.mark.parametrize("command", ["run", "synth"])
+def test_model_options_default_to_the_model_config(command: str, tmp_path) -> None:
+    argv = [command, "in", "-o", str(tmp_path / "out.jsonl")]
+    args = build_parser().parse_args(argv)
+    assert model_config(args) == ModelConfig()
+
+
+@pytest.mark.parametrize("command", ["run", "synth", "verify"])
+def test_sandbox_options_default_to_the_sandbox_config(command: str, tmp_path) -> None:
+    args = build_parser().parse_args([command, "in", "-o", str(tmp_path / "out.jsonl")])
+    assert sandbox_config(args) == SandboxConfig()
+
+
+def test_validate_sandbox_options_default_to_the_sandbox_config() -> None:
+    args = build_parser().parse_args(["validate", "data.jsonl"])
+    assert (args.timeout, args.memory) == (SandboxConfig().timeout_s, SandboxConfig().memory_mb)
+
+
+@pytest.mark.parametrize("command", ["mine", "run"])
+def test_filter_options_default_to_the_mine_config(command: str, tmp_path) -> None:
+    args = build_parser().parse_args([command, "in", "-o", str(tmp_path / "out.jsonl")])
+    assert replace(mine_command.config_from(args), workers=1) == replace(MineConfig(), workers=1)
+
+
+def test_a_changed_default_reaches_the_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The options really read the dataclass (not a copy of its value)."""
+    monkeypatch.setattr(ModelConfig, "__dataclass_fields__", dict(ModelConfig.__dataclass_fields__))
+    field = replace_default(ModelConfig.__dataclass_fields__["batch_size"], 3)
+    monkeypatch.setitem(ModelConfig.__dataclass_fields__, "batch_size", field)
+    args = build_parser().parse_args(["synth", "in", "-o", os.devnull])
+    assert args.batch_size == 3
+
+
+def replace_default(field, value):
+    import copy
+
+    changed = copy.copy(field)
+    changed.default = value
+    return changed
+
+
+@pytest.mark.parametrize(("backend", "expected"), [("hf", 5), ("openai", 7), ("template", 16)])
+def test_synth_and_run_batch_snippets_alike(backend: str, expected: int) -> None:
+    """One rule for both commands (it used to be two)."""
+    for command in ("synth", "run"):
+        args = build_parser().parse_args(
+            [command, "in", "-o", os.devnull, "--backend", backend,
+             "--batch-size", "5", "--concurrency", "7"]
+        )  # fmt: skip
+        assert model_config(args).snippets_per_batch == expected
