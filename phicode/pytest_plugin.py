@@ -35,22 +35,31 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from phicode.defaults import default_of
 from phicode.records import Pair, RecordError, Status
+from phicode.sandbox_config import SandboxConfig
 
 if TYPE_CHECKING:
-    from phicode.pool import SandboxConfig, SandboxPool
+    from phicode.pool import SandboxPool
     from phicode.records import Verification
     from phicode.verify import Verifier
 
 __all__ = ["CASES_SUFFIX", "CaseItem", "CasesFile", "phicode_sandbox", "phicode_verifier"]
 
 CASES_SUFFIX = ".cases.jsonl"
-_DEFAULTS = {"image": "phicode-sandbox:latest", "timeout": "10", "workers": "2", "memory": "512"}
+# From the sandbox's own config (ini values are strings); 2 workers, not one per CPU, so
+# that a test session leaves room for the tests themselves.
+_DEFAULTS = {
+    "image": default_of(SandboxConfig, "image"),
+    "timeout": str(default_of(SandboxConfig, "timeout_s")),
+    "workers": "2",
+    "memory": str(default_of(SandboxConfig, "memory_mb")),
+}
 _HELP = {
-    "image": "sandbox image for phicode fixtures and cases",
-    "timeout": "seconds per sandbox run (default 10)",
+    "image": f"sandbox image for phicode fixtures and cases (default {_DEFAULTS['image']})",
+    "timeout": f"seconds per sandbox run (default {_DEFAULTS['timeout']})",
     "workers": "warm sandbox containers (default 2)",
-    "memory": "MiB per sandbox run (default 512)",
+    "memory": f"MiB per sandbox run (default {_DEFAULTS['memory']})",
 }
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from phicode.commands.options import add_quiet_option, add_rejected_option, default_of
+from phicode.commands.options import add_quiet_option, add_rejected_option
 from phicode.console import summary_table, warn
+from phicode.defaults import default_of
 from phicode.errors import ConfigError
 from phicode.mine import FORBIDDEN_MODULES, PERMISSIVE_LICENSES, MineConfig
 from phicode.mine.config import default_workers

@@ -3,21 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
-from typing import Any
 
+from phicode.defaults import default_of
 from phicode.sandbox_config import DEFAULT_IMAGE, SandboxConfig, default_workers
-
-
-def default_of(config: type, name: str) -> Any:
-    """The default of a config dataclass's field: options read their defaults from the
-    config they fill, so each default is written once."""
-    for item in dataclasses.fields(config):
-        if item.name == name:
-            if item.default_factory is not dataclasses.MISSING:
-                return item.default_factory()
-            return item.default
-    raise AttributeError(f"{config.__name__} has no field {name!r}")
 
 
 def add_sandbox_options(parser: argparse.ArgumentParser) -> None:

@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from phicode.commands.options import default_of
+from phicode.defaults import default_of
 from phicode.errors import InputError
 from phicode.sandbox_config import SandboxConfig
 from phicode.validate import Reverifier, ValidateCache, default_cache_dir, validate_files
