@@ -9,7 +9,7 @@ None`` or that the call does not raise kills almost nothing and scores near 0.
 
 Equivalent mutants (a change that does not change behaviour) cannot be killed
 by any test; they cap the reachable score below 1, which is why the threshold
-is well under 1 (see the README for the chosen default and its measurement).
+is well under 1 (see docs/pipeline.md for the chosen default and its measurement).
 """
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     filters.add_argument(
         "--strengthen", action="store_true",
         help="before dropping weak tests, add up to 4 oracle tests on inputs that kill their "
-        "surviving mutants (inputs are not checked against the question: see README)",
+        "surviving mutants (inputs are not checked against the question: see docs/pipeline.md)",
     )  # fmt: skip
     filters.add_argument(
         "--solve-samples", type=int, default=None, metavar="K",

@@ -22,7 +22,7 @@ from phicode.generate.prompts import Prompts
 from phicode.judge import JobRunner, run_pair
 from phicode.records import Pair
 
-DEFAULT_SAMPLES = 4  # blind answers per question with a model backend (see README)
+DEFAULT_SAMPLES = 4  # blind answers per question with a model backend (docs/faithful-pairs.md)
 VERSION = "agreement@1"
 MIN_SOLVE_TEMPERATURE = 0.7  # blind answers must differ to mean anything
 
