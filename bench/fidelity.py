@@ -76,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
         rejected=args.out / "rejected.jsonl",
         state_dir=args.out / "state",
         limit=args.limit,
+        # an even sample: the first snippets of each package, not 40 from the first one
+        limit_per_repo=-(-args.limit // len(paths)),
         model=model,
         sandbox=SandboxConfig(workers=2),
         show_progress=True,

@@ -64,6 +64,7 @@ class PipelineConfig:
     rejected: Path | None = None
     state_dir: Path | None = None
     limit: int | None = None
+    limit_per_repo: int | None = None  # an even sample of a corpus: the first N of each repo
     mine: MineConfig = field(default_factory=MineConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     sandbox: SandboxConfig = field(default_factory=SandboxConfig)
@@ -83,6 +84,8 @@ class PipelineConfig:
             )
         if self.limit is not None and self.limit < 1:
             raise ConfigError(f"--limit: {self.limit} must be at least 1")
+        if self.limit_per_repo is not None and self.limit_per_repo < 1:
+            raise ConfigError(f"--limit-per-repo: {self.limit_per_repo} must be at least 1")
         if self.solve_samples is not None and self.solve_samples < 0:
             raise ConfigError(f"--solve-samples: {self.solve_samples} must be 0 or more")
         if self.model.backend is BackendKind.TEMPLATE and (self.solve_samples or self.solver_model):
@@ -180,10 +183,15 @@ def _mine(config: PipelineConfig, funnel: Funnel) -> tuple[list[Snippet], list[d
     stats = MineStats()
     snippets: list[Snippet] = []
     drops: list[dict[str, Any]] = []
+    per_repo: Counter[str] = Counter()
     with progress("mine", enabled=config.show_progress) as advance:
         outcomes = mine(list(config.paths), config.mine, stats)
         for outcome in outcomes:
             if isinstance(outcome, Kept):
+                repo = outcome.snippet.source.repo
+                if config.limit_per_repo is not None and per_repo[repo] >= config.limit_per_repo:
+                    continue
+                per_repo[repo] += 1
                 snippets.append(outcome.snippet)
                 advance()
                 if config.limit is not None and len(snippets) >= config.limit:

@@ -293,3 +293,24 @@ def test_agreement_verdict(solved: int, verdict: FilterReason | None) -> None:
     assert (result.reason if result else None) is verdict
     if result:
         assert result.detail == f"{solved}/4 blind answers passed"
+
+
+def test_limit_per_repo_takes_an_even_sample(tmp_path: Path) -> None:
+    """``--limit-per-repo``: the first N snippets of each repository, not N of the first."""
+    repos = []
+    for name, module in (("alpha", TEXT_MODULE), ("beta", NUMBERS_MODULE)):
+        root = tmp_path / name
+        (root / "pkg").mkdir(parents=True)
+        (root / "LICENSE").write_text(MIT)
+        (root / "pkg" / "mod.py").write_text(module)
+        repos.append(str(root))
+    out = tmp_path / "d.jsonl"
+    argv = ["run", *repos, "-o", str(out), "--rejected", str(tmp_path / "r.jsonl"),
+            "--backend", "template", "--limit-per-repo", "1", "--workers", "2",
+            "--mine-workers", "1", "--mutation-threshold", "0", "-q"]  # fmt: skip
+    assert main(argv) == 0
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    dropped = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text().splitlines()]
+    records += [r for r in dropped if r["rejected"]["stage"] != "mine"]  # mined, then dropped
+    repos_seen = sorted(r["source"]["repo"] for r in records)
+    assert repos_seen == ["alpha", "beta"], records

@@ -39,6 +39,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--limit", type=int, metavar="N", help="use only the first N mined snippets"
     )
     parser.add_argument(
+        "--limit-per-repo",
+        type=int,
+        metavar="N",
+        help="use only the first N mined snippets of each repository (an even sample)",
+    )
+    parser.add_argument(
         "--mine-workers",
         type=int,
         default=default_workers(),
@@ -91,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
         rejected=Path(args.rejected) if args.rejected else None,
         state_dir=Path(args.state) if args.state else None,
         limit=args.limit,
+        limit_per_repo=args.limit_per_repo,
         mine=mine_config,
         model=model_config(args),
         sandbox=sandbox_config(args),
