@@ -248,3 +248,24 @@ def test_oracle_drafts_that_fail_are_not_sent_back_to_the_model(pool) -> None:
     assert not hasattr(rejection, "verification"), rejection
     assert rejection.reason == SynthReason.TESTS_FAILED.value
     assert "repair" not in model.asked
+
+
+@pytest.mark.parametrize(
+    ("name", "entry"),
+    [
+        ("qwen05b_question_shows_code_1", "partial_ordering"),
+        ("qwen05b_question_shows_code_2", "split"),
+        ("qwen05b_question_shows_code_3", "rstrip"),
+    ],
+)
+def test_recorded_questions_that_show_code_are_rejected(name: str, entry: str) -> None:
+    """Real Qwen2.5-Coder-0.5B answers (question@3) on boltons, from bench/fidelity.py."""
+    from phicode.generate.clean import ParseFailure, check_question, clean_question
+
+    code = (FIXTURES / f"{name}.py").read_text()
+    info = function_info(code, entry)
+    cleaned = clean_question((FIXTURES / f"{name}.txt").read_text(), info)
+    if not isinstance(cleaned, ParseFailure):
+        cleaned = check_question(cleaned.text, info, code)
+    assert isinstance(cleaned, ParseFailure)
+    assert cleaned.reason is ParseReason.QUESTION_SHOWS_CODE
