@@ -18,7 +18,7 @@ from tiny_model import build_tiny_model
 from phicode.errors import BackendError
 from phicode.generate import BackendKind, ModelConfig, Synthesizer, SynthReason, make_backend
 from phicode.generate.backends.hf import HFBackend, require_hf
-from phicode.generate.clean import ParseReason
+from phicode.generate.clean import ParseReason, QuestionReason
 from phicode.generate.config import GenerationParams
 
 GREEDY = GenerationParams(max_new_tokens=10, temperature=0.0)
@@ -117,7 +117,7 @@ def test_nonsense_from_a_model_is_rejected_never_a_crash(tiny: HFBackend, sandbo
     )
     results = list(synthesizer.run(corpus()[:4]))
     assert len(results) == 4
-    declared = {r.value for r in ParseReason} | {r.value for r in SynthReason}
+    declared = {r.value for r in (*ParseReason, *QuestionReason, *SynthReason)}
     for result in results:
         assert result.rejection is not None and result.rejection.reason in declared
         assert result.rejection.stage == "synth"
