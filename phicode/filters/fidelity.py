@@ -28,14 +28,18 @@ from phicode.filters.reasons import FilterReason, Verdict
 from phicode.generate.clean import drop_tests
 from phicode.generate.codeinfo import CodeError, FunctionInfo, function_info
 from phicode.generate.oracle.complete import model_cases
-from phicode.generate.oracle.examples import count_examples, example_line, showable
+from phicode.generate.oracle.examples import (
+    MAX_EXAMPLES,
+    count_examples,
+    example_line,
+    showable,
+)
 from phicode.generate.oracle.observe import Observed, OracleError, observe
 from phicode.generate.repair import with_notes
 from phicode.judge import JobRunner, verify_pair
 from phicode.records import Pair
 
 VERSION = "fidelity@1"
-MAX_EXAMPLES = 3  # worked examples a question shows at most (never all cases)
 INFORMED_SHARE = 0.5  # a blind answer passing this share of the tests understood the task
 
 

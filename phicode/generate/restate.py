@@ -57,7 +57,6 @@ from phicode.judge import JobRunner
 VERSION = "restate@3"  # the mechanical rules; the model's prompt adds its own tag
 MAX_TEST_CASES = 40  # calls of the final tests run through the oracle
 PROMPT_CASES = 10  # observed cases shown to the model
-MAX_EXAMPLES = 3  # worked examples a question shows at most
 MIN_CHARS = 40
 ECHO_WORDS = 5  # a run of words shared with the prompt's instructions is an echo
 LONG_EXAMPLE = 60  # characters of call + result beyond which an example reads badly

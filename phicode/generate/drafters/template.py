@@ -23,7 +23,7 @@ from phicode.generate.codeinfo import FunctionInfo
 from phicode.generate.draft import Draft
 from phicode.generate.drafters.base import Item, Rejected, draft_in_parallel
 from phicode.generate.oracle.asserts import select_cases, template_tests
-from phicode.generate.oracle.examples import example_line, showable
+from phicode.generate.oracle.examples import MAX_EXAMPLES, example_line, showable
 from phicode.generate.oracle.inputs import Case, docstring_cases, generated_cases
 from phicode.generate.oracle.observe import Observed, OracleError, observe
 from phicode.generate.reasons import SynthReason
@@ -32,7 +32,6 @@ from phicode.records import Generator
 
 VERSION = "template@3"  # 2: numpy via np.testing; 3: raise examples quote their message
 GENERATED_CASES = 24
-MAX_EXAMPLES_IN_QUESTION = 3
 
 
 class TemplateDrafter:
@@ -105,7 +104,7 @@ def template_question(info: FunctionInfo, chosen: list[Observed]) -> str:
     shown = sorted(
         (o for o in chosen if showable(o)), key=lambda o: len(o.case.call("f")) + len(o.repr or "")
     )
-    examples = [example_line(info, o) for o in shown][:MAX_EXAMPLES_IN_QUESTION]
+    examples = [example_line(info, o) for o in shown][:MAX_EXAMPLES]
     if examples:
         parts.append("Examples:\n" + "\n".join(examples))
     return "\n\n".join(parts) + "\n"

@@ -16,6 +16,8 @@ from phicode.generate.oracle.inputs import Case
 from phicode.generate.oracle.observe import Observed, observe
 from phicode.judge import JobRunner
 
+MAX_EXAMPLES = 3  # worked examples a question shows at most (never all cases)
+
 _RESULT_WORDS = (
     r"(?:should return|must return|would return|will return|returns|return|gives|outputs|"
     r"evaluates to|results in|is|==|->|=>|→|yields)"
