@@ -128,3 +128,86 @@ def test_a_pair_left_with_too_few_tests_is_dropped_with_its_reason(pool: LocalPo
     done = align(pool, pair(full), [sample({1, 2})] * 2, min_tests=3)
     assert done.verdict is not None and done.verdict.reason is FilterReason.UNSTATED
     assert done.dropped == ("test_is_palindrome_case_3", "test_is_palindrome_case_4")
+
+
+CHUNK = '''def chunk(items, size, pad=None):
+    """Split items into lists of size; pad the last one with pad if given."""
+    out = [list(items[i:i + size]) for i in range(0, len(items), size)]
+    if pad is not None and out and len(out[-1]) < size:
+        out[-1] += [pad] * (size - len(out[-1]))
+    return out
+'''
+CHUNK_TESTS = """from solution import chunk
+
+
+def test_chunk_case_1():
+    assert chunk([1, 2, 3], 2) == [[1, 2], [3]]
+
+
+def test_chunk_case_2():
+    assert chunk([], 2) == []
+
+
+def test_chunk_case_3():
+    assert chunk([1, 2, 3], 2, pad=0) == [[1, 2], [3, 0]]
+
+
+def test_chunk_case_4():
+    assert chunk([1, 2, 3, 4, 5], 2, pad=9) == [[1, 2], [3, 4], [5, 9]]
+"""
+CHUNK_QUESTION = (
+    "Write a Python function `chunk(items, size, pad=None)` that splits items into lists "
+    "of `size` items.\n\nExamples:\n- `chunk([1, 2, 3], 2)` returns `[[1, 2], [3]]`.\n"
+)
+CHUNK_NAMES = [f"test_chunk_case_{n}" for n in range(1, 5)]
+
+
+def chunk_pair(question: str = CHUNK_QUESTION) -> Pair:
+    verification = Verification(
+        status=Status.PASSED, tests_passed=4, tests_total=4, detail="4 passed"
+    )
+    return Pair(
+        id="c",
+        question=question,
+        solution=CHUNK,
+        entry_point="chunk",
+        tests=CHUNK_TESTS,
+        verification=verification,
+    )
+
+
+def test_a_form_of_call_no_example_shows_is_stated_once_for_all_its_tests(
+    pool: LocalPool,
+) -> None:
+    """No blind reader: ``pad`` is passed by two tests and shown by no example; one
+    example of it states the form for both."""
+    done = align(pool, chunk_pair(), [])
+    assert done.verdict is None and done.dropped == ()
+    assert done.stated == ("test_chunk_case_3",)
+    assert done.pair.question.endswith(
+        "- `chunk([1, 2, 3], 2)` returns `[[1, 2], [3]]`.\n"
+        "- `chunk([1, 2, 3], 2, pad=0)` returns `[[1, 2], [3, 0]]`.\n"
+    )
+    assert done.pair.tests == CHUNK_TESTS
+
+
+def test_a_form_of_call_is_dropped_when_the_question_shows_enough_examples(
+    pool: LocalPool,
+) -> None:
+    full = CHUNK_QUESTION + "- `chunk([1], 1)` returns `[[1]]`.\n- `chunk([], 3)` returns `[]`.\n"
+    done = align(pool, chunk_pair(full), [])
+    assert done.verdict is None
+    assert done.dropped == ("test_chunk_case_3", "test_chunk_case_4")
+    assert "pad=" not in done.pair.tests and done.pair.question == full
+    detail = done.pair.verification.detail if done.pair.verification else ""
+    assert "test_chunk_case_3 passes pad (number), which no example shows" in detail
+    assert done.pair.verification is not None and done.pair.verification.tests_total == 2
+
+
+def test_a_form_the_blind_answers_pass_is_credited_to_the_prose(pool: LocalPool) -> None:
+    """An informed answer that passes the ``pad`` tests read the rule from the words."""
+    full = CHUNK_QUESTION + "- `chunk([1], 1)` returns `[[1]]`.\n- `chunk([], 3)` returns `[]`.\n"
+    passes = Sample(passed=True, outcomes=dict.fromkeys(CHUNK_NAMES, "passed"))
+    done = align(pool, chunk_pair(full), [passes])
+    assert done.verdict is None and done.dropped == () and done.stated == ()
+    assert done.pair.tests == CHUNK_TESTS and done.solve_rate == 1.0

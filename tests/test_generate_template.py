@@ -21,6 +21,7 @@ from phicode.generate import (
 )
 from phicode.generate.codeinfo import function_info
 from phicode.generate.drafters.template import template_question
+from phicode.generate.oracle.examples import example_line
 from phicode.generate.oracle.inputs import Case, docstring_cases, generated_cases, values_for
 from phicode.generate.oracle.observe import observe
 from phicode.generate.prompts import TASKS
@@ -135,6 +136,30 @@ def test_the_oracle_records_values_raises_and_mutations(sandbox_pool) -> None:
     ]
     sort = observe(sandbox_pool, code, "bubble_sort", [Case(("[3, 1, 2]",))])[0]
     assert sort.repr == "None" and sort.mutated == ((0, "[1, 2, 3]"),)
+
+
+@pytest.mark.docker
+def test_the_oracle_lists_what_lazy_iterators_yield(sandbox_pool) -> None:
+    """A generator, ``map`` or ``itertools.chain`` result is compared as ``list(f(...))``;
+    an endless one is slow, never a hang."""
+    code = (
+        "import itertools\n"
+        "def f(n):\n"
+        "    if n == 0:\n        return (i * i for i in range(3))\n"
+        "    if n == 1:\n        return map(abs, [-1, 2])\n"
+        "    if n == 2:\n        return itertools.chain([1], [2])\n"
+        "    if n == 3:\n        return itertools.count()\n"
+        "    return [n]\n"
+    )
+    seen = observe(sandbox_pool, code, "f", [Case((str(n),)) for n in range(5)])
+    assert [(o.kind, o.repr, o.generator) for o in seen] == [
+        ("value", "[0, 1, 4]", True),
+        ("value", "[1, 2]", True),
+        ("value", "[1, 2]", True),
+        ("slow", None, False),
+        ("value", "[4]", False),
+    ]
+    assert example_line(function_info(code, "f"), seen[1]) == "- `list(f(1))` returns `[1, 2]`."
 
 
 @pytest.mark.docker

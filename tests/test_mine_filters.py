@@ -126,6 +126,26 @@ def decide(tmp_path: Path, source: str, **options: object) -> tuple[str, str]:
             "import secrets\n\ndef f(n):\n    return secrets.token_hex(n)\n",
             ("nondeterministic", "secrets.token_hex()"),
         ),
+        (
+            "import sys\n\ndef f(depth):\n    return sys._getframe(depth).f_code.co_name\n",
+            ("nondeterministic", "sys._getframe() reads the running interpreter"),
+        ),
+        (
+            "import traceback\n\ndef f(limit):\n    return traceback.extract_stack(limit=limit)\n",
+            ("nondeterministic", "traceback.extract_stack() reads the running interpreter"),
+        ),
+        (
+            "from inspect import currentframe\n\ndef f(x):\n    return currentframe().f_back, x\n",
+            ("nondeterministic", "inspect.currentframe() reads the running interpreter"),
+        ),
+        (
+            "def f(x):\n    return {id(x): x}\n",
+            ("nondeterministic", "id() reads the running interpreter"),
+        ),
+        (
+            "def id(x):\n    return x.key\n\ndef f(x):\n    return {id(x): x}\n",
+            ("kept", ""),
+        ),
     ],
 )
 def test_each_filter_names_its_reason(

@@ -174,3 +174,21 @@ def test_sentences_that_echo_the_prompt_are_removed() -> None:
     assert "exception" not in kept and "every input above" not in kept
     assert "- `_args2cmd(['hello'])` returns `'hello'`" in kept
     assert notes == ["restate: removed 2 sentence(s) of the rewrite that echo the prompt"]
+
+
+def test_an_example_is_added_for_a_form_of_call_no_example_shows() -> None:
+    """The question shows ``clamp`` with numbers; the tests also pass ``low=None``."""
+    question = (
+        "Write a Python function `clamp(value, low, high)` that limits value to [low, high]. "
+        "For example, `clamp(5, 0, 10)` returns `5`."
+    )
+    seen = [
+        value(("5", "0", "10"), "5"),
+        value(("-3", "0", "10"), "0"),
+        Observed(Case(("-3",), (("low", "None"), ("high", "10"))), "value", repr="-3"),
+    ]
+    notes: list[str] = []
+    fixed = add_examples(question, CLAMP_INFO, seen, notes)
+    assert fixed.endswith("Examples:\n- `clamp(-3, low=None, high=10)` returns `-3`.")
+    assert notes == ["restate: added 1 worked example(s) from the observed cases"]
+    assert add_examples(fixed, CLAMP_INFO, seen, []) == fixed  # every form is shown now

@@ -15,7 +15,13 @@ before the mutation score is taken. What was stated or dropped goes into
 ``verification.detail``; ``solve_rate`` is the share of blind answers that pass
 every test left. A pair left with fewer than ``min_tests`` tests is dropped
 (``unstated_behaviour``). Where no blind answer passes most tests there is no
-reader to judge by, and the pair is kept as it is (noted in the detail).
+reader to judge by.
+
+A second, mechanical reader needs no model: a test that calls the function in a
+*form* no worked example shows (a parameter no example passes, or a kind of
+value none gets: :mod:`phicode.generate.oracle.forms`) is unstated too, unless
+the blind answers pass it. Prose that explains such a parameter is what the
+blind answers can credit; a form rule alone cannot.
 """
 
 from __future__ import annotations
@@ -33,13 +39,16 @@ from phicode.generate.oracle.examples import (
     count_examples,
     example_line,
     showable,
+    with_example,
 )
+from phicode.generate.oracle.forms import Form, call_form, describe, shown_forms, unshown
+from phicode.generate.oracle.inputs import Case
 from phicode.generate.oracle.observe import Observed, OracleError, observe
 from phicode.generate.repair import with_notes
 from phicode.judge import JobRunner, verify_pair
 from phicode.records import Pair
 
-VERSION = "fidelity@1"
+VERSION = "fidelity@2"
 INFORMED_SHARE = 0.5  # a blind answer passing this share of the tests understood the task
 
 
@@ -95,16 +104,18 @@ def solve_rate(names: list[str], samples: list[Sample]) -> tuple[int, float | No
 
 
 def align(pool: JobRunner, pair: Pair, samples: list[Sample], min_tests: int = 2) -> Aligned:
-    """State or drop each test the blind answers show to be unstated (see the module)."""
+    """State or drop each test the blind answers or the call forms show to be unstated
+    (see the module)."""
     assert pair.verification is not None
     names = names_of_tests(pair.tests)
-    missing = unstated(names, samples)
+    blind = unstated(names, samples)
     notes: list[str] = []
-    if missing is None:
-        notes.append("fidelity: no blind answer passed most tests; not aligned")
-        missing = []
-    question, stated = _state(pool, pair, missing, notes)
-    dropped = [n for n in missing if n not in stated]
+    if blind is None:
+        notes.append("fidelity: no blind answer passed most tests; aligned by call forms only")
+        credited: set[str] = set()
+    else:
+        credited = set(names) - set(blind)  # an informed answer passes it: the prose says it
+    question, stated, dropped = _state_or_drop(pool, pair, names, set(blind or ()), credited, notes)
     kept = [n for n in names if n not in dropped]
     tests = pair.tests
     if dropped:
@@ -135,24 +146,53 @@ def align(pool: JobRunner, pair: Pair, samples: list[Sample], min_tests: int = 2
     return done(aligned.with_verification(verification))
 
 
-def _state(
-    pool: JobRunner, pair: Pair, missing: list[str], notes: list[str]
-) -> tuple[str, list[str]]:
+def _state_or_drop(
+    pool: JobRunner,
+    pair: Pair,
+    names: list[str],
+    blind: set[str],
+    credited: set[str],
+    notes: list[str],
+) -> tuple[str, list[str], list[str]]:
     """The question with unstated single-call tests added as worked examples (while it
-    shows fewer than MAX_EXAMPLES), and the names of the tests so stated."""
-    info = _info(pair) if missing else None
+    shows fewer than MAX_EXAMPLES), the tests so stated, and the unstated tests left.
+
+    Unstated: no informed blind answer passes it (``blind``), or no informed answer
+    passes it (it is not ``credited``) and it calls the function in a form no worked
+    example shows (checked again after each example is added, since one example
+    states the form for every test that shares it)."""
+    info = _info(pair)
     if info is None:
-        return pair.question, []
-    observed = _observed_cases(pool, pair, info, missing)
-    question, stated = pair.question, []
-    for name in missing:
+        return pair.question, [], [n for n in names if n in blind]
+    sources = _function_sources(pair.tests)
+    calls = {n: model_cases(sources[n], info) if n in sources else [] for n in names}
+    question = pair.question
+
+    def unshown_pairs(name: str) -> Form:
+        if name in credited:
+            return frozenset()
+        shown = shown_forms(question, info)
+        return frozenset().union(*(unshown(call_form(c, info), shown) for c in calls[name]))
+
+    todo = [n for n in names if n in blind or unshown_pairs(n)]
+    observed = _observed_cases(pool, pair, info, calls, todo)
+    stated: list[str] = []
+    dropped: list[str] = []
+    for name in todo:
+        missing = unshown_pairs(name)
+        if name not in blind and not missing:
+            continue  # an example stated for an earlier test shows this form too
         o = observed.get(name)
         if o is not None and count_examples(question, info) < MAX_EXAMPLES:
-            question = _with_example(question, example_line(info, o))
+            question = with_example(question, example_line(info, o))
             stated.append(name)
+            continue
+        dropped.append(name)
+        if missing and name not in blind:
+            notes.append(f"fidelity: {name} passes {describe(missing)}, which no example shows")
     if stated:
         notes.append(f"fidelity: stated {len(stated)} test case(s) as examples")
-    return question, stated
+    return question, stated, dropped
 
 
 def _info(pair: Pair) -> FunctionInfo | None:
@@ -163,15 +203,14 @@ def _info(pair: Pair) -> FunctionInfo | None:
 
 
 def _observed_cases(
-    pool: JobRunner, pair: Pair, info: FunctionInfo, names: list[str]
+    pool: JobRunner,
+    pair: Pair,
+    info: FunctionInfo,
+    calls: dict[str, list[Case]],
+    names: list[str],
 ) -> dict[str, Observed]:
     """For each named test that makes exactly one call, what the snippet does on it."""
-    sources = _function_sources(pair.tests)
-    single = {}
-    for name in names:
-        cases = model_cases(sources.get(name, ""), info) if name in sources else []
-        if len(cases) == 1:
-            single[name] = cases[0]
+    single = {name: calls[name][0] for name in names if len(calls[name]) == 1}
     if not single:
         return {}
     try:
@@ -195,19 +234,6 @@ def _function_sources(tests: str) -> dict[str, str]:
         for node in tree.body
         if isinstance(node, ast.FunctionDef)
     }
-
-
-def _with_example(question: str, line: str) -> str:
-    """``line`` added to the question's ``Examples:`` list, or a new one at the end."""
-    text = question.rstrip()
-    lines = text.splitlines()
-    for index in range(len(lines) - 1, -1, -1):
-        if lines[index].strip().lower().rstrip(":") == "examples":
-            end = index + 1
-            while end < len(lines) and lines[end].lstrip().startswith("- "):
-                end += 1
-            return "\n".join([*lines[:end], line, *lines[end:]]) + "\n"
-    return f"{text}\n\nExamples:\n{line}\n"
 
 
 __all__ = ["VERSION", "Aligned", "align", "names_of_tests", "solve_rate", "unstated"]

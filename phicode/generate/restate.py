@@ -16,7 +16,8 @@ with what the snippet really did there:
    - every exception the tests expect is stated, with a call that raises it and
      the snippet's own message as the evidence of when;
    - a question with no worked example gets one or two, taken from the observed
-     cases (never all of them).
+     cases (never all of them), and one more for each form of call the tests make
+     that no example shows (a parameter no example passes), up to three in all.
 
 What was changed is noted on the pair (``verification.detail``). A question
 left too short after removals is a rejection.
@@ -44,17 +45,20 @@ from phicode.generate.drafters.base import Rejected
 from phicode.generate.drafters.model import question_params
 from phicode.generate.oracle.complete import model_cases
 from phicode.generate.oracle.examples import (
+    MAX_EXAMPLES,
     count_examples,
     example_line,
     fix_examples,
     showable,
+    with_example,
 )
+from phicode.generate.oracle.forms import call_form, shown_forms, unshown
 from phicode.generate.oracle.observe import Observed, OracleError, observe
 from phicode.generate.prompts import Prompts
 from phicode.generate.reasons import SynthReason
 from phicode.judge import JobRunner
 
-VERSION = "restate@3"  # the mechanical rules; the model's prompt adds its own tag
+VERSION = "restate@4"  # the mechanical rules; the model's prompt adds its own tag
 MAX_TEST_CASES = 40  # calls of the final tests run through the oracle
 PROMPT_CASES = 10  # observed cases shown to the model
 MIN_CHARS = 40
@@ -367,22 +371,35 @@ def state_raises(
 def add_examples(
     question: str, info: FunctionInfo, values: list[Observed], notes: list[str]
 ) -> str:
-    """One or two worked examples from the observed values when the question shows none."""
-    if count_examples(question, info) or not values:
-        return question
+    """Worked examples from the observed values: one or two when the question shows none,
+    then one for each call form of the tests that no example shows yet (a parameter no
+    example passes, a kind of value none gets: :mod:`~phicode.generate.oracle.forms`),
+    while the question shows fewer than ``MAX_EXAMPLES``."""
+    candidates = sorted((o for o in values if showable(o)), key=_example_rank)
+    shown = count_examples(question, info)
     chosen: list[Observed] = []
-    results: set[str | None] = set()
-    for o in sorted((o for o in values if showable(o)), key=_example_rank):
-        if o.repr not in results:
-            chosen.append(o)
-            results.add(o.repr)
-        if len(chosen) == 2:
+    if not shown:
+        results: set[str | None] = set()
+        for o in candidates:
+            if o.repr not in results:
+                chosen.append(o)
+                results.add(o.repr)
+            if len(chosen) == 2:
+                break
+    forms = shown_forms(question, info) + [call_form(o.case, info) for o in chosen]
+    for o in candidates:
+        if shown + len(chosen) >= MAX_EXAMPLES:
             break
+        form = call_form(o.case, info)
+        if o not in chosen and unshown(form, forms):
+            chosen.append(o)
+            forms.append(form)
     if not chosen:
         return question
     notes.append(f"restate: added {len(chosen)} worked example(s) from the observed cases")
-    lines = "\n".join(example_line(info, o) for o in chosen)
-    return f"{question.rstrip()}\n\nExamples:\n{lines}"
+    for o in chosen:
+        question = with_example(question, example_line(info, o))
+    return question.rstrip()
 
 
 def _example_rank(o: Observed) -> bool:

@@ -42,6 +42,23 @@ _CLOCK = frozenset(
         "uuid.uuid4",
     }
 )
+# Reads of the running interpreter (frames, the stack, the exception being handled,
+# object addresses): the result depends on who calls, not on the arguments.
+_INTERPRETER = frozenset(
+    {
+        "sys._getframe",
+        "sys.exc_info",
+        "sys.exception",
+        "inspect.currentframe",
+        "inspect.stack",
+        "inspect.trace",
+        "traceback.extract_stack",
+        "traceback.format_stack",
+        "traceback.print_stack",
+        "traceback.walk_stack",
+        "id",
+    }
+)
 # Clock reads when called without an explicit time.
 _CLOCK_WITHOUT_ARGS = frozenset({"time.localtime", "time.gmtime", "time.ctime", "time.asctime"})
 _ENTROPY = ("secrets.",)
@@ -156,6 +173,8 @@ def _nondeterminism(calls: list[tuple[str, int]]) -> Verdict | None:
         clock = name in _CLOCK or (name in _CLOCK_WITHOUT_ARGS and nargs == 0)
         if clock or name.startswith(_ENTROPY):
             return Verdict(Reject.NONDETERMINISTIC, f"{name}()")
+        if name in _INTERPRETER:
+            return Verdict(Reject.NONDETERMINISTIC, f"{name}() reads the running interpreter")
         if name.startswith(_RANDOM) and not seeded:
             return Verdict(Reject.NONDETERMINISTIC, f"{name}() without a seed")
     return None

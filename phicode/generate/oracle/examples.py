@@ -129,6 +129,24 @@ def count_examples(text: str, info: FunctionInfo) -> int:
     return returns + raises
 
 
+def example_calls(text: str, info: FunctionInfo) -> list[Case]:
+    """The calls of the worked examples the text shows (returns or raises), in order."""
+    name = re.escape(info.name)
+    raising = re.compile(rf"(?P<call>\b{name}\([^`\n]*\))`?\s+raises\b")
+    found = sorted(
+        [*_example_pattern(info.name).finditer(text), *raising.finditer(text)],
+        key=lambda m: m.start(),
+    )
+    cases = []
+    for match in found:
+        call = match["call"]
+        # ``list(f(1))`` returns: the pattern's call may take the wrapper's parenthesis
+        case = _call_case(call, info.name) or _call_case(call.removesuffix(")"), info.name)
+        if case is not None:
+            cases.append(case)
+    return cases
+
+
 def showable(o: Observed) -> bool:
     """Short enough to read as an example in a question (call and result)."""
     return len(o.case.call("f")) <= 60 and (
@@ -146,4 +164,25 @@ def example_line(info: FunctionInfo, o: Observed) -> str:
     return f"- `{shown}` returns `{o.repr}`."
 
 
-__all__ = ["count_examples", "example_line", "fix_examples", "showable"]
+def with_example(question: str, line: str) -> str:
+    """``line`` added to the question's ``Examples:`` list, or a new one at the end."""
+    text = question.rstrip()
+    lines = text.splitlines()
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].strip().lower().rstrip(":") == "examples":
+            end = index + 1
+            while end < len(lines) and lines[end].lstrip().startswith("- "):
+                end += 1
+            return "\n".join([*lines[:end], line, *lines[end:]]) + "\n"
+    return f"{text}\n\nExamples:\n{line}\n"
+
+
+__all__ = [
+    "MAX_EXAMPLES",
+    "count_examples",
+    "example_calls",
+    "example_line",
+    "fix_examples",
+    "showable",
+    "with_example",
+]

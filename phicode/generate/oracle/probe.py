@@ -17,6 +17,7 @@ line this writes to stdout.
 """
 
 import ast
+import collections.abc
 import copy
 import inspect
 import io
@@ -130,11 +131,19 @@ def _flat_floats(value):
     return False
 
 
+def _lazy(value):
+    """A generator or another one-shot iterator (``map``, ``itertools.chain``): what it
+    yields is the result, compared as ``list(f(...))`` (an infinite one times out)."""
+    return inspect.isgenerator(value) or (
+        isinstance(value, collections.abc.Iterator) and not isinstance(value, io.IOBase)
+    )
+
+
 def _call(func, args, kwargs, per_call_s):
     signal.setitimer(signal.ITIMER_REAL, per_call_s)
     try:
         value = func(*args, **kwargs)
-        if inspect.isgenerator(value):
+        if _lazy(value):
             value = ("__gen__", list(value))
         return value
     finally:
