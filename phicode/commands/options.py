@@ -8,8 +8,8 @@ from phicode.defaults import default_of
 from phicode.sandbox_config import DEFAULT_IMAGE, SandboxConfig, default_workers
 
 
-def add_sandbox_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("sandbox")
+def add_sandbox_options(parser: argparse.ArgumentParser, title: str = "sandbox") -> None:
+    group = parser.add_argument_group(title)
     group.add_argument(
         "--timeout",
         type=float,

@@ -16,9 +16,9 @@ from phicode.commands.options import (
     sandbox_config,
 )
 from phicode.console import summary_table
-from phicode.filters.agreement import DEFAULT_SAMPLES as DEFAULT_SOLVE_SAMPLES
+from phicode.defaults import default_of
 from phicode.mine.config import default_workers
-from phicode.mutate import DEFAULT_MAX_MUTANTS, DEFAULT_THRESHOLD
+from phicode.pipeline_config import DEFAULT_SOLVE_SAMPLES, PipelineConfig
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -52,11 +52,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="processes parsing files",
     )
     filters = parser.add_argument_group("pipeline filters")
+    threshold = default_of(PipelineConfig, "mutation_threshold")
     filters.add_argument(
-        "--mutation-threshold", type=float, default=DEFAULT_THRESHOLD, metavar="S",
-        help=f"drop pairs whose tests kill fewer mutants than this share (default {DEFAULT_THRESHOLD})",
+        "--mutation-threshold", type=float, default=threshold, metavar="S",
+        help=f"drop pairs whose tests kill fewer mutants than this share (default {threshold})",
     )  # fmt: skip
-    filters.add_argument("--max-mutants", type=int, default=DEFAULT_MAX_MUTANTS, metavar="N")
+    filters.add_argument(
+        "--max-mutants", type=int, default=default_of(PipelineConfig, "max_mutants"), metavar="N"
+    )
     filters.add_argument(
         "--strengthen", action="store_true",
         help="before dropping weak tests, add up to 4 oracle tests on inputs that kill their "
@@ -72,12 +75,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="write the blind answers with this model on the same backend (default: --model)",
     )  # fmt: skip
     filters.add_argument(
-        "--min-solve-rate", type=float, default=0.0,
-        help="drop pairs whose solve_rate is below: ambiguous (default 0: off)",
+        "--min-solve-rate", type=float, default=default_of(PipelineConfig, "min_solve_rate"),
+        help="drop pairs whose solve_rate is below: ambiguous (default %(default)s: off)",
     )  # fmt: skip
     filters.add_argument(
-        "--max-solve-rate", type=float, default=1.0,
-        help="drop pairs whose solve_rate is above: too easy (default 1: off)",
+        "--max-solve-rate", type=float, default=default_of(PipelineConfig, "max_solve_rate"),
+        help="drop pairs whose solve_rate is above: too easy (default %(default)s: off)",
     )  # fmt: skip
     mine_command.add_filter_options(parser)
     add_model_options(parser)
@@ -86,19 +89,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    output = Path(args.output)
-    mine_config = replace(mine_command.config_from(args), workers=args.mine_workers)
-    from phicode.pipeline import PipelineConfig, run_pipeline  # loads the docker SDK
-
-    config = PipelineConfig(
+def config_from(args: argparse.Namespace) -> PipelineConfig:
+    """The pipeline's settings from the command line (every option lands here)."""
+    return PipelineConfig(
         paths=tuple(args.paths),
-        output=output,
+        output=Path(args.output),
         rejected=Path(args.rejected) if args.rejected else None,
         state_dir=Path(args.state) if args.state else None,
         limit=args.limit,
         limit_per_repo=args.limit_per_repo,
-        mine=mine_config,
+        mine=replace(mine_command.config_from(args), workers=args.mine_workers),
         model=model_config(args),
         sandbox=sandbox_config(args),
         mutation_threshold=args.mutation_threshold,
@@ -110,10 +110,16 @@ def run(args: argparse.Namespace) -> int:
         max_solve_rate=args.max_solve_rate,
         show_progress=not args.quiet,
     )
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_from(args)
+    from phicode.pipeline import run_pipeline  # loads the docker SDK
+
     funnel = run_pipeline(config)
     if not args.quiet:
         summary_table(
-            f"phicode run: {funnel.kept} pairs kept in {output}",
+            f"phicode run: {funnel.kept} pairs kept in {config.output}",
             funnel.rows(),
             ("stage", "records"),
         )

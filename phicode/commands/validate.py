@@ -13,9 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from phicode.defaults import default_of
+from phicode.commands.options import add_sandbox_options, sandbox_config
 from phicode.errors import InputError
-from phicode.sandbox_config import SandboxConfig
 from phicode.validate import Reverifier, ValidateCache, default_cache_dir, validate_files
 
 
@@ -56,27 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-cache", action="store_true", help="check and run every record, remember nothing"
     )
-    sandbox = parser.add_argument_group("sandbox (with --reverify)")
-    sandbox.add_argument(
-        "--timeout",
-        type=float,
-        default=default_of(SandboxConfig, "timeout_s"),
-        metavar="S",
-        help="seconds per run (default %(default)s)",
-    )
-    sandbox.add_argument(
-        "--memory",
-        type=int,
-        default=default_of(SandboxConfig, "memory_mb"),
-        metavar="MB",
-        help="MiB per run (default %(default)s)",
-    )
-    sandbox.add_argument(
-        "--workers", type=int, default=None, metavar="N", help="containers (default: CPU count)"
-    )
-    sandbox.add_argument(
-        "--image", default=None, help="sandbox image (default phicode-sandbox:latest)"
-    )
+    add_sandbox_options(parser, "sandbox (with --reverify)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary line on stderr")
     parser.set_defaults(handler=run)
 
@@ -138,12 +117,4 @@ def _open_cache(explicit: str | None) -> ValidateCache | None:
 
 
 def _reverifier(args: argparse.Namespace, cache: ValidateCache | None) -> Reverifier:
-    from phicode.pool import DEFAULT_IMAGE, SandboxConfig, default_workers
-
-    config = SandboxConfig(
-        image=args.image or DEFAULT_IMAGE,
-        workers=args.workers or default_workers(),
-        timeout_s=args.timeout,
-        memory_mb=args.memory,
-    )
-    return Reverifier(config, cache)
+    return Reverifier(sandbox_config(args), cache)

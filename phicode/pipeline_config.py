@@ -1,0 +1,70 @@
+"""The settings of ``phicode run`` (:func:`phicode.pipeline.run_pipeline`), in a module
+of their own: the CLI reads their defaults without loading the pipeline (and with it
+the docker SDK)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from phicode.errors import ConfigError
+from phicode.filters.agreement import DEFAULT_SAMPLES as DEFAULT_SOLVE_SAMPLES
+from phicode.generate.config import BackendKind, ModelConfig
+from phicode.mine.config import MineConfig
+from phicode.mutate import DEFAULT_MAX_MUTANTS, DEFAULT_THRESHOLD
+from phicode.sandbox_config import SandboxConfig
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PipelineConfig:
+    """Everything ``run_pipeline`` needs, as explicit values."""
+
+    paths: tuple[str, ...]
+    output: Path
+    rejected: Path | None = None
+    state_dir: Path | None = None
+    limit: int | None = None
+    limit_per_repo: int | None = None  # an even sample of a corpus: the first N of each repo
+    mine: MineConfig = field(default_factory=MineConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    sandbox: SandboxConfig = field(default_factory=SandboxConfig)
+    mutation_threshold: float = DEFAULT_THRESHOLD
+    max_mutants: int = DEFAULT_MAX_MUTANTS
+    strengthen: bool = False  # add oracle tests that kill surviving mutants of weak tests
+    solve_samples: int | None = None  # None: DEFAULT_SOLVE_SAMPLES with a model, 0 without
+    solver_model: str | None = None  # blind answers by another model of the same backend
+    min_solve_rate: float = 0.0
+    max_solve_rate: float = 1.0
+    show_progress: bool = False
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.mutation_threshold <= 1.0:
+            raise ConfigError(
+                f"--mutation-threshold: {self.mutation_threshold} is out of range 0..1"
+            )
+        if self.limit is not None and self.limit < 1:
+            raise ConfigError(f"--limit: {self.limit} must be at least 1")
+        if self.limit_per_repo is not None and self.limit_per_repo < 1:
+            raise ConfigError(f"--limit-per-repo: {self.limit_per_repo} must be at least 1")
+        if self.solve_samples is not None and self.solve_samples < 0:
+            raise ConfigError(f"--solve-samples: {self.solve_samples} must be 0 or more")
+        if self.model.backend is BackendKind.TEMPLATE and (self.solve_samples or self.solver_model):
+            raise ConfigError("--solve-samples needs a model backend (hf or openai), not template")
+        if not 0.0 <= self.min_solve_rate <= self.max_solve_rate <= 1.0:
+            raise ConfigError(
+                "--min-solve-rate and --max-solve-rate must satisfy 0 <= min <= max <= 1"
+            )
+
+    @property
+    def samples(self) -> int:
+        """Blind answers per question: as set, or the default for the backend."""
+        if self.solve_samples is not None:
+            return self.solve_samples
+        return 0 if self.model.backend is BackendKind.TEMPLATE else DEFAULT_SOLVE_SAMPLES
+
+    @property
+    def state_folder(self) -> Path:
+        return self.state_dir or self.output.parent / f".{self.output.name}.state"
+
+
+__all__ = ["DEFAULT_SOLVE_SAMPLES", "PipelineConfig"]
