@@ -9,9 +9,9 @@ STAMP  := $(VENV)/.installed
 # the CPU build in the hf extra.
 EXTRAS := dev,export,hf,model
 
-.PHONY: setup engine image run test bench lint clean
+.PHONY: setup engine image browser run test bench lint clean
 
-setup: $(STAMP) engine image
+setup: $(STAMP) engine image browser
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ $(STAMP): pyproject.toml
 
 engine:
 	@bash scripts/ensure-docker.sh
+
+browser:
+	@bash scripts/ensure-chromium.sh
 
 image: $(STAMP) engine
 	@$(BIN)/phicode sandbox build --quiet

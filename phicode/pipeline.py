@@ -113,7 +113,19 @@ def run_pipeline(config: PipelineConfig) -> Funnel:
     _write_outputs(config, outcomes, mine_drops)
     funnel.seconds["write"] = time.monotonic() - started
     funnel.kept = sum(o.pair is not None for o in outcomes)
+    _write_report(config, funnel)
     return funnel
+
+
+def _write_report(config: PipelineConfig, funnel: Funnel) -> None:
+    """The run's HTML report (``phicode report``), with its settings and stage times."""
+    target = config.report_path
+    if target is None or str(config.output) == "-":
+        return
+    from phicode.report import RunFacts, build_report
+
+    seconds = tuple((stage, round(s, 1)) for stage, s in funnel.seconds.items())
+    build_report(config.output, target, config.rejected, RunFacts(config.described(), seconds))
 
 
 def _check_output(output: Path) -> None:

@@ -36,6 +36,8 @@ class PipelineConfig:
     min_solve_rate: float = 0.0
     max_solve_rate: float = 1.0
     show_progress: bool = False
+    report: Path | None = None  # the HTML report; None: report.html beside the output
+    write_report: bool = True
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.mutation_threshold <= 1.0:
@@ -61,6 +63,28 @@ class PipelineConfig:
         if self.solve_samples is not None:
             return self.solve_samples
         return 0 if self.model.backend is BackendKind.TEMPLATE else DEFAULT_SOLVE_SAMPLES
+
+    @property
+    def report_path(self) -> Path | None:
+        """Where the run's report goes (None: no report)."""
+        if not self.write_report:
+            return None
+        return self.report or self.output.parent / "report.html"
+
+    def described(self) -> tuple[tuple[str, str], ...]:
+        """The settings a reader of the report wants to see, as (name, value)."""
+        model = self.model
+        return (
+            ("backend / model", f"{model.backend.value} / {model.model or 'default'}"),
+            ("oracle tests, restate", f"{model.oracle_tests}, {model.restate}"),
+            ("blind answers per question", str(self.samples)),
+            ("solver model", self.solver_model or "same as the model"),
+            ("mutation threshold", str(self.mutation_threshold)),
+            ("solve rate bounds", f"{self.min_solve_rate} .. {self.max_solve_rate}"),
+            ("strengthen", str(self.strengthen)),
+            ("sandbox", f"{self.sandbox.timeout_s} s, {self.sandbox.memory_mb} MiB per run"),
+            ("limit, per repository", f"{self.limit}, {self.limit_per_repo}"),
+        )
 
     @property
     def state_folder(self) -> Path:

@@ -312,6 +312,21 @@ class Rejection:
         out.update(self.extra)
         return out
 
+    @classmethod
+    def from_line(cls, data: Any) -> tuple[Rejection, dict[str, Any]]:
+        """A ``--rejected`` line read back: the rejection and the record beside it."""
+        data = _object(data, "")
+        found = _object(data.get("rejected"), "rejected")
+        known = {"stage", "reason", "detail", "where"}
+        rejection = cls(
+            stage=_require(found, "stage", str),
+            reason=_require(found, "reason", str),
+            detail=_optional(found, "detail", str, ""),
+            where=_optional(found, "where", str, None),
+            extra={k: v for k, v in found.items() if k not in known},
+        )
+        return rejection, {k: v for k, v in data.items() if k != "rejected"}
+
     def line(self, record: dict[str, Any] | None = None, raw: str | None = None) -> dict[str, Any]:
         """The rejected-file line: the record (or the raw text) plus this rejection."""
         out: dict[str, Any] = dict(record) if record is not None else {}

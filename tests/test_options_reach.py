@@ -79,6 +79,8 @@ TABLES: dict[str, dict[str, tuple[list[str], str]]] = {
         **SANDBOX,
         **FILTERS,
         "--state": (["state-dir"], "state_dir"),
+        "--report": (["page.html"], "report"),
+        "--no-report": ([], "write_report"),
         "--limit": (["4"], "limit"),
         "--limit-per-repo": (["2"], "limit_per_repo"),
         "--mine-workers": (["6"], "mine.workers"),
@@ -99,6 +101,10 @@ TABLES: dict[str, dict[str, tuple[list[str], str]]] = {
         "--no-cache": ([], "cache"),
         "--quiet": ([], "summary"),
     },
+    "report": {
+        "--output": (["page.html"], "output"),
+        "--quiet": ([], "summary"),
+    },
     "export": {
         "--format": (["hf"], "format"),
         "--output": (["elsewhere"], "output"),
@@ -111,6 +117,7 @@ BASE = {
     "run": ["run", "corpus", "-o", "out.jsonl"],
     "validate": ["validate", "data.jsonl"],
     "export": ["export", "data.jsonl", "-o", "out.parquet"],
+    "report": ["report", "data.jsonl", "-o", "report.html"],
 }
 
 
@@ -138,6 +145,8 @@ def settings(command: str, args: argparse.Namespace) -> dict[str, Any]:
             "cache": not args.no_cache,
             "summary": not args.quiet,
         }
+    elif command == "report":
+        built = {"output": args.output, "summary": not args.quiet}
     elif command == "export":
         built = {"format": args.format, "output": args.output}
     return flat(built)

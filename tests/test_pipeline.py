@@ -151,6 +151,10 @@ def test_template_pipeline_end_to_end(corpus: Path, tmp_path: Path) -> None:
     assert {"forbidden_call", "print_only", "no_testable_cases"} <= reasons, reasons
     synth_drop = next(r for r in rejected if r["rejected"]["reason"] == "no_testable_cases")
     assert synth_drop["entry_point"] == "describe" and synth_drop["rejected"]["stage"] == "synth"
+    # the run's report, beside the output: the files' counts, the run's settings and times
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert f"{len(kept)} pairs kept, {len(rejected)} records rejected" in page
+    assert "seconds per stage" in page and "mutation threshold" in page
     # a second run reuses every unit and writes the same bytes
     first = (out / "dataset.jsonl").read_bytes()
     assert main(run_args(corpus, out, tmp_path / "state")) == 0

@@ -15,7 +15,7 @@ from phicode.commands.options import (
     model_config,
     sandbox_config,
 )
-from phicode.console import summary_table
+from phicode.console import summary_table, warn
 from phicode.defaults import default_of
 from phicode.mine.config import default_workers
 from phicode.pipeline_config import DEFAULT_SOLVE_SAMPLES, PipelineConfig
@@ -34,6 +34,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--state",
         metavar="DIR",
         help="resumable state (default: .DATASET.jsonl.state beside the output)",
+    )
+    parser.add_argument(
+        "--report",
+        metavar="report.html",
+        help="the run's HTML report (default: report.html beside the output; see phicode report)",
+    )
+    parser.add_argument(
+        "--no-report", dest="write_report", action="store_false", help="write no HTML report"
     )
     parser.add_argument(
         "--limit", type=int, metavar="N", help="use only the first N mined snippets"
@@ -109,6 +117,8 @@ def config_from(args: argparse.Namespace) -> PipelineConfig:
         min_solve_rate=args.min_solve_rate,
         max_solve_rate=args.max_solve_rate,
         show_progress=not args.quiet,
+        report=Path(args.report) if args.report else None,
+        write_report=args.write_report,
     )
 
 
@@ -117,6 +127,8 @@ def run(args: argparse.Namespace) -> int:
     from phicode.pipeline import run_pipeline  # loads the docker SDK
 
     funnel = run_pipeline(config)
+    if config.report_path is not None and not args.quiet:
+        warn(f"report: {config.report_path}")
     if not args.quiet:
         summary_table(
             f"phicode run: {funnel.kept} pairs kept in {config.output}",
