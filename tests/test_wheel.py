@@ -109,6 +109,8 @@ def test_an_installed_wheel_builds_runs_and_reverifies(wheel: Path, tmp_path: Pa
     assert ran.returncode == 0, ran.stderr
     pairs = [json.loads(line) for line in out.read_text().splitlines()]
     assert pairs and all(p["verification"]["status"] == "passed" for p in pairs)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")  # its assets are in the wheel
+    assert f"{len(pairs)} pairs kept" in page and "var hljs=" in page
     checked = _run(bin_dir, "phicode", "validate", "--reverify", str(out), cwd=tmp_path)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     broken = tmp_path / "broken.jsonl"
