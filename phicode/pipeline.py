@@ -6,9 +6,10 @@ order, the resumable state and the counts:
 1. mine: the corpus to snippets (fast and deterministic: redone every run);
 2. synth: question + tests per snippet, verified in the sandbox with the
    repair loop, the question restated from the final tests (``phicode.generate``);
-3. fidelity (with a model): blind solves from the question alone give each pair
-   its ``solve_rate``; tests no informed answer passes are stated in the question
-   or dropped (``phicode.filters.fidelity``);
+3. fidelity: with a model, blind solves from the question alone give each pair
+   its ``solve_rate``; tests no informed answer passes, and tests that call the
+   function in a form no worked example shows, are stated in the question or
+   dropped (``phicode.filters.fidelity``; without a model, the forms alone);
 4. mutation: test strength on the aligned pairs (``phicode.mutate``); with
    ``--strengthen``, weak tests first get oracle tests that kill their surviving
    mutants (``phicode.filters.strengthen``); then the filters' verdicts
@@ -79,7 +80,7 @@ class Funnel:
             (f"  synth dropped: {reason}", n) for reason, n in sorted(self.synth_rejected.items())
         ]
         rows += [("verified pairs", self.verified), ("  of which repaired", self.repaired)]
-        if self.blind:
+        if any(self.blind.values()):
             rows += [(f"  blind answers {k}", n) for k, n in sorted(self.blind.items())]
         rows += [(f"  tests {k} (fidelity)", n) for k, n in sorted(self.aligned.items())]
         if self.strengthened:
@@ -354,9 +355,10 @@ class _Stages:
 
     def _fidelity(self, pairs: list[Pair]) -> list[tuple[Pair, Verdict | None]]:
         """Blind solves and alignment (:mod:`phicode.filters.fidelity`), stored per pair;
-        pairs unchanged when no blind answers are asked for."""
+        without blind answers (the template backend, ``--solve-samples 0``) the call
+        forms alone align the tests, unless ``--no-restate`` keeps questions as drafted."""
         samples = self.config.samples
-        if not samples or not pairs:
+        if not pairs or not (samples or self.config.model.restate):
             return [(pair, None) for pair in pairs]
         from phicode.filters.fidelity import VERSION as FIDELITY_VERSION
 
@@ -411,7 +413,7 @@ class _Stages:
     def _align(self, pairs: list[Pair]) -> list[dict[str, Any]]:
         from phicode.filters.fidelity import align
 
-        answers = self._solver().solve(pairs)
+        answers = self._solver().solve(pairs) if self.config.samples else [[] for _ in pairs]
         values = []
         for pair, samples in zip(pairs, answers, strict=True):
             done = align(self.pool, pair, samples, self.config.model.repair.min_kept)

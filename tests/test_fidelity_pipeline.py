@@ -108,7 +108,10 @@ def test_without_blind_answers_the_pair_has_no_solve_rate(tmp_path: Path) -> Non
     [pair] = kept
     assert pair["verification"]["solve_rate"] is None
     assert "is_palindrome('Abba')" not in pair["question"]  # no reader showed it unstated
-    assert "fidelity" not in pair["verification"]["detail"]
+    assert (
+        "fidelity: no blind answers; aligned by call forms only" in pair["verification"]["detail"]
+    )
+    assert "blind answers passed" not in pair["verification"]["detail"]
     assert not any(r.prompt.startswith("Solve this") for r in server.requests)
 
 

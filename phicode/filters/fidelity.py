@@ -111,7 +111,8 @@ def align(pool: JobRunner, pair: Pair, samples: list[Sample], min_tests: int = 2
     blind = unstated(names, samples)
     notes: list[str] = []
     if blind is None:
-        notes.append("fidelity: no blind answer passed most tests; aligned by call forms only")
+        why = "no blind answer passed most tests" if samples else "no blind answers"
+        notes.append(f"fidelity: {why}; aligned by call forms only")
         credited: set[str] = set()
     else:
         credited = set(names) - set(blind)  # an informed answer passes it: the prose says it
