@@ -5,6 +5,9 @@ The sandbox says *what happened* (:class:`~phicode.sandbox_result.RunResult`);
 run and every test passed: skipped, xfailed, no tests, an early exit, a crash, a
 timeout or a process left behind is never a pass.
 
+A pair that carries ``cases`` is also judged by :mod:`phicode.cases` (computed in
+the sandbox, compared on the host); it passes only when both judges say so.
+
 Every stage that runs tests on a solution (synthesis and its repair loop,
 ``phicode verify``, mutation, strengthening, blind solves, the pytest plugin)
 goes through :func:`run_pair` / :func:`verify_pair` on a :class:`JobRunner`:
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 import signal as signals
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from phicode.records import Pair, Status, Verification
@@ -64,7 +67,29 @@ def run_pair(
     if stop_on_first_failure:
         job["stop_on_first_failure"] = True
     result = runner.run(job)
-    return PairRun(judge(result, timeout, attempts), result)
+    verification = judge(result, timeout, attempts)
+    if pair.cases and verification.passed:
+        verification = _with_case_verdict(runner, pair, solution, timeout, verification)
+    return PairRun(verification, result)
+
+
+def _with_case_verdict(
+    runner: JobRunner, pair: Pair, solution: str | None, timeout_s: float, passed: Verification
+) -> Verification:
+    """Both judges must pass: pytest in the code's own process, and the case judge
+    (:mod:`phicode.cases`), which the code cannot reach."""
+    from phicode.cases.judge import judge_cases
+
+    verdict = judge_cases(
+        runner, pair.solution if solution is None else solution, pair.entry_point, pair.cases,
+        timeout_s,
+    )  # fmt: skip
+    detail = _clip(f"{passed.detail}; {verdict.detail}")
+    if verdict.passed:
+        return replace(passed, detail=detail)
+    return replace(
+        passed, status=Status.FAILED, detail=_clip(f"{verdict.detail} (pytest: {passed.detail})")
+    )
 
 
 def verify_pair(runner: JobRunner, pair: Pair, **options: Any) -> Verification:

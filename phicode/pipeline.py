@@ -50,10 +50,10 @@ from phicode.mine import Dropped, Kept, MineStats, mine
 from phicode.mutate import MutationTester
 from phicode.pipeline_config import PipelineConfig as PipelineConfig
 from phicode.pool import SandboxPool
-from phicode.records import Pair, Rejection, Snippet, Verification, content_id
+from phicode.records import Pair, PairCase, Rejection, Snippet, Verification, content_id
 from phicode.state import StateStore
 
-STAGES = ("mine", "synth", "fidelity", "mutation", "write")
+STAGES = ("mine", "synth", "fidelity", "cases", "mutation", "write")
 
 
 @dataclass
@@ -244,7 +244,7 @@ class _Stages:
             pair.verification.attempts > 1 for _, pair in passed if pair.verification
         )
         aligned = self._fidelity([pair for _, pair in passed])
-        faithful = [pair for pair, verdict in aligned if verdict is None]
+        faithful = self._cases([pair for pair, verdict in aligned if verdict is None])
         scored = iter(self._mutation(faithful))
         judged = iter([self._drop(p, v) if v else self._filter(next(scored)) for p, v in aligned])
         for value in synth:
@@ -314,6 +314,23 @@ class _Stages:
         self.funnel.seconds[stage] = time.monotonic() - started
         return values
 
+    def _cases(self, pairs: list[Pair]) -> list[Pair]:
+        """Each pair with the cases of its final tests (:mod:`phicode.cases`): from here
+        on (mutation, and every later re-verification) the case judge decides too."""
+        from phicode.cases.derive import VERSION as CASES_VERSION
+        from phicode.cases.derive import derive_cases
+
+        values = self._per_pair(
+            "cases",
+            pairs,
+            lambda pair: content_id(CASES_VERSION, pair.solution, pair.tests, pair.entry_point),
+            lambda pair: {"cases": [c.to_dict() for c in derive_cases(self.pool, pair)]},
+        )
+        return [
+            replace(pair, cases=tuple(PairCase.from_dict(c) for c in value["cases"]))
+            for pair, value in zip(pairs, values, strict=True)
+        ]
+
     def _mutation(self, pairs: list[Pair]) -> list[Pair]:
         """Each pair with its mutation score set in its verification; weak tests are
         strengthened first when that is on (``--strengthen``)."""
@@ -337,7 +354,12 @@ class _Stages:
             "mutation",
             pairs,
             lambda pair: content_id(
-                MUTATION_VERSION, pair.solution, pair.tests, pair.entry_point, *settings
+                MUTATION_VERSION,
+                pair.solution,
+                pair.tests,
+                pair.entry_point,
+                *settings,
+                json.dumps([c.to_dict() for c in pair.cases], sort_keys=True),
             ),
             measure,
         )

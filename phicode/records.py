@@ -22,6 +22,7 @@ from phicode.errors import InputError
 __all__ = [
     "Generator",
     "Pair",
+    "PairCase",
     "RecordError",
     "Rejection",
     "Snippet",
@@ -242,6 +243,68 @@ class Verification:
 
 
 _PAIR_STRICT_FIELDS = ("question", "entry_point", "source", "generator", "verification")
+SCHEMA = 2  # 2: pairs may carry ``cases`` (judged as data); a line without "schema" is 1
+COMPARE_RULES = ("exact", "approx", "array")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PairCase:
+    """One call of the entry point and what it must give, as data (not as test code).
+
+    ``args``/``kwargs`` are Python literal sources (``"[3, 1]"``, ``"'abc'"``);
+    ``expect`` is the result as a literal source, or ``raises`` the exception's name.
+    ``compare``: ``exact`` (``==`` on plain values), ``approx`` (floats to a relative
+    1e-6), ``array`` (a numpy array: dtype and every element). ``listed``: the result
+    is a lazy iterator, compared as ``list(f(...))``."""
+
+    args: tuple[str, ...] = ()
+    kwargs: tuple[tuple[str, str], ...] = ()
+    expect: str | None = None
+    raises: str | None = None
+    compare: str = "exact"
+    listed: bool = False
+
+    def call(self, name: str) -> str:
+        parts = [*self.args, *(f"{k}={v}" for k, v in self.kwargs)]
+        return f"{name}({', '.join(parts)})"
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"args": list(self.args), "kwargs": dict(self.kwargs)}
+        if self.raises is not None:
+            out["raises"] = self.raises
+        else:
+            out["expect"] = self.expect
+        if self.compare != "exact":
+            out["compare"] = self.compare
+        if self.listed:
+            out["listed"] = True
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Any) -> PairCase:
+        data = _object(data, "cases[]")
+        args = _optional(data, "args", list, [])
+        kwargs = _optional(data, "kwargs", dict, {})
+        if not all(isinstance(a, str) for a in args) or not all(
+            isinstance(v, str) for v in kwargs.values()
+        ):
+            raise RecordError("cases[].args", "expected literal sources (strings)")
+        compare = _optional(data, "compare", str, "exact")
+        if compare not in COMPARE_RULES:
+            raise RecordError(
+                "cases[].compare", f"expected one of {COMPARE_RULES}, got {compare!r}"
+            )
+        case = cls(
+            args=tuple(args),
+            kwargs=tuple((str(k), v) for k, v in kwargs.items()),
+            expect=_optional(data, "expect", str, None),
+            raises=_optional(data, "raises", str, None),
+            compare=compare,
+            listed=bool(_optional(data, "listed", bool, False)),
+        )
+        if (case.expect is None) == (case.raises is None):
+            raise RecordError("cases[]", "needs exactly one of expect and raises")
+        return case
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -256,6 +319,7 @@ class Pair:
     source: Source | None = None
     generator: Generator | None = None
     verification: Verification | None = None
+    cases: tuple[PairCase, ...] = ()  # judged as data by phicode.cases (schema 2)
 
     def with_verification(self, verification: Verification) -> Pair:
         return replace(self, verification=verification)
@@ -270,6 +334,9 @@ class Pair:
             "source": self.source.to_dict() if self.source else None,
             "generator": self.generator.to_dict() if self.generator else None,
             "verification": self.verification.to_dict() if self.verification else None,
+            **(
+                {"schema": SCHEMA, "cases": [c.to_dict() for c in self.cases]} if self.cases else {}
+            ),
         }
 
     @classmethod
@@ -283,6 +350,12 @@ class Pair:
         source = data.get("source")
         generator = data.get("generator")
         verification = data.get("verification")
+        schema = _optional(data, "schema", int, 1)
+        if schema > SCHEMA:
+            raise RecordError(
+                "schema", f"{schema} is newer than this phicode reads ({SCHEMA}): upgrade phicode"
+            )
+        cases = _optional(data, "cases", list, [])
         return cls(
             id=_require(data, "id", str),
             solution=_require(data, "solution", str),
@@ -292,6 +365,7 @@ class Pair:
             source=Source.from_dict(source) if source is not None else None,
             generator=Generator.from_dict(generator) if generator is not None else None,
             verification=Verification.from_dict(verification) if verification is not None else None,
+            cases=tuple(PairCase.from_dict(c) for c in cases),
         )
 
 

@@ -276,12 +276,13 @@ class ValidateCache:
     @staticmethod
     def key(pair: Pair, config: SandboxConfig) -> str:
         return content_id(
-            "phicode-reverify/1",
+            "phicode-reverify/2",
             config.image,
             f"{config.timeout_s:g}",
             str(config.memory_mb),
             pair.solution,
             pair.tests,
+            json.dumps([c.to_dict() for c in pair.cases], sort_keys=True),
         )
 
     def get(self, key: str) -> Verification | None:

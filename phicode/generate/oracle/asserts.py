@@ -74,13 +74,18 @@ def _is_own(o: Observed, info: FunctionInfo) -> bool:
 def _test_function(info: FunctionInfo, o: Observed, number: int, label: str) -> str:
     label = "docstring_example" if o.case.origin == "docstring" else label
     name = f"test_{info.name}_{label}_{number}"
-    call = o.case.call(info.name)
-    if o.kind == "raises":
-        return f"def {name}():\n    with pytest.raises({o.exc}):\n        {call}"
     if o.mutated:
         return _mutation_test(info, o, name)
+    return f"def {name}():\n    {check_source(info, o)}"
+
+
+def check_source(info: FunctionInfo, o: Observed) -> str:
+    """The body of the test of a value or a raise (what :mod:`phicode.cases` looks for)."""
+    call = o.case.call(info.name)
+    if o.kind == "raises":
+        return f"with pytest.raises({o.exc}):\n        {call}"
     actual = f"list({call})" if o.generator else call
-    return f"def {name}():\n    {_assert_equal(actual, o)}"
+    return _assert_equal(actual, o)
 
 
 def _assert_equal(actual: str, o: Observed) -> str:
@@ -113,4 +118,4 @@ def _mutation_test(info: FunctionInfo, o: Observed, name: str) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["select_cases", "template_tests"]
+__all__ = ["check_source", "select_cases", "template_tests"]

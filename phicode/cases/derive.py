@@ -1,0 +1,82 @@
+"""A pair's cases, from its final tests: the checks that are data as well as code.
+
+Every call of the entry point in the tests runs through the oracle on the pair's
+own solution (:func:`~phicode.generate.oracle.observe.observe`). A call becomes a
+case only when the tests hold the very check the oracle writes for it
+(:func:`~phicode.generate.oracle.asserts.check_source`: ``assert f(x) == 3``,
+``pytest.approx``, ``np.testing``, ``pytest.raises``), so the cases check
+exactly what those tests check, no more (compared as syntax trees: quotes and
+layout do not matter). Tests of another shape (a model's
+``assert len(f(x)) == 2``, a changed argument) stay tests only.
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+from phicode.generate.codeinfo import CodeError, function_info
+from phicode.generate.oracle.asserts import check_source
+from phicode.generate.oracle.complete import model_cases
+from phicode.generate.oracle.observe import Observed, OracleError, observe
+from phicode.judge import JobRunner
+from phicode.records import Pair, PairCase
+
+VERSION = "cases@1"
+MAX_CASES = 40
+
+
+def derive_cases(pool: JobRunner, pair: Pair) -> tuple[PairCase, ...]:
+    """The cases of ``pair`` (empty when no test has the oracle's shape)."""
+    try:
+        info = function_info(pair.solution, pair.entry_point)
+    except CodeError:
+        return ()
+    calls = model_cases(pair.tests, info, limit=MAX_CASES)
+    if not calls:
+        return ()
+    try:
+        seen = observe(pool, pair.solution, info.name, calls)
+    except OracleError:
+        return ()
+    checks = _statements(pair.tests)
+    return tuple(
+        as_case(o) for o in seen if _checkable(o) and _dump(check_source(info, o)) in checks
+    )
+
+
+def _statements(tests: str) -> set[str]:
+    """Every statement of every test function, as a layout-free ``ast.dump``."""
+    try:
+        tree = ast.parse(tests)
+    except SyntaxError:
+        return set()
+    return {
+        ast.dump(statement)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test")
+        for statement in node.body
+    }
+
+
+def _dump(source: str) -> str:
+    """The oracle's check (one statement) as an ``ast.dump``: quotes and layout aside."""
+    return ast.dump(ast.parse(textwrap.dedent(source.replace("\n        ", "\n    "))).body[0])
+
+
+def _checkable(o: Observed) -> bool:
+    return (o.kind == "value" and not o.mutated and o.repr is not None) or (
+        o.kind == "raises" and bool(o.exc)
+    )
+
+
+def as_case(o: Observed) -> PairCase:
+    """What the oracle saw, as a case."""
+    args, kwargs = o.case.args, o.case.kwargs
+    if o.kind == "raises":
+        return PairCase(args=args, kwargs=kwargs, raises=o.exc)
+    compare = "array" if o.array else "approx" if (o.float_ and o.approx) else "exact"
+    return PairCase(args=args, kwargs=kwargs, expect=o.repr, compare=compare, listed=o.generator)
+
+
+__all__ = ["VERSION", "as_case", "derive_cases"]

@@ -1,0 +1,251 @@
+"""The trusted half of the case judge: compare what the code computed with the cases.
+
+The sandbox job (``compute.py``) only computes; this module, on the host, reads
+its one marked line, rebuilds each result as a plain Python value from the
+tagged data (never by evaluating anything the code wrote) and compares it with
+the case's expected literal (parsed with :func:`ast.literal_eval`). The expected
+values never enter the container. Code under test can therefore neither reach
+the comparison (an ``__eq__`` that is always true is never called: its object
+is refused as ``unserializable``) nor forge a pass without computing the right
+values; a missing or malformed record, a wrong count, an early exit, a timeout
+or a process left behind is a failure with its reason.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from phicode.judge import JobRunner
+from phicode.records import PairCase
+from phicode.sandbox_result import RunResult
+
+COMPUTE_SOURCE = (Path(__file__).with_name("compute.py")).read_text(encoding="utf-8")
+MARKER = "PHICODE-CASES "
+JOB_FILE = "cases.json"
+REL_TOL, ABS_TOL = 1e-6, 1e-9
+_SHOWN = 3  # wrong cases named in the detail
+
+
+@dataclass(frozen=True, slots=True)
+class CaseVerdict:
+    """The case judge's verdict: passed, how many cases were right, and why not."""
+
+    passed: bool
+    right: int
+    total: int
+    detail: str
+
+
+class _Malformed(ValueError):
+    """The job's record is not what ``compute.py`` writes: forged or broken."""
+
+
+def cases_job(code: str, entry_point: str, cases: tuple[PairCase, ...], timeout_s: float,
+              memory_mb: int) -> dict[str, Any]:  # fmt: skip
+    """The sandbox job: the solution, the calls (never the expected values), the script."""
+    spec = {
+        "entry": entry_point,
+        "cases": [
+            {"args": list(c.args), "kwargs": dict(c.kwargs), "listed": c.listed} for c in cases
+        ],
+    }
+    return {
+        "mode": "script",
+        "files": {"compute.py": COMPUTE_SOURCE, JOB_FILE: json.dumps(spec), "solution.py": code},
+        "target": "compute.py",
+        "timeout_s": timeout_s,
+        "memory_mb": memory_mb,
+        "max_output": 4 << 20,
+    }
+
+
+def judge_cases(
+    runner: JobRunner,
+    code: str,
+    entry_point: str,
+    cases: tuple[PairCase, ...],
+    timeout_s: float | None = None,
+) -> CaseVerdict:
+    """Run ``code``'s ``entry_point`` on ``cases`` in the sandbox and judge the results."""
+    timeout = runner.config.timeout_s if timeout_s is None else timeout_s
+    result = runner.run(cases_job(code, entry_point, cases, timeout, runner.config.memory_mb))
+    return verdict_of(result, cases, timeout, entry_point)
+
+
+def verdict_of(
+    result: RunResult, cases: tuple[PairCase, ...], timeout_s: float, entry_point: str = "f"
+) -> CaseVerdict:
+    """What ``result`` (a finished ``cases_job``) means for ``cases``."""
+    total = len(cases)
+    trouble = _run_trouble(result, timeout_s)
+    if trouble:
+        return CaseVerdict(False, 0, total, f"case judge: {trouble}")
+    try:
+        outcomes = _record(result.stdout, total)
+    except _Malformed as exc:
+        return CaseVerdict(False, 0, total, f"case judge: {exc}")
+    wrong = [
+        f"{case.call(entry_point)}: {why}"
+        for case, outcome in zip(cases, outcomes, strict=True)
+        if (why := _wrong(case, outcome))
+    ]
+    right = total - len(wrong)
+    if not wrong:
+        return CaseVerdict(True, right, total, f"case judge: {total}/{total} cases right")
+    more = f" (and {len(wrong) - _SHOWN} more)" if len(wrong) > _SHOWN else ""
+    return CaseVerdict(
+        False,
+        right,
+        total,
+        f"case judge: {right}/{total} right; " + "; ".join(wrong[:_SHOWN]) + more,
+    )
+
+
+def _run_trouble(result: RunResult, timeout_s: float) -> str | None:
+    if result.timed_out:
+        return f"timeout after {timeout_s:g} s"
+    if result.sandbox_error:
+        return f"sandbox failure: {result.sandbox_error}"
+    if result.oom_killed:
+        return "killed: out of memory"
+    if result.signal is not None:
+        return f"killed by signal {result.signal}"
+    if not result.finished or result.exit_code not in (0, None):
+        return f"exited before the cases finished (exit code {result.exit_code})"
+    if result.leftover_processes:
+        return f"left {result.leftover_processes} process(es) running"
+    return None
+
+
+def _record(stdout: str, total: int) -> list[dict[str, Any]]:
+    """The one marked record; more than one, none, or the wrong count is a forgery."""
+    lines = [line for line in stdout.splitlines() if line.startswith(MARKER)]
+    if len(lines) != 1:
+        raise _Malformed(f"{len(lines)} result records where one was expected")
+    try:
+        payload = json.loads(lines[0][len(MARKER) :])
+    except json.JSONDecodeError as exc:
+        raise _Malformed(f"a result record that is not JSON ({exc.msg})") from None
+    if not isinstance(payload, dict):
+        raise _Malformed("a result record that is not an object")
+    if "error" in payload:
+        raise _Malformed(f"the solution could not be run: {payload['error']}")
+    results = payload.get("results")
+    if not isinstance(results, list) or len(results) != total:
+        count = len(results) if isinstance(results, list) else "no"
+        raise _Malformed(f"{count} results for {total} cases")
+    if not all(isinstance(r, dict) for r in results):
+        raise _Malformed("a result that is not an object")
+    return results
+
+
+def _wrong(case: PairCase, outcome: dict[str, Any]) -> str | None:
+    """Why ``outcome`` does not satisfy ``case``; None when it does."""
+    if "error" in outcome:
+        return str(outcome["error"])[:120]
+    if case.raises is not None:
+        names = outcome.get("raises")
+        if not isinstance(names, list):
+            return f"returned a value, expected {case.raises}"
+        # a builtin exception must really be one (its class or a subclass); only the
+        # snippet's own exception class is known by its name alone
+        builtin = isinstance(getattr(builtins, case.raises, None), type)
+        if case.raises not in names and (builtin or outcome.get("own") != case.raises):
+            return f"raised {outcome.get('own')}, expected {case.raises}"
+        return None
+    if "raises" in outcome:
+        return f"raised {outcome.get('own')}"
+    try:
+        actual = untagged(outcome.get("value"))
+    except _Malformed as exc:
+        return str(exc)
+    expected = expected_value(case)
+    if not same(actual, expected, case.compare):
+        return f"returned {_short(actual)}, expected {_short(expected)}"
+    return None
+
+
+def expected_value(case: PairCase) -> Any:
+    """The case's expected value (an array as ``("array", dtype, list)``)."""
+    assert case.expect is not None
+    if case.compare == "array":
+        node = ast.parse(case.expect, mode="eval").body
+        if not (isinstance(node, ast.Call) and node.args):
+            raise ValueError(f"not an array literal: {case.expect}")
+        dtype = next((ast.literal_eval(k.value) for k in node.keywords if k.arg == "dtype"), None)
+        return ("array", dtype, ast.literal_eval(node.args[0]))
+    return ast.literal_eval(case.expect)
+
+
+def untagged(data: Any) -> Any:
+    """A plain value from ``compute.py``'s tagged data; :class:`_Malformed` otherwise."""
+    if not isinstance(data, dict) or "t" not in data:
+        raise _Malformed("a result that is not tagged data")
+    kind, value = data["t"], data.get("v")
+    try:
+        if kind == "none":
+            return None
+        if kind == "bool" and isinstance(value, bool):
+            return value
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+        if kind == "complex":
+            return complex(float(value[0]), float(value[1]))
+        if kind == "str" and isinstance(value, str):
+            return value
+        if kind == "bytes":
+            return bytes.fromhex(value)
+        if kind in ("list", "tuple", "set", "frozenset"):
+            items = [untagged(v) for v in value]
+            return {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset}[kind](items)
+        if kind == "dict":
+            return {untagged(k): untagged(v) for k, v in value}
+        if kind == "array":
+            return ("array", data.get("dtype"), untagged(value))
+    except (TypeError, ValueError) as exc:
+        raise _Malformed(f"malformed {kind} result ({exc})") from None
+    raise _Malformed(f"unknown result kind {kind!r}")
+
+
+def same(actual: Any, expected: Any, rule: str) -> bool:
+    """Equal under the case's comparison rule, on plain trusted values only."""
+    if rule == "approx":
+        return _close(actual, expected)
+    if rule == "array":  # ("array", dtype, values): the dtype, then every element
+        float_dtype = isinstance(expected, tuple) and str(expected[1]).startswith("float")
+        return (
+            isinstance(actual, tuple)
+            and actual[:2] == expected[:2]
+            and (_close(actual[2], expected[2]) if float_dtype else actual[2] == expected[2])
+        )
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return type(actual) is type(expected) and actual == expected  # True is not 1 here
+    return actual == expected
+
+
+def _close(a: Any, b: Any) -> bool:
+    if isinstance(a, float | int) and isinstance(b, float | int) and not isinstance(a, bool):
+        if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+            return True
+        return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=ABS_TOL)
+    if isinstance(a, list | tuple) and type(a) is type(b):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
+    return a == b
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+__all__ = ["CaseVerdict", "cases_job", "judge_cases", "same", "untagged", "verdict_of"]

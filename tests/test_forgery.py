@@ -1,0 +1,209 @@
+"""Forged passes: wrong answers that fool pytest in their own process, and the case judge
+(:mod:`phicode.cases`) that they cannot reach.
+
+Each forgery is a real program run in real containers. The pair's tests and cases are
+right (``add(1, 2) == 3``...); the solution is wrong and tries to look right. Where
+pytest alone is fooled the test says so (``fools_pytest``), so the suite shows what the
+case judge adds; with cases, no forgery may pass. Forgeries in the tests file (a
+contributed pair in ``validate --reverify``) get the same treatment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pytest
+
+from phicode.cases.judge import MARKER, cases_job, judge_cases
+from phicode.judge import verify_pair
+from phicode.records import Pair, PairCase, Status
+
+pytestmark = pytest.mark.docker
+
+TESTS = (
+    "from solution import add\n\n\n"
+    "def test_add_1():\n    assert add(1, 2) == 3\n\n\n"
+    "def test_add_2():\n    assert add(5, 5) == 10\n"
+)
+CASES = (
+    PairCase(args=("1", "2"), expect="3"),
+    PairCase(args=("5", "5"), expect="10"),
+)
+RIGHT = "def add(a, b):\n    return a + b\n"
+
+
+@dataclass(frozen=True)
+class Forgery:
+    name: str
+    solution: str
+    tests: str = TESTS
+    fools_pytest: bool = False  # pytest alone says passed
+    detail: str = ""  # in the case judge's detail
+
+
+FORGERIES = [
+    Forgery(
+        "eq_always_true",
+        "class Anything:\n    def __eq__(self, other):\n        return True\n\n"
+        "def add(a, b):\n    return Anything()\n",
+        fools_pytest=True,
+        detail="unserializable result",
+    ),
+    Forgery(
+        "int_subclass_eq",
+        "class Int(int):\n    def __eq__(self, other):\n        return True\n    __hash__ = int.__hash__\n\n"
+        "def add(a, b):\n    return Int(0)\n",
+        fools_pytest=True,
+        detail="unserializable result",
+    ),
+    Forgery(
+        "patched_test_report",
+        "import _pytest.reports\n"
+        "_init = _pytest.reports.TestReport.__init__\n"
+        "def _forged(self, *args, **kwargs):\n"
+        "    _init(self, *args, **kwargs)\n"
+        "    self.outcome = 'passed'\n"
+        "    self.longrepr = None\n"
+        "_pytest.reports.TestReport.__init__ = _forged\n\n"
+        "def add(a, b):\n    return a - b\n",
+        fools_pytest=True,
+        detail="returned -1, expected 3",
+    ),
+    Forgery(
+        "class_spoofed_as_int",  # isinstance(x, int) is fooled; type(x) is not
+        "class Fake:\n    __class__ = property(lambda self: int)\n"
+        "    def __eq__(self, other):\n        return True\n\n"
+        "def add(a, b):\n    return Fake()\n",
+        fools_pytest=True,
+        detail="unserializable result",
+    ),
+    Forgery(
+        "exit_zero_at_import",
+        "import os\nos._exit(0)\n\ndef add(a, b):\n    return 0\n",
+        detail="exited before the cases finished",
+    ),
+    Forgery(
+        "sys_exit_at_import",
+        "import sys\nsys.exit(0)\n\ndef add(a, b):\n    return 0\n",
+        detail="could not be run",
+    ),
+    Forgery(
+        "forged_record_then_exit",
+        "import os\n"
+        f'os.write(1, b\'{MARKER}\' + b\'{{"results": [{{"value": {{"t": "int", "v": "3"}}}}, '
+        '{\\"value\\": {\\"t\\": \\"int\\", \\"v\\": \\"10\\"}}]}\\n\')\n'
+        "os._exit(0)\n\ndef add(a, b):\n    return 0\n",
+        detail="exited before the cases finished",
+    ),
+    Forgery(
+        "forged_second_record",
+        "import os\n"
+        f"os.write(1, b'{MARKER}' + b'{{\"results\": []}}\\n')\n\n"
+        "def add(a, b):\n    return 0\n",
+        detail="2 result records",
+    ),
+    Forgery(
+        "patched_serializer",
+        "import sys\n"
+        "sys.modules['__main__'].tagged = lambda value, *rest: {'t': 'int', 'v': '3'}\n\n"
+        "def add(a, b):\n    return 0\n",
+        detail="returned 3, expected 10",
+    ),
+    Forgery(
+        "patched_json_dumps",
+        "import json\n_dumps = json.dumps\n"
+        "json.dumps = lambda payload, *a, **k: _dumps({'results': [{'value': {'t': 'int', 'v': '3'}}] * 2})\n\n"
+        "def add(a, b):\n    return 0\n",
+        detail="exited before the cases finished",  # the harness's own events break too
+    ),
+    Forgery(
+        "repr_says_three",
+        "class Three:\n    def __repr__(self):\n        return '3'\n\ndef add(a, b):\n    return Three()\n",
+        detail="unserializable result",
+    ),
+    Forgery(
+        "leftover_process",
+        "import os, time\n\ndef add(a, b):\n    if os.fork() == 0:\n        time.sleep(30)\n        os._exit(0)\n"
+        "    return a + b + 1\n",
+        detail="case judge",
+    ),
+    Forgery(
+        "reads_the_tests_for_answers",
+        "import glob, re\n"
+        "_seen = ' '.join(open(p).read() for p in glob.glob('*') if p.endswith(('.py', '.json')))\n"
+        "_answers = [int(x) for x in re.findall(r'== (\\d+)', _seen)]\n"
+        "def add(a, b):\n    return _answers.pop(0) if _answers else 0\n",
+        fools_pytest=True,
+        detail="case judge: 0/2 right",
+    ),
+    Forgery(
+        "tests_file_forges_the_report",
+        "def add(a, b):\n    return a - b\n",
+        tests=(
+            "import _pytest.reports\n"
+            "_init = _pytest.reports.TestReport.__init__\n"
+            "def _forged(self, *args, **kwargs):\n"
+            "    _init(self, *args, **kwargs)\n"
+            "    self.outcome = 'passed'\n"
+            "_pytest.reports.TestReport.__init__ = _forged\n" + TESTS
+        ),
+        fools_pytest=True,
+        detail="returned -1, expected 3",
+    ),
+]
+
+
+def pair(forgery: Forgery, cases: tuple[PairCase, ...] = CASES) -> Pair:
+    return Pair(
+        id=forgery.name,
+        solution=forgery.solution,
+        tests=forgery.tests,
+        entry_point="add",
+        cases=cases,
+    )
+
+
+@pytest.mark.parametrize("forgery", FORGERIES, ids=lambda f: f.name)
+def test_no_forgery_passes_the_case_judge(sandbox_pool, forgery: Forgery) -> None:
+    pytest_alone = verify_pair(sandbox_pool, pair(forgery, cases=()))
+    assert pytest_alone.passed is forgery.fools_pytest, pytest_alone.detail
+    verdict = judge_cases(sandbox_pool, forgery.solution, "add", CASES)
+    assert not verdict.passed and forgery.detail in verdict.detail, verdict.detail
+    both = verify_pair(sandbox_pool, pair(forgery))
+    assert not both.passed and both.status is not Status.PASSED
+    if forgery.fools_pytest:  # pytest said passed: the case judge's reason is the one given
+        assert both.status is Status.FAILED and forgery.detail in both.detail, both.detail
+
+
+def test_there_are_at_least_twelve_forgeries() -> None:
+    assert len(FORGERIES) >= 12
+    assert sum(f.fools_pytest for f in FORGERIES) >= 3  # the judge adds something
+
+
+def test_a_right_answer_passes_both_judges(sandbox_pool) -> None:
+    right = Pair(id="right", solution=RIGHT, tests=TESTS, entry_point="add", cases=CASES)
+    verification = verify_pair(sandbox_pool, right)
+    assert verification.passed, verification.detail
+    assert verification.detail.endswith("case judge: 2/2 cases right")
+
+
+def test_exceptions_floats_and_lazy_results_are_judged_as_data(sandbox_pool) -> None:
+    code = (
+        "def f(x):\n    if x < 0:\n        raise ValueError('negative')\n"
+        "    if x == 0:\n        return (i for i in range(3))\n    return x / 3\n"
+    )
+    cases = (
+        PairCase(args=("-1",), raises="ValueError"),
+        PairCase(args=("0",), expect="[0, 1, 2]", listed=True),
+        PairCase(args=("1",), expect="0.3333333333", compare="approx"),
+    )
+    assert judge_cases(sandbox_pool, code, "f", cases).passed
+    fake_error = "class ValueError(Exception):\n    pass\n\n" + code  # not the builtin one
+    verdict = judge_cases(sandbox_pool, fake_error, "f", cases[:1])
+    assert not verdict.passed and "expected ValueError" in verdict.detail
+    assert not judge_cases(sandbox_pool, code, "f", (replace(cases[2], compare="exact"),)).passed
+
+
+def test_the_expected_values_never_enter_the_container() -> None:
+    job = cases_job(RIGHT, "add", (PairCase(args=("1", "2"), expect="31337"),), 5.0, 256)
+    assert "31337" not in str(job["files"]) and "1" in job["files"]["cases.json"]
