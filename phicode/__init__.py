@@ -47,6 +47,13 @@ _WHERE = {
     "run_pipeline": "phicode.pipeline",
     "validate_files": "phicode.validate",
     "export": "phicode.export",
+    # scoring answers (RL rewards, evaluation)
+    "PairCase": "phicode.records",
+    "Scorer": "phicode.scoring",
+    "score": "phicode.scoring",
+    "score_many": "phicode.scoring",
+    "compute_score": "phicode.scoring",
+    "reward_func": "phicode.scoring",
 }
 
 __all__ = ["__version__", *_WHERE]

@@ -15,6 +15,7 @@ EXPECTED = [
     "MineConfig", "mine_paths", "ModelConfig", "Synthesizer", "SandboxConfig", "SandboxPool",
     "Verifier", "verify_file", "MutationTester", "PipelineConfig", "run_pipeline",
     "validate_files", "export",
+    "PairCase", "Scorer", "score", "score_many", "compute_score", "reward_func",
 ]  # fmt: skip
 
 
