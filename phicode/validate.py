@@ -108,6 +108,7 @@ class ValidateReport:
     reverified: int = 0  # records whose tests were checked again (cached or run)
     sandbox_runs: int = 0  # of those, how many really ran in the sandbox
     code_cached: int = 0  # records whose code checks the cache already vouched for
+    without_cases: int = 0  # schema-1 pairs: judged by pytest alone (see docs/validate.md)
     duration_s: float = 0.0
 
     @property
@@ -485,6 +486,8 @@ def validate_files(
         for path in files:
             for line in read_jsonl(path, parse):
                 report.records += 1
+                if line.record is not None and not line.record.cases:
+                    report.without_cases += 1
                 found = _line_findings(line, seen, contamination, code_checks)
                 report.findings.extend(found)
                 if not found and reverifier is not None and line.record is not None:

@@ -11,11 +11,12 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from phicode.cases.derive import derive_cases
 from phicode.console import progress, warn
 from phicode.errors import ConfigError, InputError
 from phicode.jsonl import JsonlWriter, Numbered, read_jsonl
@@ -36,6 +37,7 @@ class VerifyStats:
     seen: int = 0
     by_status: Counter[str] = field(default_factory=Counter)
     invalid: int = 0
+    cases_added: int = 0  # passed pairs that got cases (--add-cases)
     duration_s: float = 0.0
 
     def add(self, verification: Verification) -> None:
@@ -89,6 +91,7 @@ def verify_file(
     rejected_path: Path | str | None = None,
     show_progress: bool = True,
     model: ModelConfig | None = None,
+    add_cases: bool = False,
 ) -> VerifyStats:
     """Verify every pair of a JSONL file; passed pairs go to ``output_path``.
 
@@ -97,7 +100,9 @@ def verify_file(
     Output lines keep the input order and are written as they are judged, so an
     interrupted run keeps everything finished so far. With a ``model``, failing
     tests go back to it for repair (the execute-and-test loop of
-    ``phicode.generate.repair``) before a pair is judged.
+    ``phicode.generate.repair``) before a pair is judged. ``add_cases``: a passed pair
+    without cases gets them from its tests (:mod:`phicode.cases`: the migration of
+    schema-1 files to the case judge).
     """
     lines = list(read_jsonl(input_path, Pair.from_dict))
     if not lines:
@@ -115,6 +120,9 @@ def verify_file(
         with progress("verify", total=len(good), enabled=show_progress) as advance:
             for pair, verification in judged:
                 stats.add(verification)
+                if add_cases and verification.passed and not pair.cases:
+                    pair = replace(pair, cases=derive_cases(pool, pair))
+                    stats.cases_added += bool(pair.cases)
                 _write_verified(pair.with_verification(verification), passed_out, rejected_out)
                 advance()
     stats.duration_s = time.monotonic() - started

@@ -207,3 +207,40 @@ def test_exceptions_floats_and_lazy_results_are_judged_as_data(sandbox_pool) -> 
 def test_the_expected_values_never_enter_the_container() -> None:
     job = cases_job(RIGHT, "add", (PairCase(args=("1", "2"), expect="31337"),), 5.0, 256)
     assert "31337" not in str(job["files"]) and "1" in job["files"]["cases.json"]
+
+
+def test_an_old_file_is_told_what_to_do_and_migrated(
+    tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Schema 1 (no cases): validate says how to move to the case judge; verify
+    --add-cases does it; the new file is judged by both."""
+    import json
+
+    from phicode.cli import main
+    from phicode.records import Generator, Source, Verification
+
+    old = Pair(
+        id="old",
+        question="Write `add(a, b)` that returns the sum of a and b.",
+        solution=RIGHT,
+        tests=TESTS,
+        entry_point="add",
+        source=Source(repo="r", path="r/a.py", license="MIT"),
+        generator=Generator(backend="template", model="", prompt="template@3"),
+        verification=Verification(status=Status.PASSED, tests_passed=2, tests_total=2),
+    )
+    before = tmp_path / "old.jsonl"
+    before.write_text(json.dumps(old.to_dict()) + "\n", encoding="utf-8")
+    assert "schema" not in before.read_text()
+    assert main(["validate", str(before), "--no-cache"]) == 0
+    assert "1 pair(s) carry no cases (schema 1)" in capsys.readouterr().err
+    after = tmp_path / "new.jsonl"
+    assert main(["verify", str(before), "-o", str(after), "--add-cases", "-q"]) == 0
+    line = json.loads(after.read_text(encoding="utf-8"))
+    assert line["schema"] == 2 and line["cases"] == [c.to_dict() for c in CASES]
+    assert main(["validate", str(after), "--reverify", "--no-cache"]) == 0
+    assert "carry no cases" not in capsys.readouterr().err
+    forged = dict(line, solution=FORGERIES[0].solution)  # __eq__ always true: pytest is fooled
+    after.write_text(json.dumps(forged) + "\n", encoding="utf-8")
+    assert main(["validate", str(after), "--reverify", "--no-cache"]) == 1
+    assert "unserializable result" in capsys.readouterr().out

@@ -72,7 +72,7 @@ IO = {
 TABLES: dict[str, dict[str, tuple[list[str], str]]] = {
     "mine": {**IO, **FILTERS, "--workers": (["5"], "mine.workers")},
     "synth": {**IO, **MODEL, **SANDBOX},
-    "verify": {**IO, **MODEL, **SANDBOX},
+    "verify": {**IO, **MODEL, **SANDBOX, "--add-cases": ([], "add_cases")},
     "run": {
         **IO,
         **MODEL,
@@ -135,6 +135,8 @@ def settings(command: str, args: argparse.Namespace) -> dict[str, Any]:
     elif command in ("synth", "verify"):
         built["model"] = dataclasses.asdict(model_config(args))
         built["sandbox"] = dataclasses.asdict(sandbox_config(args))
+        if command == "verify":
+            built["add_cases"] = args.add_cases
     elif command == "validate":  # the handler's own reading of its flags
         built = {
             "sandbox": dataclasses.asdict(sandbox_config(args)),

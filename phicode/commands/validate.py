@@ -102,6 +102,13 @@ def run(args: argparse.Namespace) -> int:
                 f"in {report.bad_records} record(s) ({kinds}){extra}",
                 file=sys.stderr,
             )
+        if report.without_cases:
+            print(
+                f"phicode validate: {report.without_cases:,} pair(s) carry no cases (schema 1): "
+                "they are judged by pytest alone, which code under test can forge; "
+                "'phicode verify FILE -o NEW --add-cases' adds them",
+                file=sys.stderr,
+            )
     return 0 if report.ok else 1
 
 

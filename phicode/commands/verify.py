@@ -32,6 +32,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="where passed pairs go ('-' for stdout)",
     )
     add_rejected_option(parser)
+    parser.add_argument(
+        "--add-cases",
+        action="store_true",
+        help="give passed pairs without cases (schema 1) the cases of their tests, so the "
+        "case judge decides too (see docs/validate.md)",
+    )
     add_sandbox_options(parser)
     add_model_options(parser)
     add_quiet_option(parser)
@@ -51,12 +57,15 @@ def run(args: argparse.Namespace) -> int:
         rejected_path=args.rejected,
         show_progress=not args.quiet,
         model=model,
+        add_cases=args.add_cases,
     )
     if not args.quiet:
         rows = [(status, count) for status, count in sorted(stats.by_status.items())]
         if stats.invalid:
             rows.append(("invalid record", stats.invalid))
         rows.append(("total", stats.seen + stats.invalid))
+        if args.add_cases:
+            rows.append(("given cases", stats.cases_added))
         rate = stats.seen / stats.duration_s if stats.duration_s else 0.0
         summary_table(
             f"phicode verify: {stats.passed} passed, {rate:.1f} pairs/s", rows, ("outcome", "pairs")
