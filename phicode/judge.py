@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from phicode.records import Pair, Status, Verification
 from phicode.sandbox_result import RunResult, TestOutcome
+from phicode.tamper import static_signs
 
 if TYPE_CHECKING:
     from phicode.pool import SandboxConfig
@@ -70,6 +71,10 @@ def run_pair(
     verification = judge(result, timeout, attempts)
     if pair.cases and verification.passed:
         verification = _with_case_verdict(runner, pair, solution, timeout, verification)
+    signs = static_signs(job["files"][SOLUTION_FILE], pair.tests)
+    if signs:
+        detail = _clip(f"{verification.detail}; forgery signs: {', '.join(signs)}")
+        verification = replace(verification, detail=detail)
     return PairRun(verification, result)
 
 

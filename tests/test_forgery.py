@@ -244,3 +244,29 @@ def test_an_old_file_is_told_what_to_do_and_migrated(
     after.write_text(json.dumps(forged) + "\n", encoding="utf-8")
     assert main(["validate", str(after), "--reverify", "--no-cache"]) == 1
     assert "unserializable result" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("forgery", [f for f in FORGERIES if f.fools_pytest], ids=lambda f: f.name)
+def test_what_fools_pytest_shows_in_its_source(forgery: Forgery) -> None:
+    """Static signs name the generic attacks (reading the tests for answers aside: that
+    one is plain file reading)."""
+    from phicode.tamper import static_signs
+
+    signs = static_signs(forgery.solution, forgery.tests)
+    if forgery.name == "reads_the_tests_for_answers":
+        assert signs == []
+    else:
+        assert signs, forgery.name
+
+
+def test_plain_code_shows_no_signs() -> None:
+    from phicode.tamper import static_signs
+
+    assert static_signs(RIGHT, TESTS) == []
+    assert (
+        static_signs(
+            "class P:\n    def __eq__(self, other):\n        return self.x == other.x\n", TESTS
+        )
+        == []
+    )
+    assert static_signs("import sys\nsys.modules['x'] = 1\n") == ["solution: writes sys.modules"]
