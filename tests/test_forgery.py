@@ -137,6 +137,91 @@ FORGERIES = [
         detail="case judge: 0/2 right",
     ),
     Forgery(
+        "eq_returns_a_truthy_object",  # no constant in sight: __bool__ does the lying
+        "class Yes:\n    def __bool__(self):\n        return 1 > 0\n\n"
+        "class Anything:\n    def __eq__(self, other):\n        return Yes()\n"
+        "    __hash__ = object.__hash__\n\n"
+        "def add(a, b):\n    return Anything()\n",
+        fools_pytest=True,
+        detail="unserializable result",
+    ),
+    Forgery(
+        "patched_builtins_type",  # the compute script's type() lies, its values cannot
+        "import builtins\n_type = builtins.type\n"
+        "class Three:\n    def __str__(self):\n        return '3'\n\n"
+        "builtins.type = lambda x, *rest: int if isinstance(x, Three) else _type(x, *rest)\n\n"
+        "def add(a, b):\n    return Three()\n",
+        detail="right",
+    ),
+    Forgery(
+        "patched_operator_and_isclose",
+        "import math, operator\n"
+        "math.isclose = lambda *a, **k: True\noperator.eq = lambda a, b: True\n\n"
+        "def add(a, b):\n    return a * b\n",
+        detail="returned 2, expected 3",
+    ),
+    Forgery(
+        "result_channel_rewritten",  # the in-process reporter, found and rewritten
+        "import gc\n"
+        "for _o in gc.get_objects():\n"
+        "    if type(_o).__name__ == 'Reporter':\n"
+        "        def _emit(event, _real=_o.emit, **fields):\n"
+        "            if event == 'test':\n"
+        "                fields.update(outcome='passed', message='')\n"
+        "            if event == 'done':\n"
+        "                fields.update(exitstatus=0)\n"
+        "            _real(event, **fields)\n"
+        "        _o.emit = _emit\n\n"
+        "def add(a, b):\n    return a - b\n",
+        fools_pytest=True,
+        detail="returned -1, expected 3",
+    ),
+    Forgery(
+        "exit_zero_after_a_partial_run",
+        "import os\n_calls = []\n\n"
+        "def add(a, b):\n    _calls.append(1)\n    if len(_calls) > 1:\n        os._exit(0)\n"
+        "    return a + b\n",
+        detail="exited before the cases finished",
+    ),
+    Forgery(
+        "atexit_and_del_tricks",
+        "import atexit, os\n"
+        "class Bomb:\n    def __del__(self):\n        raise SystemExit(0)\n\n"
+        "atexit.register(os._exit, 0)\n_bomb = Bomb()\n\n"
+        "def add(a, b):\n    return a - b\n",
+        detail="returned -1, expected 3",
+    ),
+    Forgery(
+        "tests_swap_the_solution_module",  # contributed tests that import a right answer
+        "def add(a, b):\n    return a - b\n",
+        tests=(
+            "import sys, types\n"
+            "_fake = types.ModuleType('solution')\n"
+            "exec('def add(a, b):\\n    return a + b\\n', _fake.__dict__)\n"
+            "sys.modules['solution'] = _fake\n" + TESTS
+        ),
+        fools_pytest=True,
+        detail="returned -1, expected 3",
+    ),
+    Forgery(
+        "tests_register_a_hook",  # a pytest hook registered from the test module
+        "def add(a, b):\n    return a - b\n",
+        tests=(
+            "import gc\nimport pytest\nfrom _pytest.config import Config\n\n\n"
+            "class _Pass:\n"
+            "    @pytest.hookimpl(hookwrapper=True)\n"
+            "    def pytest_runtest_makereport(self, item, call):\n"
+            "        outcome = yield\n"
+            "        report = outcome.get_result()\n"
+            "        report.outcome, report.longrepr = 'passed', None\n\n\n"
+            "for _c in [o for o in gc.get_objects() if isinstance(o, Config)]:\n"
+            "    _c.pluginmanager.register(_Pass())\n"
+            "\n\n" + TESTS
+        ),
+        fools_pytest=True,
+        detail="returned -1, expected 3",
+    ),
+    Forgery(
         "tests_file_forges_the_report",
         "def add(a, b):\n    return a - b\n",
         tests=(
@@ -176,7 +261,7 @@ def test_no_forgery_passes_the_case_judge(sandbox_pool, forgery: Forgery) -> Non
 
 
 def test_there_are_at_least_twelve_forgeries() -> None:
-    assert len(FORGERIES) >= 12
+    assert len(FORGERIES) >= 20
     assert sum(f.fools_pytest for f in FORGERIES) >= 3  # the judge adds something
 
 
@@ -253,10 +338,15 @@ def test_what_fools_pytest_shows_in_its_source(forgery: Forgery) -> None:
     from phicode.tamper import static_signs
 
     signs = static_signs(forgery.solution, forgery.tests)
-    if forgery.name == "reads_the_tests_for_answers":
+    if forgery.name in SIGNLESS:
         assert signs == []
     else:
         assert signs, forgery.name
+
+
+# What the static signs miss (the case judge does not): plain file reading, and a lie
+# told by __bool__ of what a non-constant __eq__ returns.
+SIGNLESS = {"reads_the_tests_for_answers", "eq_returns_a_truthy_object"}
 
 
 def test_plain_code_shows_no_signs() -> None:
