@@ -11,13 +11,17 @@ from __future__ import annotations
 import ast
 import gzip
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from phicode.records import Pair, Source
+from phicode.records import Pair, PairCase, Source
+
+if TYPE_CHECKING:
+    from phicode.judge import JobRunner
 
 NEGATIVE_KINDS = ("other_body", "off_by_one", "stub")
 
@@ -50,6 +54,26 @@ def _pair(problem: dict[str, Any], solution: str, suffix: str = "") -> Pair:
         entry_point=problem["entry_point"],
         tests=test_module(problem),
         source=Source(repo="openai/human-eval", path="data/HumanEval.jsonl.gz", license="MIT"),
+    )
+
+
+def benchmark_cases(pool: JobRunner, problem: dict[str, Any]) -> tuple[PairCase, ...]:
+    """Cases from the benchmark's own test inputs (each ``candidate(...)`` call in its
+    ``check``), with the values the canonical solution gives (the case judge's set)."""
+    from phicode.cases.derive import as_case
+    from phicode.generate.codeinfo import function_info
+    from phicode.generate.oracle.complete import model_cases
+    from phicode.generate.oracle.observe import observe
+
+    entry = problem["entry_point"]
+    solution = problem["prompt"] + problem["canonical_solution"]
+    info = function_info(solution, entry)
+    calls = model_cases(re.sub(r"\bcandidate\(", f"{entry}(", problem["test"]), info, limit=200)
+    seen = observe(pool, solution, entry, calls)
+    return tuple(
+        as_case(o)
+        for o in seen
+        if (o.kind == "value" and not o.mutated and o.repr) or (o.kind == "raises" and o.exc)
     )
 
 
