@@ -5,7 +5,9 @@
   (c) phicode's warm pool (fork server per container), N workers.
 
 Prints pairs/s and the ratios (c)/(a) and (c)/(b). Targets with 2 workers on
-2 cores: at least 20x faster than (a) and 3x faster than (b).
+2 cores: at least 20x faster than (a) and 3x faster than (b). Then (d): the case
+judge alone (``phicode.cases``) on the same warm pool, next to (c) on the same
+pairs (the 161 with literal test inputs); it must be no slower per pair.
 
     .venv/bin/python bench/bench_verify.py [--workers 2] [--sample 164] [--repeat 3]
 """
@@ -71,6 +73,32 @@ def phicode_pool(pairs: list[Pair], workers: int) -> tuple[float, float, int]:
     return done - warm, warm - started, sum(v.passed for _, v in results)
 
 
+def case_judge(pairs: list[Pair], workers: int) -> tuple[float, float, int, int]:
+    """(seconds for the case judge alone, for the pytest path on the same pairs, passed,
+    pairs):
+    cases are built first (not timed), from the benchmark's own inputs."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from phicode.cases.judge import judge_cases
+
+    problems = {p["task_id"]: p for p in humaneval.load_problems()}
+    with SandboxPool(SandboxConfig(workers=workers)) as pool, ThreadPoolExecutor(workers) as ex:
+        cases = list(ex.map(lambda pair: humaneval.benchmark_cases(pool, problems[pair.id]), pairs))
+        chosen = [(pair, c) for pair, c in zip(pairs, cases, strict=True) if c]
+        started = time.perf_counter()
+        verdicts = list(
+            ex.map(
+                lambda item: judge_cases(pool, item[0].solution, item[0].entry_point, item[1]),
+                chosen,
+            )
+        )
+        judged = time.perf_counter() - started
+        started = time.perf_counter()
+        list(Verifier(pool).verify_many(pair for pair, _ in chosen))
+        pytest_s = time.perf_counter() - started
+    return judged, pytest_s, sum(v.passed for v in verdicts), len(chosen)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
@@ -97,6 +125,10 @@ def main() -> None:
         len(sample),
         *one_process_per_pair(sample, docker_run_command),
     )
+    judged_s, pytest_s, judged_passed, count = case_judge(pairs, args.workers)
+    judge_rate = report("(d) case judge alone, same pool", count, judged_s, judged_passed)
+    path_rate = report(f"(c') pytest path, the same {count} pairs", count, pytest_s, count)
+    print(f"ratio (d)/(c'): {judge_rate / path_rate:5.2f}x  (target >= 1: no slower per pair)")
     with_start = len(pairs) / (pool_s + start_s)
     for name, rate, target in (("(c)/(a)", docker_rate, 20), ("(c)/(b)", host_rate, 3)):
         print(
