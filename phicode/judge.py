@@ -149,6 +149,8 @@ def _status_and_detail(
         return Status.CRASHED, f"crashed: killed by {_signal_name(result.signal)}"
     if result.harness_error:
         return Status.ERROR, f"harness error: {result.harness_error}"
+    if result.tampered:
+        return Status.ERROR, f"tampered with pytest: {', '.join(result.tampered)}"
     if not result.finished:
         return (
             Status.ERROR,

@@ -43,6 +43,7 @@ class RunResult:
     leftover_processes: int = 0
     dirty: bool = False
     harness_error: str | None = None
+    tampered: tuple[str, ...] = ()  # pytest's reports, hooks or the reporter changed by the job
     sandbox_error: str | None = None  # the container broke (host side)
 
     @classmethod
@@ -73,6 +74,7 @@ class RunResult:
             leftover_processes=int(message.get("leftover_processes", 0)),
             dirty=bool(message.get("dirty")),
             harness_error=message.get("harness_error"),
+            tampered=tuple(str(t) for t in message.get("tampered") or ()),
         )
 
     @property

@@ -55,6 +55,7 @@ class Result(TypedDict):
     leftover_processes: int  # processes the job left behind, killed by the server
     dirty: bool  # the server could not restore a clean state; replace the container
     harness_error: str | None
+    tampered: list[str]  # what the job changed of pytest's reports, hooks or the reporter
 
 
 class Ready(TypedDict):

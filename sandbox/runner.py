@@ -24,6 +24,7 @@ import sys
 import traceback
 from typing import Any, NoReturn
 
+from integrity import Integrity
 from reporter import Reporter
 
 MIB = 1024 * 1024
@@ -126,7 +127,12 @@ def _run_pytest(job: dict[str, Any], reporter: Reporter) -> int:
 
     target = job.get("target", "test_solution.py")
     extra = ["-x"] if job.get("stop_on_first_failure") else []
-    return int(pytest.main([target, *PYTEST_ARGS, *extra], plugins=[reporter]))
+    integrity = Integrity(reporter)  # before any of the job's code is imported
+    status = int(pytest.main([target, *PYTEST_ARGS, *extra], plugins=[reporter, integrity]))
+    changed = integrity.changed()
+    if changed:
+        reporter.emit("tampered", what=changed[:10])
+    return status
 
 
 def _run_script(job: dict[str, Any]) -> int:

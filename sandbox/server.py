@@ -151,11 +151,20 @@ class _Capture:
         return self.kept.decode("utf-8", errors="replace")
 
 
+# Files that would change how pytest or Python itself runs: never from a job.
+REFUSED_FILES = frozenset(
+    {"conftest.py", "pytest.ini", "tox.ini", "setup.cfg", "pyproject.toml",
+     "sitecustomize.py", "usercustomize.py", "pytest.py", "_pytest.py", "pluggy.py"}
+)  # fmt: skip
+
+
 def _prepare_workdir(files: dict[str, str]) -> str:
     os.makedirs(JOB_DIR, mode=0o700)
     for name, content in files.items():
         if os.sep in name or name.startswith("."):
             raise ValueError(f"file name {name!r} is not a plain file name")
+        if name in REFUSED_FILES or name.endswith(".pth"):
+            raise ValueError(f"{name!r} would change how pytest runs: refused")
         with open(
             os.path.join(JOB_DIR, name), "w", encoding="utf-8", errors="surrogateescape"
         ) as handle:
@@ -276,6 +285,8 @@ def _read_events(raw: bytes, nonce: str) -> dict[str, Any]:
             out["collect_errors"].append(str(event.get("message", "")))
         elif kind == "test":
             _merge_outcome(tests, event)
+        elif kind == "tampered":
+            out["tampered"] = [str(what)[:200] for what in event.get("what", [])][:10]
         elif kind == "done":
             out["finished"] = True
             out["pytest_exit"] = int(event.get("exitstatus", -1))
@@ -321,6 +332,7 @@ def _empty_result(job_id: str) -> dict[str, Any]:
         "leftover_processes": 0,
         "dirty": False,
         "harness_error": None,
+        "tampered": [],
     }
 
 

@@ -37,7 +37,8 @@ class Forgery:
     name: str
     solution: str
     tests: str = TESTS
-    fools_pytest: bool = False  # pytest alone says passed
+    fools_pytest: bool = False  # plain pytest in the code's process says passed
+    tampers: bool = False  # ... but the pytest path's integrity check sees the tampering
     detail: str = ""  # in the case judge's detail
 
 
@@ -67,6 +68,7 @@ FORGERIES = [
         "_pytest.reports.TestReport.__init__ = _forged\n\n"
         "def add(a, b):\n    return a - b\n",
         fools_pytest=True,
+        tampers=True,
         detail="returned -1, expected 3",
     ),
     Forgery(
@@ -174,6 +176,7 @@ FORGERIES = [
         "        _o.emit = _emit\n\n"
         "def add(a, b):\n    return a - b\n",
         fools_pytest=True,
+        tampers=True,
         detail="returned -1, expected 3",
     ),
     Forgery(
@@ -219,6 +222,7 @@ FORGERIES = [
             "\n\n" + TESTS
         ),
         fools_pytest=True,
+        tampers=True,
         detail="returned -1, expected 3",
     ),
     Forgery(
@@ -233,6 +237,7 @@ FORGERIES = [
             "_pytest.reports.TestReport.__init__ = _forged\n" + TESTS
         ),
         fools_pytest=True,
+        tampers=True,
         detail="returned -1, expected 3",
     ),
 ]
@@ -251,18 +256,22 @@ def pair(forgery: Forgery, cases: tuple[PairCase, ...] = CASES) -> Pair:
 @pytest.mark.parametrize("forgery", FORGERIES, ids=lambda f: f.name)
 def test_no_forgery_passes_the_case_judge(sandbox_pool, forgery: Forgery) -> None:
     pytest_alone = verify_pair(sandbox_pool, pair(forgery, cases=()))
-    assert pytest_alone.passed is forgery.fools_pytest, pytest_alone.detail
+    if forgery.tampers:
+        assert pytest_alone.status is Status.ERROR, pytest_alone.detail
+        assert "tampered with pytest" in pytest_alone.detail
+    else:
+        assert pytest_alone.passed is forgery.fools_pytest, pytest_alone.detail
     verdict = judge_cases(sandbox_pool, forgery.solution, "add", CASES)
     assert not verdict.passed and forgery.detail in verdict.detail, verdict.detail
     both = verify_pair(sandbox_pool, pair(forgery))
     assert not both.passed and both.status is not Status.PASSED
-    if forgery.fools_pytest:  # pytest said passed: the case judge's reason is the one given
+    if forgery.fools_pytest and not forgery.tampers:  # the case judge's reason is given
         assert both.status is Status.FAILED and forgery.detail in both.detail, both.detail
 
 
 def test_there_are_at_least_twelve_forgeries() -> None:
     assert len(FORGERIES) >= 20
-    assert sum(f.fools_pytest for f in FORGERIES) >= 3  # the judge adds something
+    assert sum(f.fools_pytest and not f.tampers for f in FORGERIES) >= 3  # the judge adds
 
 
 def test_a_right_answer_passes_both_judges(sandbox_pool) -> None:
@@ -360,3 +369,13 @@ def test_plain_code_shows_no_signs() -> None:
         == []
     )
     assert static_signs("import sys\nsys.modules['x'] = 1\n") == ["solution: writes sys.modules"]
+
+
+def test_a_job_cannot_bring_files_that_change_how_pytest_runs(sandbox_pool) -> None:
+    from phicode.judge import pair_job
+
+    for name in ("conftest.py", "pytest.ini", "sitecustomize.py", "evil.pth"):
+        job = pair_job(pair(FORGERIES[0]), 5.0, 256)
+        job["files"][name] = "import os\n"
+        result = sandbox_pool.run(job)
+        assert result.harness_error and "refused" in result.harness_error, name
