@@ -62,7 +62,10 @@ def test_clean_file_exits_0_and_prints_no_finding(tmp_path: Path, capsys) -> Non
     path = write(tmp_path / "data.jsonl", record("a"), record("b"), "", record("c"))
     code, out, err = validate(capsys, str(path))
     assert (code, out) == (0, [])
-    assert err == "phicode validate: 1 file, 3 records: clean\n"
+    summary, hint = err.splitlines()
+    assert summary == "phicode validate: 1 file, 3 records: clean"
+    assert hint.startswith("phicode validate: 3 pair(s) carry no cases (schema 1)")
+    assert "'phicode verify FILE -o NEW --add-cases' adds them" in hint
 
 
 def test_quiet_prints_nothing(tmp_path: Path, capsys) -> None:
