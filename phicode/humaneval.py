@@ -60,7 +60,7 @@ def _pair(problem: dict[str, Any], solution: str, suffix: str = "") -> Pair:
 def benchmark_cases(pool: JobRunner, problem: dict[str, Any]) -> tuple[PairCase, ...]:
     """Cases from the benchmark's own test inputs (each ``candidate(...)`` call in its
     ``check``), with the values the canonical solution gives (the case judge's set)."""
-    from phicode.cases.derive import as_case
+    from phicode.cases.derive import as_case, checkable
     from phicode.generate.codeinfo import function_info
     from phicode.generate.oracle.complete import model_cases
     from phicode.generate.oracle.observe import observe
@@ -70,11 +70,7 @@ def benchmark_cases(pool: JobRunner, problem: dict[str, Any]) -> tuple[PairCase,
     info = function_info(solution, entry)
     calls = model_cases(re.sub(r"\bcandidate\(", f"{entry}(", problem["test"]), info, limit=200)
     seen = observe(pool, solution, entry, calls)
-    return tuple(
-        as_case(o)
-        for o in seen
-        if (o.kind == "value" and not o.mutated and o.repr) or (o.kind == "raises" and o.exc)
-    )
+    return tuple(as_case(o) for o in seen if checkable(o))
 
 
 def canonical_pairs() -> list[Pair]:

@@ -51,18 +51,23 @@ def sample(passed: set[int]) -> Sample:
     return Sample(passed=len(passed) == len(NAMES), outcomes=outcomes)
 
 
-def pair(question: str = QUESTION, tests: str = TESTS) -> Pair:
+def verified(solution: str, entry_point: str, question: str, tests: str) -> Pair:
+    """A pair as synthesis hands it to the fidelity filter: 4 tests, all passed."""
     verification = Verification(
         status=Status.PASSED, tests_passed=4, tests_total=4, detail="4 passed"
     )
     return Pair(
-        id="p",
+        id=entry_point,
         question=question,
-        solution=PALINDROME,
-        entry_point="is_palindrome",
+        solution=solution,
+        entry_point=entry_point,
         tests=tests,
         verification=verification,
     )
+
+
+def pair(question: str = QUESTION, tests: str = TESTS) -> Pair:
+    return verified(PALINDROME, "is_palindrome", question, tests)
 
 
 @pytest.fixture(scope="module")
@@ -163,17 +168,7 @@ CHUNK_NAMES = [f"test_chunk_case_{n}" for n in range(1, 5)]
 
 
 def chunk_pair(question: str = CHUNK_QUESTION) -> Pair:
-    verification = Verification(
-        status=Status.PASSED, tests_passed=4, tests_total=4, detail="4 passed"
-    )
-    return Pair(
-        id="c",
-        question=question,
-        solution=CHUNK,
-        entry_point="chunk",
-        tests=CHUNK_TESTS,
-        verification=verification,
-    )
+    return verified(CHUNK, "chunk", question, CHUNK_TESTS)
 
 
 def test_a_form_of_call_no_example_shows_is_stated_once_for_all_its_tests(

@@ -41,7 +41,7 @@ def derive_cases(pool: JobRunner, pair: Pair) -> tuple[PairCase, ...]:
         return ()
     checks = _statements(pair.tests)
     return tuple(
-        as_case(o) for o in seen if _checkable(o) and _dump(check_source(info, o)) in checks
+        as_case(o) for o in seen if checkable(o) and _dump(check_source(info, o)) in checks
     )
 
 
@@ -64,7 +64,8 @@ def _dump(source: str) -> str:
     return ast.dump(ast.parse(textwrap.dedent(source.replace("\n        ", "\n    "))).body[0])
 
 
-def _checkable(o: Observed) -> bool:
+def checkable(o: Observed) -> bool:
+    """A value the tests can compare exactly (no changed argument), or a raise."""
     return (o.kind == "value" and not o.mutated and o.repr is not None) or (
         o.kind == "raises" and bool(o.exc)
     )
@@ -79,4 +80,4 @@ def as_case(o: Observed) -> PairCase:
     return PairCase(args=args, kwargs=kwargs, expect=o.repr, compare=compare, listed=o.generator)
 
 
-__all__ = ["VERSION", "as_case", "derive_cases"]
+__all__ = ["VERSION", "as_case", "checkable", "derive_cases"]
