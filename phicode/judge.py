@@ -136,9 +136,11 @@ def judge(result: RunResult, timeout_s: float, attempts: int = 1) -> Verificatio
     )
 
 
-def _status_and_detail(
-    result: RunResult, timeout_s: float, passed: int, failed: int
-) -> tuple[Status, str]:
+def run_failure(
+    result: RunResult, timeout_s: float, what: str = "tests"
+) -> tuple[Status, str] | None:
+    """Why the job's process did not run to its end normally (None: it did). Shared by
+    the pytest path and the case judge (``what``: what did not finish)."""
     if result.timed_out:
         return Status.TIMEOUT, f"timeout after {timeout_s:g} s"
     if result.sandbox_error:
@@ -154,10 +156,22 @@ def _status_and_detail(
     if not result.finished:
         return (
             Status.ERROR,
-            f"exited before the tests finished (exit code {result.exit_code}){_tail(result)}",
+            f"exited before the {what} finished (exit code {result.exit_code}){_tail(result)}",
         )
     if result.leftover_processes:
-        return Status.ERROR, f"left {result.leftover_processes} process(es) running after the tests"
+        return (
+            Status.ERROR,
+            f"left {result.leftover_processes} process(es) running after the {what}",
+        )
+    return None
+
+
+def _status_and_detail(
+    result: RunResult, timeout_s: float, passed: int, failed: int
+) -> tuple[Status, str]:
+    failure = run_failure(result, timeout_s)
+    if failure is not None:
+        return failure
     if result.collect_errors:
         return Status.ERROR, f"collection failed: {result.collect_errors[0]}"
     if not result.tests:

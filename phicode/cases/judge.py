@@ -21,13 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from phicode.judge import JobRunner
-from phicode.records import PairCase
+from phicode.cases.compute import JOB_FILE, MARKER
+from phicode.judge import JobRunner, run_failure
+from phicode.records import PairCase, Status
 from phicode.sandbox_result import RunResult
 
 COMPUTE_SOURCE = (Path(__file__).with_name("compute.py")).read_text(encoding="utf-8")
-MARKER = "PHICODE-CASES "
-JOB_FILE = "cases.json"
 REL_TOL, ABS_TOL = 1e-6, 1e-9
 _SHOWN = 3  # wrong cases named in the detail
 
@@ -46,8 +45,9 @@ class _Malformed(ValueError):
     """The job's record is not what ``compute.py`` writes: forged or broken."""
 
 
-def cases_job(code: str, entry_point: str, cases: tuple[PairCase, ...], timeout_s: float,
-              memory_mb: int) -> dict[str, Any]:  # fmt: skip
+def cases_job(
+    code: str, entry_point: str, cases: tuple[PairCase, ...], timeout_s: float, memory_mb: int
+) -> dict[str, Any]:
     """The sandbox job: the solution, the calls (never the expected values), the script."""
     spec = {
         "entry": entry_point,
@@ -83,9 +83,11 @@ def verdict_of(
 ) -> CaseVerdict:
     """What ``result`` (a finished ``cases_job``) means for ``cases``."""
     total = len(cases)
-    trouble = _run_trouble(result, timeout_s)
-    if trouble:
-        return CaseVerdict(False, 0, total, f"case judge: {trouble}")
+    failure = run_failure(result, timeout_s, "cases")
+    if failure is None and result.exit_code not in (0, None):
+        failure = (Status.ERROR, f"exited before the cases finished (exit code {result.exit_code})")
+    if failure is not None:
+        return CaseVerdict(False, 0, total, f"case judge: {failure[1]}")
     try:
         outcomes = _record(result.stdout, total)
     except _Malformed as exc:
@@ -105,22 +107,6 @@ def verdict_of(
         total,
         f"case judge: {right}/{total} right; " + "; ".join(wrong[:_SHOWN]) + more,
     )
-
-
-def _run_trouble(result: RunResult, timeout_s: float) -> str | None:
-    if result.timed_out:
-        return f"timeout after {timeout_s:g} s"
-    if result.sandbox_error:
-        return f"sandbox failure: {result.sandbox_error}"
-    if result.oom_killed:
-        return "killed: out of memory"
-    if result.signal is not None:
-        return f"killed by signal {result.signal}"
-    if not result.finished or result.exit_code not in (0, None):
-        return f"exited before the cases finished (exit code {result.exit_code})"
-    if result.leftover_processes:
-        return f"left {result.leftover_processes} process(es) running"
-    return None
 
 
 def _record(stdout: str, total: int) -> list[dict[str, Any]]:
