@@ -24,9 +24,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from phicode import humaneval
+from phicode.judge import SOLUTION_FILE, TESTS_FILE
 from phicode.pool import DEFAULT_IMAGE, SandboxConfig, SandboxPool
 from phicode.records import Pair
-from phicode.verify import SOLUTION_FILE, TESTS_FILE, Verifier
+from phicode.verify import Verifier
 
 
 def write_pair(pair: Pair, folder: Path) -> None:
