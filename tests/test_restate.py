@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from phicode.generate.clean import ParseFailure
 from phicode.generate.codeinfo import function_info
 from phicode.generate.oracle.inputs import Case
 from phicode.generate.oracle.observe import Observed
 from phicode.generate.restate import (
     add_examples,
+    cap_examples,
     claimed_raises,
     drop_contradicted_raises,
     drop_echo,
@@ -192,3 +194,33 @@ def test_an_example_is_added_for_a_form_of_call_no_example_shows() -> None:
     assert fixed.endswith("Examples:\n- `clamp(-3, low=None, high=10)` returns `-3`.")
     assert notes == ["restate: added 1 worked example(s) from the observed cases"]
     assert add_examples(fixed, CLAMP_INFO, seen, []) == fixed  # every form is shown now
+
+
+# Recorded from Qwen2.5-Coder-0.5B's rewrite (restate@4) of boltons/toolz' valmap on the
+# fidelity corpus: every tested call listed, the last one cut off by the token limit.
+VALMAP = function_info("def valmap(func, d, factory=dict):\n    return factory()\n", "valmap")
+VALMAP_REWRITE = (
+    "Write a Python function `valmap(func, d, factory=dict)` that applies a function to "
+    "values of dictionary.\n\nThis function should behave like the following:\n\n"
+    "- `valmap(sum, {'Alice': [20, 15, 30], 'Bob': [10, 35]})` returns `{'Alice': 65, 'Bob': 45}`\n"
+    "- `valmap(0, {})` returns `{}`\n- `valmap(1, {})` returns `{}`\n"
+    "- `valmap(2, {})` returns `{}`\n- `valmap(5, {})"
+)
+
+
+def test_a_line_cut_inside_a_code_span_is_dropped() -> None:
+    from phicode.generate.clean import clean_question
+
+    cleaned = clean_question(VALMAP_REWRITE, VALMAP)
+    assert not isinstance(cleaned, ParseFailure)
+    assert cleaned.text.rstrip().endswith("- `valmap(2, {})` returns `{}`")
+    assert "cut an unfinished last line (truncated output)" in cleaned.fixes
+
+
+def test_listed_examples_beyond_three_are_removed() -> None:
+    question = VALMAP_REWRITE.rsplit("\n", 1)[0]  # the four complete examples
+    notes: list[str] = []
+    capped = cap_examples(question, VALMAP, notes)
+    assert capped.count("- `valmap(") == 3 and "valmap(2, {})" not in capped
+    assert notes == ["restate: kept 3 of 4 listed examples"]
+    assert cap_examples(capped, VALMAP, []) == capped

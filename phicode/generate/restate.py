@@ -10,7 +10,8 @@ with what the snippet really did there:
    keeps the question as it was, with a note;
 2. then mechanically, with or without a model:
    - sentences that ask for something besides the function ("write a test
-     case", "explain") are removed;
+     case", "explain") are removed, and listed examples beyond three (a rewrite
+     that lists every tested call gives the answers away);
    - a claim the snippet contradicts (the question says it raises ``X``; no
      tested call raises ``X`` and the code never mentions it) is removed;
    - every exception the tests expect is stated, with a call that raises it and
@@ -58,7 +59,7 @@ from phicode.generate.prompts import Prompts
 from phicode.generate.reasons import SynthReason
 from phicode.judge import JobRunner
 
-VERSION = "restate@4"  # the mechanical rules; the model's prompt adds its own tag
+VERSION = "restate@5"  # the mechanical rules; the model's prompt adds its own tag
 MAX_TEST_CASES = 40  # calls of the final tests run through the oracle
 PROMPT_CASES = 10  # observed cases shown to the model
 MIN_CHARS = 40
@@ -197,6 +198,7 @@ class Restater:
             question = self._accept_rewrite(draft, rewrite, question, notes)
         question = drop_instructions(question, notes)
         question = drop_vague(question, notes)
+        question = cap_examples(question, draft.info, notes)
         if found is not None:
             question = drop_contradicted_raises(question, draft.snippet.code, found.raises, notes)
             question = state_raises(question, draft.info, found.raises, notes)
@@ -368,6 +370,22 @@ def state_raises(
     return f"{question.rstrip()}\n\nErrors:\n" + "\n".join(lines)
 
 
+def cap_examples(question: str, info: FunctionInfo, notes: list[str]) -> str:
+    """At most ``MAX_EXAMPLES`` worked examples as list items: a rewrite that lists every
+    tested call gives the answers away (the question states cases, never all of them)."""
+    kept, out = 0, []
+    for line in question.splitlines():
+        if line.lstrip().startswith("- ") and count_examples(line, info):
+            kept += 1
+            if kept > MAX_EXAMPLES:
+                continue
+        out.append(line)
+    if kept <= MAX_EXAMPLES:
+        return question
+    notes.append(f"restate: kept {MAX_EXAMPLES} of {kept} listed examples")
+    return "\n".join(out)
+
+
 def add_examples(
     question: str, info: FunctionInfo, values: list[Observed], notes: list[str]
 ) -> str:
@@ -412,6 +430,7 @@ __all__ = [
     "VERSION",
     "Restater",
     "add_examples",
+    "cap_examples",
     "claimed_raises",
     "drop_contradicted_raises",
     "drop_echo",

@@ -125,6 +125,10 @@ def _trim_unfinished(text: str, notes: list[str]) -> str | None:
     """Cut a sentence the token limit cut off, back to the last complete one (None: the
     first sentence is already unfinished, as in "Write a Python function `f(x)` that")."""
     stripped = text.rstrip()
+    head, _, last = stripped.rpartition("\n")
+    if head.strip() and last.replace("```", "").count("`") % 2:  # "- `f(5, {})": cut mid-span
+        notes.append("cut an unfinished last line (truncated output)")
+        stripped = head.rstrip()
     if not stripped or _SENTENCE_END.search(stripped):
         return stripped
     ends = [m.end() for m in re.finditer(r"[.!?](?=\s)|[.!?]$", stripped)]
