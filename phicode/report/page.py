@@ -40,6 +40,7 @@ class RunFacts:
 def render_page(data: ReportData, title: str, facts: RunFacts | None = None) -> str:
     """The whole HTML page for ``data``."""
     facts = facts or RunFacts()
+    provenance = data.provenance()  # three counts over every pair: once
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template = env.from_string((TEMPLATES / "report.html.j2").read_text(encoding="utf-8"))
     return template.render(
@@ -53,9 +54,8 @@ def render_page(data: ReportData, title: str, facts: RunFacts | None = None) -> 
         funnel=data.funnel() if data.rejected else [],
         charts=_charts(data, facts),
         provenance=[
-            ("repository", data.provenance()["repo"]),
-            ("licence", data.provenance()["license"]),
-            ("file", data.provenance()["path"]),
+            (name, provenance[key])
+            for name, key in (("repository", "repo"), ("licence", "license"), ("file", "path"))
         ],
         settings=[*facts.settings, *_scores(data), *data.settings()],
         data=_embedded({"pairs": data.pairs, "rejected": data.rejected}),
