@@ -49,6 +49,19 @@ def _on_sigterm(signum: int, frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; a Ctrl-C anywhere (parsing, cleanup, an error report) exits 130."""
+    try:
+        return _dispatch(argv)
+    except KeyboardInterrupt:
+        return _interrupted()
+
+
+def _interrupted() -> int:
+    print("phicode: interrupted; everything written so far is kept", file=sys.stderr)
+    return 130
+
+
+def _dispatch(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
@@ -58,8 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"phicode: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("phicode: interrupted; everything written so far is kept", file=sys.stderr)
-        return 130
+        return _interrupted()
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

@@ -220,16 +220,40 @@ def _units(state: Path) -> int:
 def test_ctrl_c_keeps_the_state_and_exits_cleanly(corpus: Path, tmp_path: Path) -> None:
     out, state = tmp_path / "out", tmp_path / "state"
     command = [sys.executable, "-m", "phicode.cli", *run_args(corpus, out, state)]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while _units(state) == 0 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130
+    log = tmp_path / "stderr.log"
+    with log.open("w") as stderr_file:
+        process = subprocess.Popen(command, stderr=stderr_file, text=True)
+        deadline = time.monotonic() + 120
+        while _units(state) == 0 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert process.poll() is None, f"the run ended before the signal:\n{log.read_text()}"
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    stderr = log.read_text()
+    assert process.returncode == 130, stderr
     assert "interrupted; everything written so far is kept" in stderr
     assert _units(state) >= 1
     assert _containers_of(process.pid) == []
+
+
+def test_ctrl_c_while_a_command_reports_an_error_still_exits_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Ctrl-C that lands in main's own error handling (here: while the
+    corpus error is printed) is not a traceback and not a death by signal."""
+    import phicode.cli as cli
+
+    real_print = print
+
+    def interrupted_print(*args: object, **kwargs: object) -> None:
+        if args and str(args[0]).startswith("phicode: InputError"):
+            raise KeyboardInterrupt
+        real_print(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "print", interrupted_print, raising=False)
+    code = main(["run", "/nowhere/at/all", "-o", "/tmp/never.jsonl", "--backend", "template"])
+    assert code == 130
+    assert "interrupted" in capsys.readouterr().err
 
 
 def test_a_missing_corpus_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
