@@ -91,6 +91,15 @@ def test_no_informed_answer_means_no_judgement() -> None:
     assert unstated(NAMES, []) is None
 
 
+def test_an_answer_that_reproduces_the_questions_examples_is_a_reader() -> None:
+    """It passes 1 test of 4, not most; but it is the one the question's example
+    shows, so what it fails beyond it the question did not teach."""
+    example = ["test_is_palindrome_case_1"]
+    assert unstated(NAMES, [sample({1})], example) == NAMES[1:]
+    assert unstated(NAMES, [sample({2})], example) is None  # got the example wrong
+    assert unstated(NAMES, [sample({1}), sample({1, 3})], example) == [NAMES[1], NAMES[3]]
+
+
 def test_solve_rate_counts_answers_passing_every_test_left() -> None:
     answers = [sample({1, 2, 4}), sample({1, 2, 3, 4}), sample(set()), sample({1, 2, 4})]
     assert solve_rate(NAMES, answers) == (1, 0.25)
@@ -123,6 +132,19 @@ def test_an_unstated_case_is_dropped_when_the_question_shows_enough_examples(
     assert done.pair.verification.tests_total == 3
     assert done.pair.verification.solve_rate == 1.0  # every answer passes the tests left
     assert "dropped 1 unstated test(s): test_is_palindrome_case_3" in done.pair.verification.detail
+
+
+def test_what_readers_of_the_examples_all_miss_is_stated_then_dropped(pool: LocalPool) -> None:
+    """The question shows one example (test 1); the blind answers reproduce it and
+    nothing else. Tests 2 and 3 become examples (three at most), test 4 goes."""
+    shown = QUESTION + "\nExamples:\n- `is_palindrome('abba')` returns `True`.\n"
+    done = align(pool, pair(shown), [sample({1})] * 2)
+    assert done.verdict is None
+    assert done.stated == ("test_is_palindrome_case_2", "test_is_palindrome_case_3")
+    assert done.dropped == ("test_is_palindrome_case_4",)
+    assert "- `is_palindrome('abc')` returns `False`." in done.pair.question
+    assert "- `is_palindrome('Abba')` returns `True`." in done.pair.question
+    assert "case_4" not in done.pair.tests
 
 
 def test_a_pair_left_with_too_few_tests_is_dropped_with_its_reason(pool: LocalPool) -> None:

@@ -3,9 +3,11 @@
 The question was restated from the final tests (:mod:`phicode.generate.restate`);
 what prose cannot be checked for mechanically is checked here by its readers:
 blind answers written from the question alone (:mod:`phicode.filters.agreement`).
-A blind answer that passes most tests understood the task; a test that *every*
-such answer fails checks something the question does not say (a convention, a
-format, a case). Case by case, such a test is either
+A blind answer that understood the task is a *reader*: it passes most tests, or
+it passes every test that checks one of the question's own worked examples (it
+read the examples right, so what it fails beyond them the question did not
+teach). A test that *every* reader fails checks something the question does not
+say (a convention, a format, a case, or a quirk of the snippet). Case by case, such a test is either
 
 - *stated*: its call and the snippet's result become a worked example of the
   question, while the question shows fewer than :data:`MAX_EXAMPLES`; or
@@ -14,7 +16,7 @@ format, a case). Case by case, such a test is either
 before the mutation score is taken. What was stated or dropped goes into
 ``verification.detail``; ``solve_rate`` is the share of blind answers that pass
 every test left. A pair left with fewer than ``min_tests`` tests is dropped
-(``unstated_behaviour``). Where no blind answer passes most tests there is no
+(``unstated_behaviour``). Where no blind answer is a reader there is no prose
 reader to judge by.
 
 A second, mechanical reader needs no model: a test that calls the function in a
@@ -27,6 +29,7 @@ blind answers can credit; a form rule alone cannot.
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from phicode.filters.agreement import Sample
@@ -37,6 +40,7 @@ from phicode.generate.oracle.complete import model_cases
 from phicode.generate.oracle.examples import (
     MAX_EXAMPLES,
     count_examples,
+    example_calls,
     example_line,
     showable,
     with_example,
@@ -48,7 +52,7 @@ from phicode.generate.repair import with_notes
 from phicode.judge import JobRunner, verify_pair
 from phicode.records import Pair
 
-VERSION = "fidelity@2"
+VERSION = "fidelity@3"
 INFORMED_SHARE = 0.5  # a blind answer passing this share of the tests understood the task
 
 
@@ -86,10 +90,29 @@ def names_of_tests(tests: str) -> list[str]:
     return names
 
 
-def unstated(names: list[str], samples: list[Sample]) -> list[str] | None:
-    """Tests that no informed blind answer passes; None when no answer was informed."""
+def readers(
+    names: list[str], samples: list[Sample], examples: Collection[str] = ()
+) -> list[Sample]:
+    """The blind answers that understood the task: each passes most of ``names``, or
+    every test in ``examples`` (the tests that check the question's worked examples)."""
     need = max(1, round(INFORMED_SHARE * len(names) + 0.499))
-    informed = [s for s in samples if sum(s.outcomes.get(n) == "passed" for n in names) >= need]
+
+    def passes(sample: Sample, name: str) -> bool:
+        return sample.outcomes.get(name) == "passed"
+
+    return [
+        s
+        for s in samples
+        if sum(passes(s, n) for n in names) >= need
+        or (examples and all(passes(s, n) for n in examples))
+    ]
+
+
+def unstated(
+    names: list[str], samples: list[Sample], examples: Collection[str] = ()
+) -> list[str] | None:
+    """Tests that no reader (:func:`readers`) passes; None when no answer is a reader."""
+    informed = readers(names, samples, examples)
     if not informed:
         return None
     return [n for n in names if not any(s.outcomes.get(n) == "passed" for s in informed)]
@@ -108,15 +131,19 @@ def align(pool: JobRunner, pair: Pair, samples: list[Sample], min_tests: int = 2
     (see the module)."""
     assert pair.verification is not None
     names = names_of_tests(pair.tests)
-    blind = unstated(names, samples)
+    info = _info(pair)
+    calls = _test_calls(pair, info, names)
+    blind = unstated(names, samples, _example_tests(pair.question, info, calls))
     notes: list[str] = []
     if blind is None:
-        why = "no blind answer passed most tests" if samples else "no blind answers"
+        why = "no blind answer read the task" if samples else "no blind answers"
         notes.append(f"fidelity: {why}; aligned by call forms only")
         credited: set[str] = set()
     else:
-        credited = set(names) - set(blind)  # an informed answer passes it: the prose says it
-    question, stated, dropped = _state_or_drop(pool, pair, names, set(blind or ()), credited, notes)
+        credited = set(names) - set(blind)  # a reader passes it: the question says it
+    question, stated, dropped = _state_or_drop(
+        pool, pair, info, calls, names, set(blind or ()), credited, notes
+    )
     kept = [n for n in names if n not in dropped]
     tests = pair.tests
     if dropped:
@@ -150,6 +177,8 @@ def align(pool: JobRunner, pair: Pair, samples: list[Sample], min_tests: int = 2
 def _state_or_drop(
     pool: JobRunner,
     pair: Pair,
+    info: FunctionInfo | None,
+    calls: dict[str, list[Case]],
     names: list[str],
     blind: set[str],
     credited: set[str],
@@ -162,11 +191,8 @@ def _state_or_drop(
     passes it (it is not ``credited``) and it calls the function in a form no worked
     example shows (checked again after each example is added, since one example
     states the form for every test that shares it)."""
-    info = _info(pair)
     if info is None:
         return pair.question, [], [n for n in names if n in blind]
-    sources = _function_sources(pair.tests)
-    calls = {n: model_cases(sources[n], info) if n in sources else [] for n in names}
     question = pair.question
 
     def unshown_pairs(name: str) -> Form:
@@ -194,6 +220,28 @@ def _state_or_drop(
     if stated:
         notes.append(f"fidelity: stated {len(stated)} test case(s) as examples")
     return question, stated, dropped
+
+
+def _test_calls(pair: Pair, info: FunctionInfo | None, names: list[str]) -> dict[str, list[Case]]:
+    """The calls of the function each named test makes (none for a class's methods)."""
+    if info is None:
+        return {n: [] for n in names}
+    sources = _function_sources(pair.tests)
+    return {n: model_cases(sources[n], info) if n in sources else [] for n in names}
+
+
+def _example_tests(
+    question: str, info: FunctionInfo | None, calls: dict[str, list[Case]]
+) -> list[str]:
+    """The tests whose every call is one of the question's worked examples."""
+    if info is None:
+        return []
+    shown = {(c.args, c.kwargs) for c in example_calls(question, info)}
+    return [
+        name
+        for name, made in calls.items()
+        if made and all((c.args, c.kwargs) in shown for c in made)
+    ]
 
 
 def _info(pair: Pair) -> FunctionInfo | None:
@@ -237,4 +285,4 @@ def _function_sources(tests: str) -> dict[str, str]:
     }
 
 
-__all__ = ["VERSION", "Aligned", "align", "names_of_tests", "solve_rate", "unstated"]
+__all__ = ["VERSION", "Aligned", "align", "names_of_tests", "readers", "solve_rate", "unstated"]
