@@ -137,6 +137,29 @@ def test_a_mutant_that_never_ends_is_killed_by_the_scaled_deadline(
     )
     report = MutationTester(sandbox_pool).test(pair)
     assert report.killed == report.total
-    # `n -= 2` skips zero for odd n and never ends: stopped at 1 s, not the pool's 10 s
+    # `n -= 2` skips zero for odd n and never ends: stopped at 1 s, then once more at
+    # 4 s (a loaded machine), never the pool's 10 s
     looping = [v for v in report.verdicts if v.status is Status.TIMEOUT]
-    assert looping and all(v.detail == "timeout after 1 s" for v in looping)
+    assert looping and all(v.detail == "timeout after 4 s" for v in looping)
+
+
+@pytest.mark.docker
+def test_a_slow_surviving_mutant_is_not_killed_by_the_short_deadline(
+    sandbox_pool: SandboxPool,
+) -> None:
+    """The real solution ran in 0.1 s (so mutants get 1 s), but the machine is
+    now slow: every run takes 1.5 s. A mutant the test cannot tell apart (``x >= 1``
+    for ``sign_of(5)``) survives, as on an idle machine: the score does not depend on load."""
+    from phicode.records import Status, Verification
+
+    solution = (
+        "import time\n\ndef sign_of(x):\n    time.sleep(1.5)\n    return 1 if x >= 0 else -1\n"
+    )
+    tests = "from solution import sign_of\n\ndef test_sign():\n    assert sign_of(5) == 1\n"
+    verification = Verification(status=Status.PASSED, duration_s=0.1)
+    pair = Pair(
+        id="slow", solution=solution, tests=tests, entry_point="sign_of", verification=verification
+    )
+    report = MutationTester(sandbox_pool).test(pair)
+    slow_survivors = [m.source for m in report.survivors if "sleep(1.5)" in m.source]
+    assert slow_survivors, [m.source for m in report.survivors]  # e.g. `x >= 1`: still 1
