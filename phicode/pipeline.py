@@ -30,28 +30,27 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from phicode.console import progress
 from phicode.errors import InputError
+from phicode.executor import Executor, make_executor
 from phicode.filters.agreement import VERSION as AGREEMENT_VERSION
 from phicode.filters.agreement import solve_rate_verdict
 from phicode.filters.mutation import VERSION as MUTATION_VERSION
 from phicode.filters.mutation import mutation_verdict
 from phicode.filters.reasons import FilterReason, Verdict
-from phicode.generate.config import BackendKind
-from phicode.generate.prompts import Prompts
 from phicode.jsonl import JsonlWriter
 from phicode.mine import Dropped, Kept, MineStats, mine
-from phicode.mutate import MutationTester
+from phicode.mine.run import FileProcessor
 from phicode.pipeline_config import PipelineConfig as PipelineConfig
-from phicode.pool import SandboxPool
 from phicode.records import Pair, PairCase, Rejection, Snippet, Verification, content_id
 from phicode.state import StateStore
+from phicode.units import generator_fingerprint, load_prompts, mutation_settings
 
 STAGES = ("mine", "synth", "fidelity", "cases", "mutation", "write")
 
@@ -71,6 +70,7 @@ class Funnel:
     filtered: Counter[str] = field(default_factory=Counter)
     kept: int = 0
     reused: Counter[str] = field(default_factory=Counter)  # units found in the state
+    units_by_node: Counter[str] = field(default_factory=Counter)  # units computed per node
     seconds: dict[str, float] = field(default_factory=dict)
     mine_stats: MineStats | None = None
 
@@ -87,6 +87,8 @@ class Funnel:
             rows.append(("  tests strengthened", self.strengthened))
         rows += [(f"  filter dropped: {reason}", n) for reason, n in sorted(self.filtered.items())]
         rows.append(("kept", self.kept))
+        if len(self.units_by_node) > 1:  # --executor ray: where the work ran
+            rows += [(f"units on node {n}", k) for n, k in sorted(self.units_by_node.items())]
         return rows
 
 
@@ -102,14 +104,16 @@ def run_pipeline(config: PipelineConfig) -> Funnel:
     """Run every stage; see the module docstring. Returns the funnel."""
     funnel = Funnel()
     _check_output(config.output)
-    started = time.monotonic()
-    snippets, mine_drops = _mine(config, funnel)
-    funnel.seconds["mine"] = time.monotonic() - started
     with ExitStack() as stack:
+        executor = make_executor(config)
+        stack.callback(executor.shutdown)
+        started = time.monotonic()
+        snippets, mine_drops = _mine(config, funnel, executor.file_processor())
+        funnel.seconds["mine"] = time.monotonic() - started
         state = stack.enter_context(StateStore(config.state_folder))
-        pool = stack.enter_context(SandboxPool(config.sandbox))
-        runner = _Stages(config, state, pool, funnel, stack)
-        outcomes = runner.run(snippets)
+        stack.enter_context(executor)
+        outcomes = _Stages(config, state, executor, funnel).run(snippets)
+        funnel.units_by_node = executor.units_by_node
     started = time.monotonic()
     _write_outputs(config, outcomes, mine_drops)
     funnel.seconds["write"] = time.monotonic() - started
@@ -140,13 +144,15 @@ def _check_output(output: Path) -> None:
         raise InputError(f"{output}: cannot write: permission denied")
 
 
-def _mine(config: PipelineConfig, funnel: Funnel) -> tuple[list[Snippet], list[dict[str, Any]]]:
+def _mine(
+    config: PipelineConfig, funnel: Funnel, process: FileProcessor | None = None
+) -> tuple[list[Snippet], list[dict[str, Any]]]:
     stats = MineStats()
     snippets: list[Snippet] = []
     drops: list[dict[str, Any]] = []
     per_repo: Counter[str] = Counter()
     with progress("mine", enabled=config.show_progress) as advance:
-        outcomes = mine(list(config.paths), config.mine, stats)
+        outcomes = mine(list(config.paths), config.mine, stats, process=process)
         for outcome in outcomes:
             if isinstance(outcome, Kept):
                 repo = outcome.snippet.source.repo
@@ -167,69 +173,17 @@ def _mine(config: PipelineConfig, funnel: Funnel) -> tuple[list[Snippet], list[d
 
 
 class _Stages:
-    """Stages 2-4 over the mined snippets, each unit stored in the state."""
+    """Stages 2-4 over the mined snippets: each unit found in the state, or computed
+    by the executor and stored as soon as it comes back."""
 
     def __init__(
-        self,
-        config: PipelineConfig,
-        state: StateStore,
-        pool: SandboxPool,
-        funnel: Funnel,
-        stack: ExitStack,
+        self, config: PipelineConfig, state: StateStore, executor: Executor, funnel: Funnel
     ) -> None:
         self.config = config
         self.state = state
-        self.pool = pool
+        self.executor = executor
         self.funnel = funnel
-        self._stack = stack
-        self._backend: Any = None
-        self._backend_made = False
-        self._blind: Any = None
-        self._prompts: Prompts | None = None
-
-    # --- the backend, opened only when some unit needs it -----------------------
-
-    def backend(self) -> Any:
-        """The model backend (None for template), loaded on first use."""
-        if not self._backend_made:
-            from phicode.generate.backends import make_backend
-
-            self._backend = make_backend(self.config.model)
-            self._backend_made = True
-            if self._backend is not None:
-                self._stack.callback(self._backend.close)
-        return self._backend
-
-    def prompts(self) -> Prompts | None:
-        """The prompt templates (``--prompts``), loaded once; None for the template backend."""
-        if self.config.model.backend is BackendKind.TEMPLATE:
-            return None
-        if self._prompts is None:
-            from phicode.generate.prompts import Prompts
-
-            self._prompts = Prompts(self.config.model.prompts_dir)
-        return self._prompts
-
-    def generator_fingerprint(self) -> str:
-        """What a synth result depends on besides the snippet: backend, model, the
-        versions of the drafter and the repair loop (prompts, oracle, template),
-        sampling and repair settings."""
-        from phicode.generate.synth import synth_version
-
-        model = self.config.model
-        settings = {
-            "params": asdict(model.params),
-            "repair": asdict(model.repair),
-            "oracle_tests": model.oracle_tests,
-        }
-        return content_id(
-            model.backend.value,
-            model.model or "",
-            synth_version(model, self.prompts()),
-            json.dumps(settings, sort_keys=True),
-        )
-
-    # --- the stages ----------------------------------------------------------------
+        self.fingerprint = generator_fingerprint(config, load_prompts(config))
 
     def run(self, snippets: list[Snippet]) -> list[_Outcome]:
         synth = self._synth(snippets)
@@ -256,75 +210,53 @@ class _Stages:
             outcomes.append(_Outcome(None, line))
         return outcomes
 
-    def _synth(self, snippets: list[Snippet]) -> list[dict[str, Any]]:
-        started = time.monotonic()
-        fingerprint = self.generator_fingerprint()
-        keys = [content_id("synth", snippet.id, snippet.code, fingerprint) for snippet in snippets]
-        found = {key: self.state.get("synth", key) for key in keys}
-        missing = [
-            snippet for snippet, key in zip(snippets, keys, strict=True) if found[key] is None
-        ]
-        self.funnel.reused["synth"] = len(snippets) - len(missing)
-        if missing:
-            from phicode.generate.synth import Synthesizer
-
-            model = self.config.model
-            synthesizer = Synthesizer.for_backend(
-                self.backend(), self.pool, prompts=self.prompts(), params=model.params,
-                repair=model.repair, batch_size=model.snippets_per_batch,
-                oracle_tests=model.oracle_tests, restate=model.restate,
-            )  # fmt: skip
-            key_of = dict(zip((s.id for s in snippets), keys, strict=True))
-            with progress(
-                "synth", total=len(missing), enabled=self.config.show_progress
-            ) as advance:
-                for result in synthesizer.run(missing):
-                    value = (
-                        {"pair": result.pair.to_dict()}
-                        if result.pair
-                        else {"rejected_line": result.rejected_line()}
-                    )
-                    self.state.put("synth", key_of[result.snippet.id], value)
-                    found[key_of[result.snippet.id]] = value
-                    advance()
-        self.funnel.seconds["synth"] = time.monotonic() - started
-        return [found[key] for key in keys]
-
-    def _per_pair(
+    def _stored(
         self,
         stage: str,
-        pairs: list[Pair],
-        key: Callable[[Pair], str],
-        compute: Callable[[Pair], dict],
+        keys: list[str],
+        compute: Callable[[list[int]], Iterator[tuple[int, dict[str, Any]]]],
     ) -> list[dict[str, Any]]:
-        """One stored unit per pair: found in the state, or computed and stored."""
+        """The value of every key: found in the state, or computed (``compute`` gets the
+        indices of the missing keys and yields (position among them, value)) and stored."""
         started = time.monotonic()
-        values: list[dict[str, Any]] = []
-        with progress(stage, total=len(pairs), enabled=self.config.show_progress) as advance:
-            for pair in pairs:
-                unit = key(pair)
-                value = self.state.get(stage, unit)
-                if value is None:
-                    value = compute(pair)
-                    self.state.put(stage, unit, value)
-                else:
-                    self.funnel.reused[stage] += 1
-                values.append(value)
-                advance()
+        found = {key: self.state.get(stage, key) for key in keys}
+        missing = [index for index, key in enumerate(keys) if found[key] is None]
+        self.funnel.reused[stage] += len(keys) - len(missing)
+        if missing:
+            with progress(stage, total=len(missing), enabled=self.config.show_progress) as advance:
+                for position, value in compute(missing):
+                    key = keys[missing[position]]
+                    self.state.put(stage, key, value)
+                    found[key] = value
+                    advance()
         self.funnel.seconds[stage] = time.monotonic() - started
-        return values
+        return [found[key] for key in keys]  # type: ignore[misc]
+
+    def _synth(self, snippets: list[Snippet]) -> list[dict[str, Any]]:
+        keys = [
+            content_id("synth", snippet.id, snippet.code, self.fingerprint) for snippet in snippets
+        ]
+        return self._stored(
+            "synth", keys, lambda missing: self.executor.synth([snippets[i] for i in missing])
+        )
+
+    def _per_pair(self, stage: str, pairs: list[Pair], key: Callable[[Pair], str]) -> list[dict]:
+        """One stored unit per pair, computed by the workbench's method ``stage``."""
+        return self._stored(
+            stage,
+            [key(pair) for pair in pairs],
+            lambda missing: self.executor.each(stage, [pairs[i] for i in missing]),
+        )
 
     def _cases(self, pairs: list[Pair]) -> list[Pair]:
         """Each pair with the cases of its final tests (:mod:`phicode.cases`): from here
         on (mutation, and every later re-verification) the case judge decides too."""
         from phicode.cases.derive import VERSION as CASES_VERSION
-        from phicode.cases.derive import derive_cases
 
         values = self._per_pair(
             "cases",
             pairs,
             lambda pair: content_id(CASES_VERSION, pair.solution, pair.tests, pair.entry_point),
-            lambda pair: {"cases": [c.to_dict() for c in derive_cases(self.pool, pair)]},
         )
         return [
             replace(pair, cases=tuple(PairCase.from_dict(c) for c in value["cases"]))
@@ -334,22 +266,7 @@ class _Stages:
     def _mutation(self, pairs: list[Pair]) -> list[Pair]:
         """Each pair with its mutation score set in its verification; weak tests are
         strengthened first when that is on (``--strengthen``)."""
-        tester = MutationTester(self.pool, self.config.max_mutants)
-        threshold = self.config.mutation_threshold
-        settings = [str(self.config.max_mutants)]
-        if self.config.strengthen:
-            from phicode.filters.strengthen import VERSION as STRENGTHEN_VERSION
-            from phicode.filters.strengthen import strengthen_pair
-
-            settings += [STRENGTHEN_VERSION, str(threshold)]
-
-        def measure(pair: Pair) -> dict[str, Any]:
-            report = tester.test(pair)
-            value: dict[str, Any] = {"score": report.score, "total": report.total}
-            if self.config.strengthen and report.score is not None and report.score < threshold:
-                value.update(strengthen_pair(self.pool, pair, report, tester))
-            return value
-
+        settings = mutation_settings(self.config)
         values = self._per_pair(
             "mutation",
             pairs,
@@ -361,7 +278,6 @@ class _Stages:
                 *settings,
                 json.dumps([c.to_dict() for c in pair.cases], sort_keys=True),
             ),
-            measure,
         )
         scored = []
         for pair, value in zip(pairs, values, strict=True):
@@ -384,9 +300,7 @@ class _Stages:
             return [(pair, None) for pair in pairs]
         from phicode.filters.fidelity import VERSION as FIDELITY_VERSION
 
-        started = time.monotonic()
         solver_key = f"{self.config.solver_model or self.config.model.model or ''}/{samples}"
-        fingerprint = self.generator_fingerprint()
         keys = [
             content_id(
                 FIDELITY_VERSION,
@@ -394,30 +308,17 @@ class _Stages:
                 pair.question,
                 pair.tests,
                 pair.solution,
-                fingerprint,
+                self.fingerprint,
                 solver_key,
                 str(self.config.model.repair.min_kept),
             )
             for pair in pairs
         ]
-        found = {key: self.state.get("fidelity", key) for key in keys}
-        todo = [(pair, key) for pair, key in zip(pairs, keys, strict=True) if found[key] is None]
-        self.funnel.reused["fidelity"] = len(pairs) - len(todo)
-        chunk = self.config.model.snippets_per_batch
-        with progress("fidelity", total=len(todo), enabled=self.config.show_progress) as advance:
-            for start in range(0, len(todo), chunk):
-                part = todo[start : start + chunk]
-                for key, value in zip(
-                    (key for _, key in part), self._align([p for p, _ in part]), strict=True
-                ):
-                    self.state.put("fidelity", key, value)
-                    found[key] = value
-                    advance()
-        self.funnel.seconds["fidelity"] = time.monotonic() - started
+        values = self._stored(
+            "fidelity", keys, lambda missing: self.executor.align([pairs[i] for i in missing])
+        )
         out: list[tuple[Pair, Verdict | None]] = []
-        for key in keys:
-            value = found[key]
-            assert value is not None
+        for value in values:
             self.funnel.blind["passed"] += value["solved"]
             self.funnel.blind["failed"] += value["samples"] - value["solved"]
             self.funnel.aligned.update(value.get("aligned", {}))
@@ -431,44 +332,6 @@ class _Stages:
                 )
             )
         return out
-
-    def _align(self, pairs: list[Pair]) -> list[dict[str, Any]]:
-        from phicode.filters.fidelity import align
-
-        answers = self._solver().solve(pairs) if self.config.samples else [[] for _ in pairs]
-        values = []
-        for pair, samples in zip(pairs, answers, strict=True):
-            done = align(self.pool, pair, samples, self.config.model.repair.min_kept)
-            value: dict[str, Any] = {
-                "pair": done.pair.to_dict(),
-                "solved": done.solved,
-                "samples": done.samples,
-                "aligned": {"stated": len(done.stated), "dropped": len(done.dropped)},
-            }
-            if done.verdict is not None:
-                value["verdict"] = {
-                    "reason": done.verdict.reason.value,
-                    "detail": done.verdict.detail,
-                }
-            values.append(value)
-        return values
-
-    def _solver(self) -> Any:
-        """The blind solver: the generating model, or ``solver_model`` on the same backend."""
-        if self._blind is None:
-            from phicode.filters.agreement import AgreementFilter
-
-            backend = self.backend()
-            if self.config.solver_model:
-                from phicode.generate.backends import make_backend
-
-                backend = make_backend(replace(self.config.model, model=self.config.solver_model))
-                self._stack.callback(backend.close)
-            self._blind = AgreementFilter(
-                backend, self.pool, self.config.samples, self.config.model.params,
-                prompts=self.prompts(),
-            )  # fmt: skip
-        return self._blind
 
     def _filter(self, pair: Pair) -> _Outcome:
         verification = pair.verification

@@ -38,6 +38,8 @@ class PipelineConfig:
     show_progress: bool = False
     report: Path | None = None  # the HTML report; None: report.html beside the output
     write_report: bool = True
+    executor: str = "local"  # or "ray": the units spread over a Ray cluster (phicode.cluster)
+    ray_address: str | None = None  # the cluster to join; None: RAY_ADDRESS, else a local one
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.mutation_threshold <= 1.0:
@@ -52,6 +54,10 @@ class PipelineConfig:
             raise ConfigError(f"--solve-samples: {self.solve_samples} must be 0 or more")
         if self.model.backend is BackendKind.TEMPLATE and (self.solve_samples or self.solver_model):
             raise ConfigError("--solve-samples needs a model backend (hf or openai), not template")
+        if self.executor not in ("local", "ray"):
+            raise ConfigError(f"--executor: {self.executor!r} is not 'local' or 'ray'")
+        if self.ray_address is not None and self.executor != "ray":
+            raise ConfigError("--ray-address needs --executor ray")
         if not 0.0 <= self.min_solve_rate <= self.max_solve_rate <= 1.0:
             raise ConfigError(
                 "--min-solve-rate and --max-solve-rate must satisfy 0 <= min <= max <= 1"

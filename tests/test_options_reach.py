@@ -91,6 +91,8 @@ TABLES: dict[str, dict[str, tuple[list[str], str]]] = {
         "--solver-model": (["other/model"], "solver_model"),
         "--min-solve-rate": (["0.1"], "min_solve_rate"),
         "--max-solve-rate": (["0.9"], "max_solve_rate"),
+        "--executor": (["ray"], "executor"),
+        "--ray-address": (["auto"], "ray_address"),
     },
     "validate": {
         **SANDBOX,
@@ -110,6 +112,8 @@ TABLES: dict[str, dict[str, tuple[list[str], str]]] = {
         "--output": (["elsewhere"], "output"),
     },
 }
+# Options that mean something only beside another: both sides of the comparison get it.
+CONTEXT = {("run", "--ray-address"): ["--executor", "ray"]}
 BASE = {
     "mine": ["mine", "corpus", "-o", "out.jsonl"],
     "synth": ["synth", "snippets.jsonl", "-o", "out.jsonl"],
@@ -202,7 +206,7 @@ CASES = [
 def test_an_option_changes_the_setting_it_names(
     command: str, option: str, value: list[str], target: str
 ) -> None:
-    base = BASE[command]
+    base = [*BASE[command], *CONTEXT.get((command, option), [])]
     before = settings(command, build_parser().parse_args(base))
     if option in ("--output",):
         argv = [*base[: base.index("-o")], "-o", *value, *base[base.index("-o") + 2 :]]

@@ -90,6 +90,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--max-solve-rate", type=float, default=default_of(PipelineConfig, "max_solve_rate"),
         help="drop pairs whose solve_rate is above: too easy (default %(default)s: off)",
     )  # fmt: skip
+    cluster = parser.add_argument_group("where the work runs")
+    cluster.add_argument(
+        "--executor", choices=("local", "ray"), default=default_of(PipelineConfig, "executor"),
+        help="local: this process and its sandbox pool (default); ray: a Ray cluster, one "
+        "sandbox pool per node (pip install 'phicode[ray]'; see docs/ray.md)",
+    )  # fmt: skip
+    cluster.add_argument(
+        "--ray-address", metavar="ADDR", default=default_of(PipelineConfig, "ray_address"),
+        help="the cluster to join (host:port of its head, or 'auto'); default: RAY_ADDRESS, "
+        "else a cluster of this machine alone",
+    )  # fmt: skip
     mine_command.add_filter_options(parser)
     add_model_options(parser)
     add_sandbox_options(parser)
@@ -119,6 +130,8 @@ def config_from(args: argparse.Namespace) -> PipelineConfig:
         show_progress=not args.quiet,
         report=Path(args.report) if args.report else None,
         write_report=args.write_report,
+        executor=args.executor,
+        ray_address=args.ray_address,
     )
 
 

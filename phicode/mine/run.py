@@ -14,7 +14,7 @@ import multiprocessing
 import signal
 import time
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,17 +75,27 @@ class Dropped:
         return self.rejection.line(self.record)
 
 
+FileProcessor = Callable[[Iterable[FileTask | Skipped], MineConfig], Iterator[FileResult | Skipped]]
+
+
 def mine(
-    paths: Sequence[str | Path], config: MineConfig, stats: MineStats | None = None
+    paths: Sequence[str | Path],
+    config: MineConfig,
+    stats: MineStats | None = None,
+    *,
+    process: FileProcessor | None = None,
 ) -> Iterator[Kept | Dropped]:
     """Mine ``paths`` and yield every outcome in a stable order; ``stats`` is filled in.
 
+    ``process`` mines the walked files and yields them in walk order (default:
+    here, in ``config.workers`` processes; the Ray executor passes its own).
+    Deduplication stays here, in walk order, so the outcome is the same either way.
     Raises InputError (before anything is yielded) when a path does not exist.
     """
     stats = stats if stats is not None else MineStats()
     roots = check_paths(list(paths))
     dedup = Deduplicator(config.near_dup_threshold, config.num_perm)
-    for outcome in _file_outcomes(walk(roots, config), config):
+    for outcome in (process or _file_outcomes)(walk(roots, config), config):
         if isinstance(outcome, Skipped):
             yield _skipped(outcome, stats)
             continue

@@ -1,0 +1,370 @@
+"""The Ray executor: the pipeline's units spread over the nodes of a Ray cluster.
+
+Same stages, same records, same dataset as the local executor; only where a
+unit is computed changes. The driver (``phicode run`` on the head or any
+machine that joins the cluster) keeps what must be global and deterministic:
+the walk, deduplication, the state and the order of the output. The nodes do
+the work:
+
+- **mine**: each file is a Ray task (the corpus must be readable at the same
+  path on every node, as for any Ray data job); results come back in walk
+  order within a bounded window, so deduplication sees them as the local
+  miner does;
+- **synth, fidelity, cases, mutation**: one :class:`NodeWorkbench` actor per
+  node, pinned to it, with a warm sandbox pool on that node's Docker engine
+  sized to the node's CPUs (and the model, when the backend has one). Units go
+  to actors with free capacity, never containers to the driver.
+
+A unit's value is stored in the driver's state the moment it comes back, under
+the same content key as a local run, so a rerun after the driver dies does only
+what is missing. When a node is lost its actor dies and the units it held are
+given to the actors left (or to new ones on nodes that joined); its containers
+exit with their owner process, and the next pool on that engine reaps any left.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from phicode.errors import ConfigError, InputError, PhicodeError
+from phicode.executor import PER_PAIR_STAGES, chunks
+from phicode.generate.config import BackendKind
+from phicode.pipeline_config import PipelineConfig
+from phicode.records import Pair, Snippet
+
+try:
+    import ray
+    import ray.exceptions
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+except ImportError as exc:  # pragma: no cover - the extra is not installed
+    raise ConfigError("--executor ray needs Ray: pip install 'phicode[ray]'") from exc
+
+READY_TIMEOUT_S = 300  # a node's pool: image check and warm containers
+_ACTOR_LOST = (ray.exceptions.RayActorError,)
+_MINE_WINDOW_PER_CPU = 16
+
+
+class ClusterError(PhicodeError):
+    """The cluster cannot do the work: no node left, or a node that cannot run a pool."""
+
+
+def node_label(node: dict[str, Any]) -> str:
+    """``host/node-id`` (8 hex digits): what the funnel counts units under."""
+    return f"{node.get('NodeManagerHostname', '?')}/{node['NodeID'][:8]}"
+
+
+def alive_nodes() -> list[dict[str, Any]]:
+    """The cluster's live nodes that have CPUs to run a pool, in a stable order."""
+    found = [n for n in ray.nodes() if n.get("Alive") and n.get("Resources", {}).get("CPU", 0) >= 1]
+    return sorted(found, key=lambda n: n["NodeID"])
+
+
+# --- joining the cluster ----------------------------------------------------------------
+
+
+def connect(address: str | None) -> bool:
+    """Join the cluster at ``address`` (None: ``RAY_ADDRESS``, else start one on this
+    machine). True when this call started Ray (and so must stop it).
+
+    An address that does not answer is one clear error, never a wait: the head's
+    port is tried first with a short timeout."""
+    if ray.is_initialized():
+        return False
+    address = address or os.environ.get("RAY_ADDRESS") or None
+    if address and address not in ("auto", "local") and "://" not in address:
+        _check_reachable(address)
+    try:
+        ray.init(
+            address=address,
+            logging_level=logging.WARNING,
+            log_to_driver=False,
+            configure_logging=True,
+        )
+    except (ConnectionError, TimeoutError, ValueError) as exc:
+        raise InputError(f"--ray-address {address}: cannot join a Ray cluster: {exc}") from exc
+    return True
+
+
+def _check_reachable(address: str, timeout_s: float = 5.0) -> None:
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise InputError(f"--ray-address {address}: expected HOST:PORT of the cluster's head")
+    try:
+        with socket.create_connection((host, int(port)), timeout=timeout_s):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(f"--ray-address {address}: no Ray cluster answers ({reason})") from exc
+
+
+# --- the actor on each node -------------------------------------------------------------
+
+
+class NodeWorkbench:
+    """A node's warm sandbox pool and :class:`~phicode.units.Workbench`, as a Ray actor.
+
+    Records cross the doorway as their JSON dicts, the same values the state
+    stores, so nothing the driver keeps depends on an object built on a node."""
+
+    def __init__(self, config: PipelineConfig, label: str, workers: int) -> None:
+        from phicode.pool import SandboxPool
+        from phicode.units import Workbench
+
+        self.label = label
+        self.pool = SandboxPool(replace(config.sandbox, workers=workers)).start()
+        self.bench = Workbench(config, self.pool)
+
+    def ready(self) -> str:
+        return self.label
+
+    def synth(self, snippets: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+        return list(self.bench.synth([Snippet.from_dict(s) for s in snippets]))
+
+    def align(self, pairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return self.bench.align([Pair.from_dict(p) for p in pairs])
+
+    def each(self, stage: str, pair: dict[str, Any]) -> dict[str, Any]:
+        assert stage in PER_PAIR_STAGES, stage
+        return getattr(self.bench, stage)(Pair.from_dict(pair))
+
+    def close(self) -> None:
+        try:
+            self.bench.close()
+        finally:
+            self.pool.close()
+
+
+@dataclass
+class _Actor:
+    handle: Any
+    label: str
+    workers: int
+    busy: int = 0
+    held: dict[Any, Any] = field(default_factory=dict)  # object ref -> payload
+
+
+# --- the executor -------------------------------------------------------------------------
+
+
+class RayExecutor:
+    """The units of the synth, fidelity, cases and mutation stages, on the cluster's
+    nodes (see the module); a context manager like the local executor."""
+
+    def __init__(self, config: PipelineConfig) -> None:
+        self.config = config
+        self.units_by_node: Counter[str] = Counter()
+        self._started_ray = False
+        self._actors: list[_Actor] = []
+        self._model = config.model.backend is not BackendKind.TEMPLATE
+
+    def _join(self) -> None:
+        if not ray.is_initialized():
+            self._started_ray = connect(self.config.ray_address) or self._started_ray
+
+    def file_processor(self) -> Any:
+        """Files mined by Ray tasks (:func:`file_outcomes_on_cluster`)."""
+        self._join()
+        return file_outcomes_on_cluster
+
+    def shutdown(self) -> None:
+        """Leave the cluster; stop it when this run started it."""
+        if self._started_ray and ray.is_initialized():
+            ray.shutdown()
+        self._started_ray = False
+
+    def __enter__(self) -> RayExecutor:
+        self._join()
+        try:
+            self._actors = self._start_actors()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Close every pool (its containers go), then end the actors."""
+        actors, self._actors = self._actors, []
+        closing = [a.handle.close.remote() for a in actors]
+        if closing:
+            ray.wait(closing, num_returns=len(closing), timeout=60)
+        for actor in actors:
+            ray.kill(actor.handle)
+
+    @property
+    def nodes(self) -> list[str]:
+        """The labels of the nodes that hold a live pool."""
+        return [a.label for a in self._actors]
+
+    # --- actors ----------------------------------------------------------------------
+
+    def _start_actors(self, skip: Iterable[str] = ()) -> list[_Actor]:
+        """One actor per live node not in ``skip``, each ready (its pool warm)."""
+        remote = ray.remote(NodeWorkbench)
+        pending = []
+        for node in alive_nodes():
+            label = node_label(node)
+            if label in skip:
+                continue
+            workers = max(1, int(node["Resources"]["CPU"]))
+            handle = remote.options(
+                scheduling_strategy=NodeAffinitySchedulingStrategy(node["NodeID"], soft=False),
+                num_cpus=0,  # the pool's containers do the work, not the actor's thread
+                max_concurrency=workers + 2,
+                max_restarts=0,
+            ).remote(self.config, label, workers)
+            pending.append(_Actor(handle, label, workers))
+        if not pending and not skip:
+            raise ClusterError("the Ray cluster has no live node with a CPU")
+        ready: list[_Actor] = []
+        for actor in pending:
+            try:
+                ray.get(actor.handle.ready.remote(), timeout=READY_TIMEOUT_S)
+            except ray.exceptions.GetTimeoutError as exc:
+                raise ClusterError(
+                    f"node {actor.label}: its sandbox pool was not ready in {READY_TIMEOUT_S} s"
+                ) from exc
+            except _ACTOR_LOST as exc:
+                raise _node_cannot_run(actor.label, exc) from None
+            ready.append(actor)
+        return ready
+
+    def _replenish(self) -> None:
+        """After losing actors: start one on every live node that has none."""
+        self._actors += self._start_actors(skip={a.label for a in self._actors})
+        if not self._actors:
+            raise ClusterError("every node of the Ray cluster was lost; rerun to resume")
+
+    # --- the units -------------------------------------------------------------------
+
+    def synth(self, snippets: list[Snippet]) -> Iterator[tuple[int, dict[str, Any]]]:
+        index_of = {snippet.id: index for index, snippet in enumerate(snippets)}
+        size = self.config.model.snippets_per_batch
+        payloads = [[snippets[i].to_dict() for i in part] for part in chunks(len(snippets), size)]
+        for _, values in self._dispatch("synth", payloads, per_actor=1 if self._model else None):
+            for snippet_id, value in values:
+                yield index_of[snippet_id], value
+
+    def align(self, pairs: list[Pair]) -> Iterator[tuple[int, dict[str, Any]]]:
+        parts = chunks(len(pairs), self.config.model.snippets_per_batch)
+        payloads = [[pairs[i].to_dict() for i in part] for part in parts]
+        for number, values in self._dispatch("align", payloads, per_actor=1):
+            yield from zip(parts[number], values, strict=True)
+
+    def each(self, stage: str, pairs: list[Pair]) -> Iterator[tuple[int, dict[str, Any]]]:
+        assert stage in PER_PAIR_STAGES, stage
+        yield from self._dispatch(stage, [pair.to_dict() for pair in pairs])
+
+    def _dispatch(
+        self, method: str, payloads: list[Any], per_actor: int | None = None
+    ) -> Iterator[tuple[int, Any]]:
+        """(payload number, result) as each call finishes. A call whose actor dies goes
+        back in the queue for the actors left; other errors end the run."""
+        queue = deque(range(len(payloads)))
+        owner: dict[Any, tuple[_Actor, int]] = {}
+        while queue or owner:
+            self._submit(method, payloads, queue, owner, per_actor)
+            done, _ = ray.wait(list(owner), num_returns=1)
+            actor, number = owner.pop(done[0])
+            actor.busy -= 1
+            try:
+                result = ray.get(done[0])
+            except _ACTOR_LOST:
+                self._lose(actor, owner, queue)
+                queue.appendleft(number)
+                continue
+            except ray.exceptions.RayTaskError as exc:
+                raise exc.as_instanceof_cause() from None
+            self.units_by_node[actor.label] += _units(method, result)
+            yield number, result
+
+    def _submit(
+        self,
+        method: str,
+        payloads: list[Any],
+        queue: deque[int],
+        owner: dict[Any, tuple[_Actor, int]],
+        per_actor: int | None,
+    ) -> None:
+        while queue:
+            free = [a for a in self._actors if a.busy < (per_actor or a.workers)]
+            if not free:
+                if not self._actors:
+                    self._replenish()
+                    continue
+                return
+            actor = min(free, key=lambda a: a.busy / a.workers)
+            number = queue.popleft()
+            call = getattr(actor.handle, "each" if method in PER_PAIR_STAGES else method)
+            args = (method, payloads[number]) if method in PER_PAIR_STAGES else (payloads[number],)
+            owner[call.remote(*args)] = (actor, number)
+            actor.busy += 1
+
+    def _lose(self, actor: _Actor, owner: dict[Any, tuple[_Actor, int]], queue: deque[int]) -> None:
+        """Forget a dead actor; its other calls in flight go back in the queue."""
+        if actor in self._actors:
+            self._actors.remove(actor)
+            logging.getLogger("phicode").warning(
+                "node %s was lost; its units go elsewhere", actor.label
+            )
+        for ref, (holder, number) in list(owner.items()):
+            if holder is actor:
+                del owner[ref]
+                queue.append(number)
+        if not self._actors:
+            self._replenish()
+
+
+def _units(method: str, result: Any) -> int:
+    return len(result) if method in ("synth", "align") else 1
+
+
+def _node_cannot_run(label: str, exc: BaseException) -> ClusterError:
+    cause = str(exc).strip().splitlines()
+    named = next((line for line in cause if "SandboxError" in line or "Docker" in line), None)
+    return ClusterError(
+        f"node {label} cannot run a sandbox pool: {named or cause[-1] if cause else exc}"
+    )
+
+
+# --- mining on the cluster ----------------------------------------------------------------
+
+
+def file_outcomes_on_cluster(items: Iterable[Any], config: Any) -> Iterator[Any]:
+    """Each walk item, a file mined by a Ray task, in walk order (a bounded window of
+    files in flight): the miner's ``process`` hook for ``--executor ray``."""
+    from phicode.mine.walk import Skipped
+    from phicode.mine.worker import process_file
+
+    remote = ray.remote(num_cpus=1, max_retries=3)(process_file)
+    cpus = int(ray.cluster_resources().get("CPU", 1))
+    window = max(1, cpus) * _MINE_WINDOW_PER_CPU
+    pending: deque[Any] = deque()
+    for item in items:
+        pending.append(item if isinstance(item, Skipped) else remote.remote(item, config))
+        while len(pending) > window or (pending and isinstance(pending[0], Skipped)):
+            yield _mined(pending.popleft())
+    while pending:
+        yield _mined(pending.popleft())
+
+
+def _mined(entry: Any) -> Any:
+    from phicode.mine.walk import Skipped
+
+    return entry if isinstance(entry, Skipped) else ray.get(entry)
+
+
+__all__ = [
+    "ClusterError",
+    "NodeWorkbench",
+    "RayExecutor",
+    "alive_nodes",
+    "connect",
+    "file_outcomes_on_cluster",
+    "node_label",
+]
