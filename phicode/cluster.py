@@ -208,17 +208,23 @@ class RayExecutor:
         remote = ray.remote(NodeWorkbench)
         pending = []
         for node in alive_nodes():
-            label = node_label(node)
-            if label in skip:
+            if node_label(node) in skip:
                 continue
-            workers = max(1, int(node["Resources"]["CPU"]))
-            handle = remote.options(
-                scheduling_strategy=NodeAffinitySchedulingStrategy(node["NodeID"], soft=False),
-                num_cpus=0,  # the pool's containers do the work, not the actor's thread
-                max_concurrency=workers + 2,
-                max_restarts=0,
-            ).remote(self.config, label, workers)
-            pending.append(_Actor(handle, label, workers))
+            # an in-process model gets one actor per GPU; its CPUs are shared by the pools
+            in_process_model = self.config.model.backend is BackendKind.HF
+            gpus = int(node["Resources"].get("GPU", 0)) if in_process_model else 0
+            cpus = max(1, int(node["Resources"]["CPU"]))
+            for slot in range(max(1, gpus)):
+                label = node_label(node) + (f"/gpu{slot}" if gpus else "")
+                workers = max(1, cpus // max(1, gpus))
+                handle = remote.options(
+                    scheduling_strategy=NodeAffinitySchedulingStrategy(node["NodeID"], soft=False),
+                    num_cpus=0,  # the pool's containers do the work, not the actor's thread
+                    num_gpus=1 if gpus else 0,
+                    max_concurrency=workers + 2,
+                    max_restarts=0,
+                ).remote(self.config, label, workers)
+                pending.append(_Actor(handle, label, workers))
         if not pending and not skip:
             raise ClusterError("the Ray cluster has no live node with a CPU")
         ready: list[_Actor] = []
@@ -235,8 +241,8 @@ class RayExecutor:
         return ready
 
     def _replenish(self) -> None:
-        """After losing actors: start one on every live node that has none."""
-        self._actors += self._start_actors(skip={a.label for a in self._actors})
+        """After losing actors: start them on every live node that has none."""
+        self._actors += self._start_actors(skip={a.label.split("/gpu")[0] for a in self._actors})
         if not self._actors:
             raise ClusterError("every node of the Ray cluster was lost; rerun to resume")
 

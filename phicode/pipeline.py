@@ -71,6 +71,7 @@ class Funnel:
     kept: int = 0
     reused: Counter[str] = field(default_factory=Counter)  # units found in the state
     units_by_node: Counter[str] = field(default_factory=Counter)  # units computed per node
+    units: Counter[str] = field(default_factory=Counter)  # units (snippets or pairs) per stage
     seconds: dict[str, float] = field(default_factory=dict)
     mine_stats: MineStats | None = None
 
@@ -222,6 +223,7 @@ class _Stages:
         found = {key: self.state.get(stage, key) for key in keys}
         missing = [index for index, key in enumerate(keys) if found[key] is None]
         self.funnel.reused[stage] += len(keys) - len(missing)
+        self.funnel.units[stage] += len(keys)
         if missing:
             with progress(stage, total=len(missing), enabled=self.config.show_progress) as advance:
                 for position, value in compute(missing):

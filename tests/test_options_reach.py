@@ -8,7 +8,8 @@ differ from the defaults in exactly the named setting. What the settings then do
 is shown end to end elsewhere: ``--prompts`` in ``test_prompts_option.py``,
 ``--limit-per-repo`` and the filters in ``test_pipeline.py``, ``--workers`` and
 ``--timeout`` in ``test_verify_cli.py`` and ``test_hostile.py``, ``--reverify`` and
-``--cache-dir`` in ``test_validate.py``.
+``--cache-dir`` in ``test_validate.py``, ``--executor`` and ``--ray-address`` in
+``test_ray.py``.
 """
 
 from __future__ import annotations

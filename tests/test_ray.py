@@ -20,13 +20,17 @@ from pathlib import Path
 
 import pytest
 
-ray = pytest.importorskip("ray", reason="the ray extra (pip install 'phicode[ray]')")
-from ray.cluster_utils import Cluster  # noqa: E402
+from phicode.cli import main
+from phicode.engine import Engine
+from phicode.pipeline import PipelineConfig, run_pipeline
+from tests.ci import skip_unless_ci
+from tests.test_pipeline import MIT, NUMBERS_MODULE, TEXT_MODULE, _units
 
-from phicode.cli import main  # noqa: E402
-from phicode.engine import Engine  # noqa: E402
-from phicode.pipeline import PipelineConfig, run_pipeline  # noqa: E402
-from tests.test_pipeline import MIT, NUMBERS_MODULE, TEXT_MODULE, _units  # noqa: E402
+try:
+    import ray
+    from ray.cluster_utils import Cluster
+except ImportError:
+    skip_unless_ci("the ray extra is not installed (pip install 'phicode[ray]')", module=True)
 
 pytestmark = [pytest.mark.docker, pytest.mark.ray]
 
