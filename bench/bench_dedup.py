@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import gc
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import psutil
@@ -52,6 +54,13 @@ def grown_by(count: int, index: bool) -> tuple[float, float]:
     return grown, elapsed
 
 
+def in_fresh_process(count: int, index: bool) -> tuple[float, float]:
+    """:func:`grown_by` in a new interpreter: no memory freed by an earlier run to reuse."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as executor:
+        return executor.submit(grown_by, count, index).result()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs=2, default=[50_000, 100_000])
@@ -59,8 +68,8 @@ def main() -> None:
     small, large = args.sizes
     print(f"num_perm {MineConfig().num_perm}, threshold {MineConfig().near_dup_threshold}")
     for index, name in ((False, "signatures only (baseline)"), (True, "Deduplicator (ids + LSH)")):
-        a, _ = grown_by(small, index)
-        b, seconds = grown_by(large, index)
+        a, _ = in_fresh_process(small, index)
+        b, seconds = in_fresh_process(large, index)
         per_million = (b - a) / (large - small) * 1_000_000 / 1024
         rate = large / seconds
         print(
