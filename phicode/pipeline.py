@@ -131,7 +131,10 @@ def _write_report(config: PipelineConfig, funnel: Funnel) -> None:
     from phicode.report import RunFacts, build_report
 
     seconds = tuple((stage, round(s, 1)) for stage, s in funnel.seconds.items())
-    build_report(config.output, target, config.rejected, RunFacts(config.described(), seconds))
+    settings = config.described()
+    if len(funnel.units_by_node) > 1:
+        settings += tuple((f"units on node {n}", str(k)) for n, k in funnel.units_by_node.items())
+    build_report(config.output, target, config.rejected, RunFacts(settings, seconds))
 
 
 def _check_output(output: Path) -> None:

@@ -90,6 +90,7 @@ class PipelineConfig:
             ("strengthen", str(self.strengthen)),
             ("sandbox", f"{self.sandbox.timeout_s} s, {self.sandbox.memory_mb} MiB per run"),
             ("limit, per repository", f"{self.limit}, {self.limit_per_repo}"),
+            ("executor", self.executor + (f" at {self.ray_address}" if self.ray_address else "")),
         )
 
     @property

@@ -115,7 +115,7 @@ def test_the_cluster_gives_the_local_dataset_and_spreads_the_work(
         output=tmp_path / "dataset.jsonl",
         rejected=tmp_path / "rejected.jsonl",
         state_dir=tmp_path / "state",
-        write_report=False,
+        report=tmp_path / "report.html",
         executor="ray",
         ray_address=cluster.address,
         **_template(),
@@ -125,6 +125,8 @@ def test_the_cluster_gives_the_local_dataset_and_spreads_the_work(
     assert differences(tmp_path / "rejected.jsonl", local_dataset / "rejected.jsonl") == []
     assert len(funnel.units_by_node) >= 2, funnel.units_by_node  # pools on several nodes
     assert any(row[0].startswith("units on node") for row in funnel.rows())
+    page = (tmp_path / "report.html").read_text()
+    assert "units on node" in page and f"ray at {cluster.address}" in page
     assert not ray.is_initialized()  # the run left the cluster it joined
     assert none_left(before) == set()
 
