@@ -112,12 +112,14 @@ class NodeWorkbench:
     Records cross the doorway as their JSON dicts, the same values the state
     stores, so nothing the driver keeps depends on an object built on a node."""
 
-    def __init__(self, config: PipelineConfig, label: str, workers: int) -> None:
+    def __init__(self, config: PipelineConfig, label: str, workers: int, number: int) -> None:
         from phicode.pool import SandboxPool
         from phicode.units import Workbench
 
         self.label = label
         self.pool = SandboxPool(replace(config.sandbox, workers=workers)).start()
+        # several OpenAI-compatible servers: the actors take them in turn
+        config = replace(config, model=config.model.on_server(number))
         self.bench = Workbench(config, self.pool)
 
     def ready(self) -> str:
@@ -161,6 +163,7 @@ class RayExecutor:
         self.units_by_node: Counter[str] = Counter()
         self._started_ray = False
         self._actors: list[_Actor] = []
+        self._started = 0  # actors started so far: the next one's server, in turn
         self._model = config.model.backend is not BackendKind.TEMPLATE
 
     def _join(self) -> None:
@@ -223,7 +226,8 @@ class RayExecutor:
                     num_gpus=1 if gpus else 0,
                     max_concurrency=workers + 2,
                     max_restarts=0,
-                ).remote(self.config, label, workers)
+                ).remote(self.config, label, workers, self._started)
+                self._started += 1
                 pending.append(_Actor(handle, label, workers))
         if not pending and not skip:
             raise ClusterError("the Ray cluster has no live node with a CPU")

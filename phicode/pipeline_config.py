@@ -58,6 +58,10 @@ class PipelineConfig:
             raise ConfigError(f"--executor: {self.executor!r} is not 'local' or 'ray'")
         if self.ray_address is not None and self.executor != "ray":
             raise ConfigError("--ray-address needs --executor ray")
+        if len(self.model.servers) > 1 and self.executor != "ray":
+            raise ConfigError(
+                "--base-url: several servers need --executor ray (each node's actor takes one)"
+            )
         if not 0.0 <= self.min_solve_rate <= self.max_solve_rate <= 1.0:
             raise ConfigError(
                 "--min-solve-rate and --max-solve-rate must satisfy 0 <= min <= max <= 1"

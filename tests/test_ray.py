@@ -233,3 +233,29 @@ def test_a_state_folder_that_cannot_be_written_is_status_2(
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and str(blocker) in err[0], err
     assert not ray.is_initialized()
+
+
+def test_several_openai_servers_are_spread_over_the_nodes(
+    cluster: Cluster, corpus: Path, tmp_path: Path
+) -> None:
+    """Two real OpenAI-compatible HTTP servers; one snippet per request batch, so the
+    synth units go to all three actors, which take the servers in turn."""
+    from tests.fake_openai import FakeServer
+    from tests.test_fidelity_pipeline import answer
+
+    with FakeServer(answer) as first, FakeServer(answer) as second:
+        argv = args(corpus, tmp_path, "--executor", "ray", "--ray-address", cluster.address)
+        argv[argv.index("template")] = "openai"
+        argv += ["--base-url", f"{first.url},{second.url}", "--model", "fake-model"]
+        assert main([*argv, "--concurrency", "1", "--solve-samples", "1"]) == 0
+    assert first.requests and second.requests
+
+
+def test_several_servers_without_ray_is_a_clear_error(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = args(corpus, tmp_path)
+    argv[argv.index("template")] = "openai"
+    argv += ["--base-url", "http://127.0.0.1:1/v1,http://127.0.0.1:2/v1"]
+    assert main(argv) == 2
+    assert "several servers need --executor ray" in capsys.readouterr().err

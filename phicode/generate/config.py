@@ -6,7 +6,7 @@ library callers build them directly. Nothing here imports a backend.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from phicode.errors import ConfigError
@@ -94,6 +94,19 @@ class ModelConfig:
         if self.backend is BackendKind.HF:
             return self.batch_size
         return 16
+
+    @property
+    def servers(self) -> tuple[str, ...]:
+        """The OpenAI-compatible servers ``base_url`` names (several, comma-separated,
+        with ``--executor ray``: each node's actor takes the next in turn)."""
+        return tuple(url.strip() for url in self.base_url.split(",") if url.strip())
+
+    def on_server(self, index: int) -> ModelConfig:
+        """This config with ``base_url`` the ``index``-th of :attr:`servers` (in turn)."""
+        servers = self.servers
+        if len(servers) <= 1:
+            return self
+        return replace(self, base_url=servers[index % len(servers)])
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:

@@ -9,6 +9,7 @@ texts out. :func:`make_backend` builds the one a
 
 from __future__ import annotations
 
+from phicode.errors import BackendError
 from phicode.generate.backends.base import ModelBackend
 from phicode.generate.config import DEFAULT_MODEL, BackendKind, ModelConfig
 
@@ -21,6 +22,12 @@ def make_backend(config: ModelConfig) -> ModelBackend | None:
         return None
     if config.backend is BackendKind.OPENAI:
         from phicode.generate.backends.openai import OpenAIBackend
+
+        if len(config.servers) > 1:
+            raise BackendError(
+                f"--base-url {config.base_url}: several servers are spread over the nodes of "
+                "phicode run --executor ray; other commands take one"
+            )
 
         return OpenAIBackend(
             config.base_url,
