@@ -289,7 +289,7 @@ class RayExecutor:
                 queue.appendleft(number)
                 continue
             except ray.exceptions.RayTaskError as exc:
-                raise exc.as_instanceof_cause() from None
+                raise _cause(exc) from None
             self.units_by_node[actor.label] += _units(method, result)
             yield number, result
 
@@ -330,6 +330,13 @@ class RayExecutor:
             self._replenish()
 
 
+def _cause(exc: Any) -> BaseException:
+    """What a node raised: phicode's own errors as themselves (one line for the CLI),
+    anything else as Ray's wrapper, which carries the node's traceback."""
+    cause = getattr(exc, "cause", None)
+    return cause if isinstance(cause, PhicodeError) else exc.as_instanceof_cause()
+
+
 def _units(method: str, result: Any) -> int:
     return len(result) if method in ("synth", "align") else 1
 
@@ -349,9 +356,8 @@ def file_outcomes_on_cluster(items: Iterable[Any], config: Any) -> Iterator[Any]
     """Each walk item, a file mined by a Ray task, in walk order (a bounded window of
     files in flight): the miner's ``process`` hook for ``--executor ray``."""
     from phicode.mine.walk import Skipped
-    from phicode.mine.worker import process_file
 
-    remote = ray.remote(num_cpus=1, max_retries=3)(process_file)
+    remote = ray.remote(num_cpus=1, max_retries=3)(mine_file_on_node)
     cpus = int(ray.cluster_resources().get("CPU", 1))
     window = max(1, cpus) * _MINE_WINDOW_PER_CPU
     pending: deque[Any] = deque()
@@ -363,10 +369,29 @@ def file_outcomes_on_cluster(items: Iterable[Any], config: Any) -> Iterator[Any]
         yield _mined(pending.popleft())
 
 
+def mine_file_on_node(task: Any, config: Any) -> Any:
+    """:func:`~phicode.mine.worker.process_file` on a node, which must see the corpus
+    where the driver walked it: a file missing there would be mined as unreadable
+    and silently change the dataset, so it stops the run instead."""
+    from phicode.mine.worker import process_file
+
+    if not os.path.exists(task.path):
+        raise InputError(
+            f"{task.path}: not found on node {socket.gethostname()}; with --executor ray the "
+            "corpus must be at the same path on every node (a shared file system)"
+        )
+    return process_file(task, config)
+
+
 def _mined(entry: Any) -> Any:
     from phicode.mine.walk import Skipped
 
-    return entry if isinstance(entry, Skipped) else ray.get(entry)
+    if isinstance(entry, Skipped):
+        return entry
+    try:
+        return ray.get(entry)
+    except ray.exceptions.RayTaskError as exc:
+        raise _cause(exc) from None
 
 
 __all__ = [
