@@ -259,3 +259,21 @@ def test_several_servers_without_ray_is_a_clear_error(
     argv += ["--base-url", "http://127.0.0.1:1/v1,http://127.0.0.1:2/v1"]
     assert main(argv) == 2
     assert "several servers need --executor ray" in capsys.readouterr().err
+
+
+def test_a_file_a_node_cannot_see_stops_the_run_naming_it(cluster: Cluster, tmp_path: Path) -> None:
+    """The corpus must be at the same path on every node; a file a node cannot see
+    is an error naming it, never a file mined as unreadable (a different dataset)."""
+    from phicode.cluster import file_outcomes_on_cluster
+    from phicode.errors import InputError
+    from phicode.mine import MineConfig
+    from phicode.mine.repo import Repo
+    from phicode.mine.walk import FileTask
+
+    missing = FileTask(path=str(tmp_path / "gone.py"), rel="gone.py", repo=Repo("r", str(tmp_path)))
+    ray.init(address=cluster.address, log_to_driver=False)
+    try:
+        with pytest.raises(InputError, match=r"gone\.py: not found on node .*same path"):
+            list(file_outcomes_on_cluster([missing], MineConfig()))
+    finally:
+        ray.shutdown()
