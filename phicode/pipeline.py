@@ -1,7 +1,8 @@
 """``phicode run``: mine, generate and verify with repair, filter, write.
 
-Stages map records to records; this module is the executor that owns the
-order, the resumable state and the counts:
+Stages map records to records; this module is the driver that owns the
+order, the resumable state and the counts, and an executor
+(:mod:`phicode.executor`: here, or on a Ray cluster) computes the units:
 
 1. mine: the corpus to snippets (fast and deterministic: redone every run);
 2. synth: question + tests per snippet, verified in the sandbox with the
@@ -88,9 +89,13 @@ class Funnel:
             rows.append(("  tests strengthened", self.strengthened))
         rows += [(f"  filter dropped: {reason}", n) for reason, n in sorted(self.filtered.items())]
         rows.append(("kept", self.kept))
-        if len(self.units_by_node) > 1:  # --executor ray: where the work ran
-            rows += [(f"units on node {n}", k) for n, k in sorted(self.units_by_node.items())]
-        return rows
+        return rows + self.node_rows()
+
+    def node_rows(self) -> list[tuple[str, int]]:
+        """Units computed per node, when more than one node did work (``--executor ray``)."""
+        if len(self.units_by_node) <= 1:
+            return []
+        return [(f"units on node {n}", k) for n, k in sorted(self.units_by_node.items())]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +136,7 @@ def _write_report(config: PipelineConfig, funnel: Funnel) -> None:
     from phicode.report import RunFacts, build_report
 
     seconds = tuple((stage, round(s, 1)) for stage, s in funnel.seconds.items())
-    settings = config.described()
-    if len(funnel.units_by_node) > 1:
-        settings += tuple((f"units on node {n}", str(k)) for n, k in funnel.units_by_node.items())
+    settings = config.described() + tuple((name, str(n)) for name, n in funnel.node_rows())
     build_report(config.output, target, config.rejected, RunFacts(settings, seconds))
 
 
