@@ -29,7 +29,7 @@ import os
 import socket
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from phicode.errors import ConfigError, InputError, PhicodeError
@@ -148,7 +148,6 @@ class _Actor:
     label: str
     workers: int
     busy: int = 0
-    held: dict[Any, Any] = field(default_factory=dict)  # object ref -> payload
 
 
 # --- the executor -------------------------------------------------------------------------
@@ -199,11 +198,6 @@ class RayExecutor:
         for actor in actors:
             ray.kill(actor.handle)
 
-    @property
-    def nodes(self) -> list[str]:
-        """The labels of the nodes that hold a live pool."""
-        return [a.label for a in self._actors]
-
     # --- actors ----------------------------------------------------------------------
 
     def _start_actors(self, skip: Iterable[str] = ()) -> list[_Actor]:
@@ -231,18 +225,14 @@ class RayExecutor:
                 pending.append(_Actor(handle, label, workers))
         if not pending and not skip:
             raise ClusterError("the Ray cluster has no live node with a CPU")
-        ready: list[_Actor] = []
-        for actor in pending:
-            try:
-                ray.get(actor.handle.ready.remote(), timeout=READY_TIMEOUT_S)
-            except ray.exceptions.GetTimeoutError as exc:
-                raise ClusterError(
-                    f"node {actor.label}: its sandbox pool was not ready in {READY_TIMEOUT_S} s"
-                ) from exc
-            except _ACTOR_LOST as exc:
-                raise _node_cannot_run(actor.label, exc) from None
-            ready.append(actor)
-        return ready
+        try:
+            for actor in pending:
+                _wait_ready(actor)
+        except BaseException:
+            for actor in pending:  # the pools that did start go too
+                ray.kill(actor.handle)
+            raise
+        return pending
 
     def _replenish(self) -> None:
         """After losing actors: start them on every live node that has none."""
@@ -335,6 +325,17 @@ def _cause(exc: Any) -> BaseException:
     anything else as Ray's wrapper, which carries the node's traceback."""
     cause = getattr(exc, "cause", None)
     return cause if isinstance(cause, PhicodeError) else exc.as_instanceof_cause()
+
+
+def _wait_ready(actor: _Actor) -> None:
+    try:
+        ray.get(actor.handle.ready.remote(), timeout=READY_TIMEOUT_S)
+    except ray.exceptions.GetTimeoutError as exc:
+        raise ClusterError(
+            f"node {actor.label}: its sandbox pool was not ready in {READY_TIMEOUT_S} s"
+        ) from exc
+    except _ACTOR_LOST as exc:
+        raise _node_cannot_run(actor.label, exc) from None
 
 
 def _units(method: str, result: Any) -> int:
