@@ -52,7 +52,7 @@ from phicode.generate.repair import with_notes
 from phicode.judge import JobRunner, verify_pair
 from phicode.records import Pair
 
-VERSION = "fidelity@3"
+VERSION = "fidelity@4"
 INFORMED_SHARE = 0.5  # a blind answer passing this share of the tests understood the task
 
 
@@ -111,11 +111,18 @@ def readers(
 def unstated(
     names: list[str], samples: list[Sample], examples: Collection[str] = ()
 ) -> list[str] | None:
-    """Tests that no reader (:func:`readers`) passes; None when no answer is a reader."""
+    """Tests that no reader (:func:`readers`) passes; None when no answer is a reader.
+
+    A test of ``examples`` is never unstated: the question shows its call and result
+    (a reader that fails it misread the example; stating it again would repeat it)."""
     informed = readers(names, samples, examples)
     if not informed:
         return None
-    return [n for n in names if not any(s.outcomes.get(n) == "passed" for s in informed)]
+    return [
+        n
+        for n in names
+        if n not in examples and not any(s.outcomes.get(n) == "passed" for s in informed)
+    ]
 
 
 def solve_rate(names: list[str], samples: list[Sample]) -> tuple[int, float | None]:
