@@ -225,14 +225,18 @@ class RayExecutor:
                 pending.append(_Actor(handle, label, workers))
         if not pending and not skip:
             raise ClusterError("the Ray cluster has no live node with a CPU")
+        ready: list[_Actor] = []
         try:
             for actor in pending:
-                _wait_ready(actor)
+                if _wait_ready(actor):
+                    ready.append(actor)
         except BaseException:
             for actor in pending:  # the pools that did start go too
                 ray.kill(actor.handle)
             raise
-        return pending
+        if pending and not ready:
+            raise ClusterError("no node of the Ray cluster could start a sandbox pool")
+        return ready
 
     def _replenish(self) -> None:
         """After losing actors: start them on every live node that has none."""
@@ -327,7 +331,10 @@ def _cause(exc: Any) -> BaseException:
     return cause if isinstance(cause, PhicodeError) else exc.as_instanceof_cause()
 
 
-def _wait_ready(actor: _Actor) -> None:
+def _wait_ready(actor: _Actor) -> bool:
+    """True when the actor's pool is warm; False when its node was lost meanwhile (a
+    node just removed can still be listed alive). A pool that fails to start on a
+    live node (no Docker, no image) is that node's error, and ends the run."""
     try:
         ray.get(actor.handle.ready.remote(), timeout=READY_TIMEOUT_S)
     except ray.exceptions.GetTimeoutError as exc:
@@ -335,7 +342,11 @@ def _wait_ready(actor: _Actor) -> None:
             f"node {actor.label}: its sandbox pool was not ready in {READY_TIMEOUT_S} s"
         ) from exc
     except _ACTOR_LOST as exc:
-        raise _node_cannot_run(actor.label, exc) from None
+        if getattr(exc, "actor_init_failed", True):
+            raise _node_cannot_run(actor.label, exc) from None
+        logging.getLogger("phicode").warning("node %s was lost as its pool started", actor.label)
+        return False
+    return True
 
 
 def _units(method: str, result: Any) -> int:

@@ -152,6 +152,7 @@ def test_a_node_lost_mid_run_and_the_dataset_is_the_same(
             time.sleep(0.05)
         cluster.remove_node(victim, allow_graceful=False)
         removed.set()
+        cluster.wait_for_nodes()  # the cluster's own view: the node is gone for the next test
 
     remover = threading.Thread(target=remove_once_work_is_stored, daemon=True)
     remover.start()
@@ -171,11 +172,13 @@ def test_the_driver_killed_and_the_rerun_gives_the_same_dataset(
         sys.executable, "-m", "phicode.cli",
         *args(corpus, tmp_path, "--executor", "ray", "--ray-address", cluster.address),
     ]  # fmt: skip
-    process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+    log = tmp_path / "stderr.log"
+    with log.open("w") as stderr_file:
+        process = subprocess.Popen(command, stderr=stderr_file)
     deadline = time.monotonic() + 300
     while _units(tmp_path / "state") == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert process.poll() is None, "the run ended before it could be killed"
+    assert process.poll() is None, f"the run ended before it could be killed:\n{log.read_text()}"
     process.send_signal(signal.SIGKILL)
     process.wait()
     stored = _units(tmp_path / "state")
@@ -219,6 +222,7 @@ def test_a_node_without_docker_is_named_and_the_run_ends(
         assert broken.unique_id[:8] in err[0] or "node" in err[0]
     finally:
         cluster.remove_node(broken)
+        cluster.wait_for_nodes()
     assert not ray.is_initialized()
 
 
