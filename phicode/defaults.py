@@ -4,7 +4,13 @@ pytest plugin's options and ``phicode validate`` read it from there with ``defau
 from __future__ import annotations
 
 import dataclasses
+import os
 from typing import Any
+
+
+def default_workers() -> int:
+    """One per CPU: the default of every pool of processes or containers phicode starts."""
+    return max(1, os.cpu_count() or 1)
 
 
 def default_of(config: type, name: str) -> Any:

@@ -23,13 +23,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from phicode.defaults import default_workers as default_workers
 from phicode.engine import Engine, ServerContainer
 from phicode.errors import SandboxError
 
 # re-exported: code that starts a pool finds its settings here too
 from phicode.sandbox_config import DEFAULT_IMAGE as DEFAULT_IMAGE
 from phicode.sandbox_config import SandboxConfig as SandboxConfig
-from phicode.sandbox_config import default_workers as default_workers
 from phicode.sandbox_result import RunResult
 
 READY_TIMEOUT_S = 60.0

@@ -35,9 +35,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from phicode.defaults import default_of
 from phicode.records import Pair, RecordError, Status
-from phicode.sandbox_config import SandboxConfig
+from phicode.sandbox_config import TEST_SESSION_SANDBOX, SandboxConfig
 
 if TYPE_CHECKING:
     from phicode.pool import SandboxPool
@@ -47,18 +46,17 @@ if TYPE_CHECKING:
 __all__ = ["CASES_SUFFIX", "CaseItem", "CasesFile", "phicode_sandbox", "phicode_verifier"]
 
 CASES_SUFFIX = ".cases.jsonl"
-# From the sandbox's own config (ini values are strings); 2 workers, not one per CPU, so
-# that a test session leaves room for the tests themselves.
+# From the sandbox's own config for a test session (ini values are strings).
 _DEFAULTS = {
-    "image": default_of(SandboxConfig, "image"),
-    "timeout": str(default_of(SandboxConfig, "timeout_s")),
-    "workers": "2",
-    "memory": str(default_of(SandboxConfig, "memory_mb")),
+    "image": TEST_SESSION_SANDBOX.image,
+    "timeout": str(TEST_SESSION_SANDBOX.timeout_s),
+    "workers": str(TEST_SESSION_SANDBOX.workers),
+    "memory": str(TEST_SESSION_SANDBOX.memory_mb),
 }
 _HELP = {
     "image": f"sandbox image for phicode fixtures and cases (default {_DEFAULTS['image']})",
     "timeout": f"seconds per sandbox run (default {_DEFAULTS['timeout']})",
-    "workers": "warm sandbox containers (default 2)",
+    "workers": f"warm sandbox containers (default {_DEFAULTS['workers']})",
     "memory": f"MiB per sandbox run (default {_DEFAULTS['memory']})",
 }
 

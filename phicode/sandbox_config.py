@@ -7,11 +7,11 @@ docker SDK.
 
 from __future__ import annotations
 
-import os
 import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from phicode.defaults import default_workers
 from phicode.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -19,10 +19,6 @@ if TYPE_CHECKING:
 
 DEFAULT_IMAGE = "phicode-sandbox:latest"
 SERVER_OVERHEAD_MB = 192  # the warm server itself, on top of what a job may use
-
-
-def default_workers() -> int:
-    return max(1, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,3 +70,10 @@ _FIELD = {
     "cpus": "cpus",
     "pids": "pids",
 }
+
+# ``phicode sandbox doctor``'s probes: one container, a short deadline and little memory,
+# so the infinite-loop and memory-hog probes are over quickly.
+PROBE_SANDBOX = SandboxConfig(workers=1, timeout_s=3.0, memory_mb=256)
+# The pytest plugin's pool: 2 containers, not one per CPU, so that a test session leaves
+# room for the tests themselves.
+TEST_SESSION_SANDBOX = SandboxConfig(workers=2)

@@ -21,8 +21,12 @@ from typing import Any
 import pytest
 
 from phicode.cli import build_parser
+from phicode.commands import export as export_command
 from phicode.commands import mine as mine_command
+from phicode.commands import report as report_command
 from phicode.commands import run as run_command
+from phicode.commands import sandbox as sandbox_command
+from phicode.commands import validate as validate_command
 from phicode.commands.options import model_config, sandbox_config
 
 # option -> (its new value on the command line, the setting that must change)
@@ -48,9 +52,12 @@ MODEL = {
     "--repair-rounds": (["4"], "model.repair.rounds"),
     "--no-drop-failing": ([], "model.repair.drop_failing"),
     "--min-tests": (["5"], "model.repair.min_kept"),
+    "--prompts": (["my-prompts"], "model.prompts_dir"),
+}
+# Only where the model writes new pairs; verify's model only repairs tests.
+GENERATION = {
     "--oracle-tests": (["--no-oracle-tests"], "model.oracle_tests"),
     "--restate": (["--no-restate"], "model.restate"),
-    "--prompts": (["my-prompts"], "model.prompts_dir"),
 }
 FILTERS = {
     "--min-lines": (["9"], "mine.min_lines"),
@@ -72,11 +79,18 @@ IO = {
 }
 TABLES: dict[str, dict[str, tuple[list[str], str]]] = {
     "mine": {**IO, **FILTERS, "--workers": (["5"], "mine.workers")},
-    "synth": {**IO, **MODEL, **SANDBOX},
-    "verify": {**IO, **MODEL, **SANDBOX, "--add-cases": ([], "add_cases")},
+    "synth": {**IO, **MODEL, **GENERATION, **SANDBOX},
+    "verify": {
+        **IO,
+        **MODEL,
+        **SANDBOX,
+        "--backend": (["openai"], "model.backend"),
+        "--add-cases": ([], "add_cases"),
+    },
     "run": {
         **IO,
         **MODEL,
+        **GENERATION,
         **SANDBOX,
         **FILTERS,
         "--state": (["state-dir"], "state_dir"),
@@ -112,17 +126,26 @@ TABLES: dict[str, dict[str, tuple[list[str], str]]] = {
         "--format": (["hf"], "format"),
         "--output": (["elsewhere"], "output"),
     },
+    "sandbox build": {
+        "--tag": (["other:tag"], "tag"),
+        "--base-image": (["debian:bookworm"], "base_image"),
+        "--force": ([], "force"),
+        "--quiet": ([], "quiet"),
+    },
+    "sandbox doctor": SANDBOX,
 }
 # Options that mean something only beside another: both sides of the comparison get it.
 CONTEXT = {("run", "--ray-address"): ["--executor", "ray"]}
 BASE = {
     "mine": ["mine", "corpus", "-o", "out.jsonl"],
     "synth": ["synth", "snippets.jsonl", "-o", "out.jsonl"],
-    "verify": ["verify", "pairs.jsonl", "-o", "out.jsonl", "--backend", "hf"],
+    "verify": ["verify", "pairs.jsonl", "-o", "out.jsonl", "--backend", "hf"],  # not None
     "run": ["run", "corpus", "-o", "out.jsonl"],
     "validate": ["validate", "data.jsonl"],
     "export": ["export", "data.jsonl", "-o", "out.parquet"],
     "report": ["report", "data.jsonl", "-o", "report.html"],
+    "sandbox build": ["sandbox", "build"],
+    "sandbox doctor": ["sandbox", "doctor"],
 }
 
 
@@ -142,21 +165,19 @@ def settings(command: str, args: argparse.Namespace) -> dict[str, Any]:
         built["sandbox"] = dataclasses.asdict(sandbox_config(args))
         if command == "verify":
             built["add_cases"] = args.add_cases
-    elif command == "validate":  # the handler's own reading of its flags
-        built = {
-            "sandbox": dataclasses.asdict(sandbox_config(args)),
-            "reverify": args.reverify,
-            "code": not args.schema_only,
-            "decontaminate": args.decontaminate,
-            "cache_dir": args.cache_dir,
-            "cache": not args.no_cache,
-            "summary": not args.quiet,
-        }
-    elif command == "report":
-        built = {"output": args.output, "summary": not args.quiet}
-    elif command == "export":
-        built = {"format": args.format, "output": args.output}
+    elif command in OPTIONS_FROM:  # the options object its handler reads, and nothing else
+        built = dataclasses.asdict(OPTIONS_FROM[command](args))
+    elif command == "sandbox doctor":
+        built = {"sandbox": dataclasses.asdict(sandbox_config(args))}
     return flat(built)
+
+
+OPTIONS_FROM = {
+    "validate": validate_command.options_from,
+    "report": report_command.options_from,
+    "export": export_command.options_from,
+    "sandbox build": sandbox_command.build_options_from,
+}
 
 
 def flat(value: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -170,8 +191,12 @@ def flat(value: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def parser_of(command: str) -> argparse.ArgumentParser:
-    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
-    return sub.choices[command]
+    """The parser of ``command``; ``"sandbox build"`` names a verb of ``sandbox``."""
+    parser = build_parser()
+    for word in command.split():
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        parser = sub.choices[word]
+    return parser
 
 
 def options_of(command: str) -> set[str]:

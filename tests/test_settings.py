@@ -4,16 +4,18 @@ the config dataclasses' defaults (the options read their defaults from them)."""
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 
 import pytest
 
 from phicode.cli import build_parser
 from phicode.commands import mine as mine_command
+from phicode.commands import run as run_command
+from phicode.commands import validate as validate_command
 from phicode.commands.options import model_config, sandbox_config
 from phicode.generate.config import ModelConfig
 from phicode.mine.config import MineConfig
-from phicode.sandbox_config import SandboxConfig
+from phicode.pipeline_config import PipelineConfig
+from phicode.sandbox_config import PROBE_SANDBOX, SandboxConfig
 
 
 @pytest.fixture(autouse=True)
@@ -36,13 +38,33 @@ def test_sandbox_options_default_to_the_sandbox_config(command: str, tmp_path) -
 
 def test_validate_sandbox_options_default_to_the_sandbox_config() -> None:
     args = build_parser().parse_args(["validate", "data.jsonl"])
-    assert (args.timeout, args.memory) == (SandboxConfig().timeout_s, SandboxConfig().memory_mb)
+    assert validate_command.options_from(args).sandbox == SandboxConfig()
 
 
-@pytest.mark.parametrize("command", ["mine", "run"])
-def test_filter_options_default_to_the_mine_config(command: str, tmp_path) -> None:
-    args = build_parser().parse_args([command, "in", "-o", str(tmp_path / "out.jsonl")])
-    assert replace(mine_command.config_from(args), workers=1) == replace(MineConfig(), workers=1)
+def test_doctor_probes_with_its_own_small_sandbox() -> None:
+    args = build_parser().parse_args(["sandbox", "doctor"])
+    assert sandbox_config(args) == PROBE_SANDBOX
+    assert PROBE_SANDBOX.workers == 1 and SandboxConfig() != PROBE_SANDBOX
+
+
+def test_verify_uses_no_model_unless_asked(tmp_path) -> None:
+    args = build_parser().parse_args(["verify", "in", "-o", str(tmp_path / "out.jsonl")])
+    assert model_config(args) is None
+    with pytest.raises(SystemExit):  # the template backend cannot repair tests
+        build_parser().parse_args(["verify", "in", "-o", os.devnull, "--backend", "template"])
+
+
+def test_mine_options_default_to_the_mine_config(tmp_path) -> None:
+    args = build_parser().parse_args(["mine", "in", "-o", str(tmp_path / "out.jsonl")])
+    assert mine_command.config_from(args) == MineConfig()  # --workers included: one per CPU
+
+
+def test_run_options_default_to_the_pipeline_config(tmp_path) -> None:
+    args = build_parser().parse_args(["run", "in", "-o", str(tmp_path / "out.jsonl")])
+    # A command shows progress unless -q; a library call stays silent unless asked.
+    expected = PipelineConfig(paths=("in",), output=tmp_path / "out.jsonl", show_progress=True)
+    assert run_command.config_from(args) == expected
+    assert expected.mine == MineConfig() and expected.model == ModelConfig()
 
 
 def test_a_changed_default_reaches_the_command_line(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from pathlib import Path
 
 from phicode.console import warn
@@ -14,14 +15,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "export", help="write a dataset as Parquet or a Hugging Face dataset, with a card"
     )
     parser.add_argument("input", metavar="DATASET.jsonl")
-    parser.add_argument("--format", choices=[f.value for f in ExportFormat], default="parquet")
+    parser.add_argument(
+        "--format",
+        choices=[f.value for f in ExportFormat],
+        default=ExportFormat.PARQUET.value,
+        help="parquet: one file; hf: a Hugging Face datasets folder (default %(default)s)",
+    )
     parser.add_argument(
         "-o", "--output", required=True, metavar="DIR", help="folder for the data and README.md"
     )
     parser.set_defaults(handler=run)
 
 
+@dataclass(frozen=True)
+class ExportOptions:
+    """What ``phicode export`` was asked to do; the handler reads nothing else."""
+
+    dataset: Path
+    format: ExportFormat
+    output: Path
+
+
+def options_from(args: argparse.Namespace) -> ExportOptions:
+    return ExportOptions(Path(args.input), ExportFormat(args.format), Path(args.output))
+
+
 def run(args: argparse.Namespace) -> int:
-    target = export(Path(args.input), ExportFormat(args.format), Path(args.output))
-    warn(f"wrote {target} and {Path(args.output) / 'README.md'}")
+    options = options_from(args)
+    target = export(options.dataset, options.format, options.output)
+    warn(f"wrote {target} and {options.output / 'README.md'}")
     return 0

@@ -9,7 +9,6 @@ from phicode.console import summary_table, warn
 from phicode.defaults import default_of
 from phicode.errors import ConfigError
 from phicode.mine import FORBIDDEN_MODULES, PERMISSIVE_LICENSES, MineConfig
-from phicode.mine.config import default_workers
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,9 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--workers",
         type=int,
-        default=default_workers(),
+        default=default_of(MineConfig, "workers"),
         metavar="N",
-        help=f"processes parsing files (default: CPU count, {default_workers()})",
+        help="processes parsing files (default: one per CPU, %(default)s)",
     )
     add_filter_options(parser)
     add_quiet_option(parser)

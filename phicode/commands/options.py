@@ -5,34 +5,40 @@ from __future__ import annotations
 import argparse
 
 from phicode.defaults import default_of
-from phicode.sandbox_config import DEFAULT_IMAGE, SandboxConfig, default_workers
+from phicode.sandbox_config import SandboxConfig
 
 
-def add_sandbox_options(parser: argparse.ArgumentParser, title: str = "sandbox") -> None:
+def add_sandbox_options(
+    parser: argparse.ArgumentParser, title: str = "sandbox", defaults: SandboxConfig | None = None
+) -> None:
+    """``--timeout``, ``--memory``, ``--workers``, ``--image``; their defaults are those of
+    ``defaults`` (``sandbox doctor``'s small probes), else ``SandboxConfig``'s own."""
+    defaults = defaults or SandboxConfig()
     group = parser.add_argument_group(title)
     group.add_argument(
         "--timeout",
         type=float,
-        default=default_of(SandboxConfig, "timeout_s"),
+        default=defaults.timeout_s,
         metavar="S",
         help="seconds per test run (default %(default)s)",
     )
     group.add_argument(
         "--memory",
         type=int,
-        default=default_of(SandboxConfig, "memory_mb"),
+        default=defaults.memory_mb,
         metavar="MB",
         help="memory per test run in MiB (default %(default)s)",
     )
     group.add_argument(
         "--workers",
         type=int,
-        default=default_workers(),
+        default=defaults.workers,
         metavar="N",
-        help=f"warm sandbox containers running at once (default: CPU count, {default_workers()})",
+        help="warm sandbox containers running at once (default %(default)s"
+        + (": one per CPU)" if defaults.workers == SandboxConfig().workers else ")"),
     )
     group.add_argument(
-        "--image", default=DEFAULT_IMAGE, help=f"sandbox image (default {DEFAULT_IMAGE})"
+        "--image", default=defaults.image, help="sandbox image (default %(default)s)"
     )
 
 
@@ -52,11 +58,12 @@ def add_quiet_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
 
 
-def add_model_options(parser: argparse.ArgumentParser, backend_default: str | None = "hf") -> None:
+def add_model_options(parser: argparse.ArgumentParser, repair_only: bool = False) -> None:
     """``--backend``, ``--model``, ``--base-url``, sampling, batching and the repair loop.
 
-    ``backend_default=None`` (for ``verify``): no model unless ``--backend`` is given,
-    and ``model_config`` then returns None.
+    ``repair_only`` (for ``verify``): the model only repairs failing tests, so there is no
+    model unless ``--backend hf|openai`` is given (``model_config`` then returns None),
+    and the options that shape new pairs (``--oracle-tests``, ``--restate``) are not offered.
     """
     from phicode.generate.config import (
         DEFAULT_BASE_URL,
@@ -67,14 +74,22 @@ def add_model_options(parser: argparse.ArgumentParser, backend_default: str | No
     )
 
     group = parser.add_argument_group("model")
-    group.add_argument(
-        "--backend",
-        choices=("hf", "openai", "template"),
-        default=backend_default,
-        help="hf: transformers in-process; openai: an OpenAI-compatible server; "
-        "template: no model, tests from running the snippet "
-        + (f"(default {backend_default})" if backend_default else "(default: no model)"),
-    )
+    if repair_only:
+        group.add_argument(
+            "--backend",
+            choices=("hf", "openai"),
+            default=None,
+            help="the model that repairs failing tests: hf (transformers in-process) or openai "
+            "(an OpenAI-compatible server) (default: no model, the tests only run)",
+        )
+    else:
+        group.add_argument(
+            "--backend",
+            choices=("hf", "openai", "template"),
+            default=default_of(ModelConfig, "backend").value,
+            help="hf: transformers in-process; openai: an OpenAI-compatible server; "
+            "template: no model, tests from running the snippet (default %(default)s)",
+        )
     group.add_argument(
         "--model",
         metavar="NAME_OR_PATH",
@@ -164,6 +179,11 @@ def add_model_options(parser: argparse.ArgumentParser, backend_default: str | No
         "(default %(default)s)",
     )
     group.add_argument(
+        "--prompts", metavar="DIR", default=None, help="prompt templates (default: prompts/)"
+    )
+    if repair_only:
+        return
+    group.add_argument(
         "--oracle-tests",
         action=argparse.BooleanOptionalAction,
         default=default_of(ModelConfig, "oracle_tests"),
@@ -174,9 +194,6 @@ def add_model_options(parser: argparse.ArgumentParser, backend_default: str | No
         action=argparse.BooleanOptionalAction,
         default=default_of(ModelConfig, "restate"),
         help="rewrite each question to state what its final tests check (default on)",
-    )
-    group.add_argument(
-        "--prompts", metavar="DIR", default=None, help="prompt templates (default: prompts/)"
     )
 
 
@@ -212,7 +229,7 @@ def model_config(args: argparse.Namespace):  # -> phicode.generate.config.ModelC
         repair=RepairConfig(
             rounds=args.repair_rounds, drop_failing=args.drop_failing, min_kept=args.min_tests
         ),
-        oracle_tests=args.oracle_tests,
-        restate=args.restate,
+        oracle_tests=getattr(args, "oracle_tests", default_of(ModelConfig, "oracle_tests")),
+        restate=getattr(args, "restate", default_of(ModelConfig, "restate")),
         prompts_dir=args.prompts,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from phicode.commands.options import add_quiet_option
@@ -25,15 +26,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
+@dataclass(frozen=True)
+class ReportOptions:
+    """What ``phicode report`` was asked to do; the handler reads nothing else."""
+
+    dataset: Path
+    rejected: Path | None
+    output: Path
+    summary: bool = True
+
+
+def options_from(args: argparse.Namespace) -> ReportOptions:
+    return ReportOptions(
+        dataset=Path(args.dataset),
+        rejected=Path(args.rejected) if args.rejected else None,
+        output=Path(args.output),
+        summary=not args.quiet,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from phicode.report import build_report
 
-    summary = build_report(
-        Path(args.dataset), Path(args.output), Path(args.rejected) if args.rejected else None
-    )
+    options = options_from(args)
+    summary = build_report(options.dataset, options.output, options.rejected)
     for problem in summary.problems:
         print(problem, file=sys.stdout)
-    if not args.quiet:
+    if options.summary:
         print(
             f"phicode report: {summary.pairs:,} pairs, {summary.rejected:,} rejected records, "
             f"{len(summary.problems)} unreadable line(s) -> {summary.output} "

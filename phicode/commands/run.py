@@ -17,7 +17,7 @@ from phicode.commands.options import (
 )
 from phicode.console import summary_table, warn
 from phicode.defaults import default_of
-from phicode.mine.config import default_workers
+from phicode.mine.config import MineConfig
 from phicode.pipeline_config import DEFAULT_SOLVE_SAMPLES, PipelineConfig
 
 
@@ -55,9 +55,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--mine-workers",
         type=int,
-        default=default_workers(),
+        default=default_of(MineConfig, "workers"),
         metavar="N",
-        help="processes parsing files",
+        help="processes parsing files (default: one per CPU, %(default)s)",
     )
     filters = parser.add_argument_group("pipeline filters")
     threshold = default_of(PipelineConfig, "mutation_threshold")

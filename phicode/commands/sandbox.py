@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 
 from phicode.commands.options import add_sandbox_options, sandbox_config
 from phicode.console import summary_table, warn
-from phicode.sandbox_config import DEFAULT_IMAGE
+from phicode.sandbox_config import DEFAULT_IMAGE, PROBE_SANDBOX
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -14,7 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
 
     build = verbs.add_parser("build", help="build the sandbox image (skipped when current)")
-    build.add_argument("--tag", default=DEFAULT_IMAGE, help=f"image tag (default {DEFAULT_IMAGE})")
+    build.add_argument("--tag", default=BuildOptions.tag, help="image tag (default %(default)s)")
     build.add_argument(
         "--base-image",
         help="base image with python3.11 (default: registry image, else debootstrap)",
@@ -28,21 +29,42 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.set_defaults(handler=run_build)
 
     doctor = verbs.add_parser("doctor", help="check the engine, the image and that the limits hold")
-    add_sandbox_options(doctor)
-    doctor.set_defaults(handler=run_doctor, workers=1, timeout=3.0, memory=256)
+    add_sandbox_options(doctor, defaults=PROBE_SANDBOX)
+    doctor.set_defaults(handler=run_doctor)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What ``phicode sandbox build`` was asked to do; the handler reads nothing else."""
+
+    tag: str = DEFAULT_IMAGE
+    base_image: str | None = None
+    force: bool = False
+    quiet: bool = False
+
+
+def build_options_from(args: argparse.Namespace) -> BuildOptions:
+    return BuildOptions(
+        tag=args.tag, base_image=args.base_image, force=args.force, quiet=args.quiet
+    )
 
 
 def run_build(args: argparse.Namespace) -> int:
-    say = (lambda line: None) if args.quiet else warn
+    options = build_options_from(args)
+    say = (lambda line: None) if options.quiet else warn
     from phicode.engine import Engine
     from phicode.image import build_image
 
     result = build_image(
-        Engine.connect(), tag=args.tag, base_image=args.base_image, force=args.force, say=say
+        Engine.connect(),
+        tag=options.tag,
+        base_image=options.base_image,
+        force=options.force,
+        say=say,
     )
     if result.built:
         warn(f"built {result.tag} from {result.base_image} (harness {result.harness_hash})")
-    elif not args.quiet:
+    elif not options.quiet:
         warn(f"{result.tag} is current (harness {result.harness_hash})")
     return 0
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from phicode.commands.options import add_sandbox_options, sandbox_config
 from phicode.errors import InputError
+from phicode.sandbox_config import SandboxConfig
 from phicode.validate import Reverifier, ValidateCache, default_cache_dir, validate_files
 
 
@@ -60,18 +62,46 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
+@dataclass(frozen=True)
+class ValidateOptions:
+    """What ``phicode validate`` was asked to do; the handler reads nothing else."""
+
+    files: list[Path]
+    sandbox: SandboxConfig
+    reverify: bool = False
+    code: bool = True
+    decontaminate: bool = False
+    cache_dir: str | None = None  # None: the default cache root
+    cache: bool = True
+    summary: bool = True
+
+
+def options_from(args: argparse.Namespace) -> ValidateOptions:
+    return ValidateOptions(
+        files=[Path(f) for f in args.files],
+        sandbox=sandbox_config(args),
+        reverify=args.reverify,
+        code=not args.schema_only,
+        decontaminate=args.decontaminate,
+        cache_dir=args.cache_dir,
+        cache=not args.no_cache,
+        summary=not args.quiet,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
+    options = options_from(args)
     contamination = None
-    if args.decontaminate:
+    if options.decontaminate:
         from phicode.contamination import humaneval_index
 
         contamination = humaneval_index()
-    cache = None if args.no_cache else _open_cache(args.cache_dir)
-    reverifier = _reverifier(args, cache) if args.reverify else None
+    cache = _open_cache(options.cache_dir) if options.cache else None
+    reverifier = Reverifier(options.sandbox, cache) if options.reverify else None
     try:
         report = validate_files(
-            [Path(f) for f in args.files],
-            code=not args.schema_only,
+            options.files,
+            code=options.code,
             contamination=contamination,
             reverifier=reverifier,
             cache=cache,
@@ -83,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     for finding in report.findings:
         out.write(f"{finding}\n")
     out.flush()
-    if not args.quiet:
+    if options.summary:
         files = f"{report.files} file{'s' if report.files != 1 else ''}"
         records = f"{report.records:,} record{'s' if report.records != 1 else ''}"
         extra = ""
@@ -121,7 +151,3 @@ def _open_cache(explicit: str | None) -> ValidateCache | None:
     except InputError as exc:
         print(f"phicode validate: {exc}; going on without it", file=sys.stderr)
         return None
-
-
-def _reverifier(args: argparse.Namespace, cache: ValidateCache | None) -> Reverifier:
-    return Reverifier(sandbox_config(args), cache)

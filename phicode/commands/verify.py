@@ -39,15 +39,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "case judge decides too (see docs/validate.md)",
     )
     add_sandbox_options(parser)
-    add_model_options(parser)
+    add_model_options(parser, repair_only=True)
     add_quiet_option(parser)
-    # No model by default: verify only runs the tests. With --backend hf|openai,
-    # failing tests go back to the model for repair.
-    parser.set_defaults(handler=run, backend=None)
+    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    model = model_config(args) if args.backend in ("hf", "openai") else None
+    model = model_config(args)  # None without --backend: the tests only run
     from phicode.verify import verify_file  # loads the docker SDK
 
     stats = verify_file(

@@ -8,9 +8,9 @@ redistributed (permissive licences only).
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from phicode.defaults import default_workers
 from phicode.errors import ConfigError
 
 # SPDX ids we treat as permissive: code under these may go into a dataset.
@@ -124,16 +124,11 @@ FORBIDDEN_CALLS = frozenset(
 )
 
 
-def default_workers() -> int:
-    """One worker per CPU: files are parsed in parallel, dedup runs in the parent."""
-    return max(1, os.cpu_count() or 1)
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MineConfig:
     """Every knob of ``phicode mine``; see the CLI help for each."""
 
-    workers: int = 1
+    workers: int = field(default_factory=default_workers)  # files parsed in parallel
     min_lines: int = 3
     max_lines: int = 200
     min_tokens: int = 16
