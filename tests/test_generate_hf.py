@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import builtins
+import importlib.util
 from pathlib import Path
 
 import pytest
+from ci import skip_unless_ci
 
-pytest.importorskip("torch", reason="the hf extra is not installed: pip install 'phicode[hf]'")
-pytest.importorskip(
-    "transformers", reason="the hf extra is not installed: pip install 'phicode[hf]'"
-)
+if not all(importlib.util.find_spec(name) for name in ("torch", "transformers")):
+    skip_unless_ci("the hf extra is not installed: pip install 'phicode[hf]'", module=True)
 
 from generate_corpus import corpus
 from tiny_model import build_tiny_model

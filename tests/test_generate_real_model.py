@@ -10,10 +10,10 @@ Without the extras the test skips locally and fails in CI.
 from __future__ import annotations
 
 import importlib.util
-import os
 import time
 
 import pytest
+from ci import skip_unless_ci
 from generate_corpus import snippet
 
 from phicode.generate import GenerationParams, ModelConfig, RepairConfig, Synthesizer, make_backend
@@ -69,10 +69,9 @@ def _extras_or_skip() -> None:
     ]
     if not missing:
         return
-    message = f"needs the hf and model extras (missing {', '.join(missing)}): pip install -e '.[hf,model]'"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
+    skip_unless_ci(
+        f"needs the hf and model extras (missing {', '.join(missing)}): pip install -e '.[hf,model]'"
+    )
 
 
 @pytest.mark.slow
