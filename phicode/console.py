@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -29,7 +30,9 @@ LOG_INTERVAL_S = float(os.environ.get("PHICODE_PROGRESS_INTERVAL", "30"))
 
 class _ProgressLines:
     """Progress for a log: one plain line at most every ``interval`` seconds (items done,
-    rate, ETA) and one when the stage ends, instead of a bar a log cannot show."""
+    rate, ETA) and one when the stage ends, instead of a bar a log cannot show. A ticker
+    thread keeps the lines steady while an item takes longer than the interval (a model
+    on CPUs takes minutes per snippet), so a log never goes quiet for long."""
 
     def __init__(self, description: str, total: int | None, interval: float) -> None:
         self.description = description
@@ -38,21 +41,43 @@ class _ProgressLines:
         self.done = 0
         self.started = time.monotonic()
         self.last = self.started
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._ticker: threading.Thread | None = None
+        if interval > 0:
+            self._ticker = threading.Thread(target=self._tick, name="progress lines", daemon=True)
+            self._ticker.start()
 
     def advance(self, n: int = 1) -> None:
-        self.done += n
-        now = time.monotonic()
-        if now - self.last >= self.interval:
-            self.last = now
-            warn(self._line(now))
+        with self._lock:
+            self.done += n
+            self._maybe_print()
+
+    def stop(self) -> None:
+        """End the ticker; called however the stage ends."""
+        self._stopped.set()
+        if self._ticker is not None:
+            self._ticker.join()
 
     def finish(self) -> None:
         """The closing line, for stages long enough to have printed one (a short stage
         stays silent, as with a terminal's transient bar)."""
+        self.stop()
         if self.last == self.started:
             return
         elapsed = time.monotonic() - self.started
         warn(f"phicode: {self.description}: {self.done} done in {_duration(elapsed)}")
+
+    def _tick(self) -> None:
+        while not self._stopped.wait(self.interval / 4):
+            with self._lock:
+                self._maybe_print()
+
+    def _maybe_print(self) -> None:
+        now = time.monotonic()
+        if now - self.last >= self.interval:
+            self.last = now
+            warn(self._line(now))
 
     def _line(self, now: float) -> str:
         elapsed = now - self.started
@@ -80,7 +105,10 @@ def progress(description: str, total: int | None = None, enabled: bool = True) -
         return
     if not stderr.is_terminal:
         lines = _ProgressLines(description, total, LOG_INTERVAL_S)
-        yield lines.advance
+        try:
+            yield lines.advance
+        finally:
+            lines.stop()
         lines.finish()
         return
     bar = Progress(

@@ -6,6 +6,8 @@ import os
 import re
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,34 @@ def test_without_a_terminal_progress_is_plain_lines(
     assert re.fullmatch(r"phicode: synth: 1/4 \([\d.]+/min, ETA \d+m\d\ds\)", lines[0]), lines
     assert lines[3].startswith("phicode: synth: 4/4 (")
     assert re.fullmatch(r"phicode: synth: 4 done in \d+m\d\ds", lines[4]), lines
+
+
+def test_a_slow_item_does_not_leave_the_log_quiet(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One item that takes longer than several intervals (a model on CPUs): lines keep
+    coming while it runs, saying that nothing is done yet."""
+    monkeypatch.setattr(console, "LOG_INTERVAL_S", 0.2)
+    with console.progress("synth", total=1) as advance:
+        time.sleep(1.0)
+        waiting = capsys.readouterr().err.splitlines()
+        advance()
+    assert len(waiting) >= 3, waiting
+    assert all(re.fullmatch(r"phicode: synth: 0/1 \(0\.0/min\)", line) for line in waiting)
+    assert re.search(r"^phicode: synth: 1 done in ", capsys.readouterr().err, re.M)
+
+
+def test_a_stage_that_fails_stops_its_lines(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(console, "LOG_INTERVAL_S", 0.1)
+    with pytest.raises(RuntimeError), console.progress("synth", total=2):
+        time.sleep(0.3)
+        raise RuntimeError("the stage failed")
+    capsys.readouterr()
+    time.sleep(0.4)
+    assert capsys.readouterr().err == ""  # no ticker left behind, no closing line
+    assert not any(t.name == "progress lines" for t in threading.enumerate())
 
 
 def test_a_short_stage_prints_nothing(capsys: pytest.CaptureFixture[str]) -> None:

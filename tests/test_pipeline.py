@@ -4,6 +4,8 @@ filters' bounds, and bad input."""
 from __future__ import annotations
 
 import json
+import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -155,6 +157,15 @@ def test_template_pipeline_end_to_end(corpus: Path, tmp_path: Path) -> None:
     page = (out / "report.html").read_text(encoding="utf-8")
     assert f"{len(kept)} pairs kept, {len(rejected)} records rejected" in page
     assert "seconds per stage" in page and "mutation threshold" in page
+    assert 'id="funnel-note"' not in page  # the file's funnel: every reason lists its records
+    # without --rejected, the run's own funnel: the same drops, counted by the run
+    bare = tmp_path / "bare"
+    args = run_args(corpus, bare, tmp_path / "state")
+    del args[args.index("--rejected") : args.index("--rejected") + 2]
+    assert main(args) == 0
+    page = (bare / "report.html").read_text(encoding="utf-8")
+    assert f"{len(kept)} pairs kept, {len(rejected)} records dropped" in page
+    assert 'id="funnel-note"' in page and 'class="reason" href' not in page
     # a second run reuses every unit and writes the same bytes
     first = (out / "dataset.jsonl").read_bytes()
     assert main(run_args(corpus, out, tmp_path / "state")) == 0
@@ -214,6 +225,26 @@ def _units(state: Path) -> int:
             return db.execute("SELECT COUNT(*) FROM units").fetchone()[0]
         except sqlite3.OperationalError:
             return 0
+
+
+@pytest.mark.docker
+def test_a_run_writing_to_a_log_shows_each_stage(corpus: Path, tmp_path: Path) -> None:
+    """No terminal (CI, ``make run > log``): plain lines per stage, no bar, no carriage return."""
+    out = tmp_path / "out"
+    argv = [arg for arg in run_args(corpus, out, tmp_path / "state") if arg != "-q"]
+    log = tmp_path / "stderr.log"
+    with log.open("w") as stderr_file:
+        done = subprocess.run(
+            [sys.executable, "-m", "phicode.cli", *argv], stderr=stderr_file,
+            stdout=subprocess.DEVNULL, timeout=600,
+            env={**os.environ, "PHICODE_PROGRESS_INTERVAL": "0"},
+        )  # fmt: skip
+    text = log.read_text()
+    assert done.returncode == 0, text
+    assert "\r" not in text and "\x1b[" not in text
+    for stage in ("mine", "synth", "mutation"):
+        assert re.search(rf"^phicode: {stage}: \d+(/\d+)? \([\d.]+/min", text, re.M), text
+        assert re.search(rf"^phicode: {stage}: \d+ done in \d+m\d\ds$", text, re.M), text
 
 
 @pytest.mark.docker
