@@ -367,18 +367,16 @@ def _node_cannot_run(label: str, exc: BaseException) -> ClusterError:
 def file_outcomes_on_cluster(items: Iterable[Any], config: Any) -> Iterator[Any]:
     """Each walk item, a file mined by a Ray task, in walk order (a bounded window of
     files in flight): the miner's ``process`` hook for ``--executor ray``."""
-    from phicode.mine.walk import Skipped
+    from phicode.mine.walk import in_walk_order
 
     remote = ray.remote(num_cpus=1, max_retries=3)(mine_file_on_node)
     cpus = int(ray.cluster_resources().get("CPU", 1))
-    window = max(1, cpus) * _MINE_WINDOW_PER_CPU
-    pending: deque[Any] = deque()
-    for item in items:
-        pending.append(item if isinstance(item, Skipped) else remote.remote(item, config))
-        while len(pending) > window or (pending and isinstance(pending[0], Skipped)):
-            yield _mined(pending.popleft())
-    while pending:
-        yield _mined(pending.popleft())
+    yield from in_walk_order(
+        items,
+        submit=lambda task: remote.remote(task, config),
+        collect=_mined,
+        window=max(1, cpus) * _MINE_WINDOW_PER_CPU,
+    )
 
 
 def mine_file_on_node(task: Any, config: Any) -> Any:
@@ -396,10 +394,7 @@ def mine_file_on_node(task: Any, config: Any) -> Any:
 
 
 def _mined(entry: Any) -> Any:
-    from phicode.mine.walk import Skipped
-
-    if isinstance(entry, Skipped):
-        return entry
+    """A mining task's result; its error as the error it was on the node."""
     try:
         return ray.get(entry)
     except ray.exceptions.RayTaskError as exc:

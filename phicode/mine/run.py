@@ -13,7 +13,7 @@ import gc
 import multiprocessing
 import signal
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +24,7 @@ from phicode.jsonl import JsonlWriter
 from phicode.mine.config import MineConfig
 from phicode.mine.decontam import decontaminator
 from phicode.mine.dedup import Deduplicator
-from phicode.mine.walk import FileTask, Skipped, check_paths, walk
+from phicode.mine.walk import FileTask, Skipped, check_paths, in_walk_order, walk
 from phicode.mine.worker import FileResult, Found, process_file
 from phicode.records import Rejection, Snippet, Source
 
@@ -272,18 +272,12 @@ def _parallel(
     """A pool of workers with at most a window of files in flight, results in order."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    window = config.workers * _WINDOW_PER_WORKER
-    pending: deque[Any] = deque()
     with context.Pool(config.workers, initializer=_init_worker, initargs=(config,)) as pool:
-        for item in items:
-            pending.append(item if isinstance(item, Skipped) else pool.apply_async(_work, (item,)))
-            while len(pending) > window or (pending and isinstance(pending[0], Skipped)):
-                yield _ready(pending.popleft())
-        while pending:
-            yield _ready(pending.popleft())
+        yield from in_walk_order(
+            items,
+            submit=lambda task: pool.apply_async(_work, (task,)),
+            collect=lambda handle: handle.get(),
+            window=config.workers * _WINDOW_PER_WORKER,
+        )
         pool.close()
         pool.join()
-
-
-def _ready(entry: Any) -> FileResult | Skipped:
-    return entry if isinstance(entry, Skipped) else entry.get()

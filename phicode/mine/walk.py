@@ -14,9 +14,11 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from phicode.errors import InputError
 from phicode.mine.config import MineConfig
@@ -53,6 +55,32 @@ class Skipped:
     reason: Skip
     detail: str = ""
     is_dir: bool = False
+
+
+Outcome = TypeVar("Outcome")
+
+
+def in_walk_order(
+    items: Iterable[FileTask | Skipped],
+    submit: Callable[[FileTask], Any],
+    collect: Callable[[Any], Outcome],
+    window: int,
+) -> Iterator[Outcome | Skipped]:
+    """Each walk item's outcome in walk order, with at most ``window`` files submitted
+    (``submit``: a pool's or a cluster's handle) and not yet collected (``collect``
+    waits for one). The order keeps mining deterministic however many run at once;
+    the window bounds memory whatever the size of the corpus."""
+    pending: deque[Any] = deque()
+    for item in items:
+        pending.append(item if isinstance(item, Skipped) else submit(item))
+        while len(pending) > window or (pending and isinstance(pending[0], Skipped)):
+            yield _collected(pending.popleft(), collect)
+    while pending:
+        yield _collected(pending.popleft(), collect)
+
+
+def _collected(entry: Any, collect: Callable[[Any], Outcome]) -> Outcome | Skipped:
+    return entry if isinstance(entry, Skipped) else collect(entry)
 
 
 def check_paths(paths: list[str | Path]) -> list[Path]:
