@@ -129,15 +129,26 @@ def run_pipeline(config: PipelineConfig) -> Funnel:
 
 
 def _write_report(config: PipelineConfig, funnel: Funnel) -> None:
-    """The run's HTML report (``phicode report``), with its settings and stage times."""
+    """The run's HTML report (``phicode report``), with its settings, stage times and
+    funnel (the page counts one from the rejected file when there is one)."""
     target = config.report_path
     if target is None or str(config.output) == "-":
         return
-    from phicode.report import RunFacts, build_report
+    from phicode.report import RunFacts, build_report, funnel_rows
 
     seconds = tuple((stage, round(s, 1)) for stage, s in funnel.seconds.items())
     settings = config.described() + tuple((name, str(n)) for name, n in funnel.node_rows())
-    build_report(config.output, target, config.rejected, RunFacts(settings, seconds))
+    stages = funnel_rows(
+        funnel.mined + sum(funnel.mine_dropped.values()),
+        # fidelity's drops are counted (and written) as the filter's
+        [
+            ("mine", funnel.mine_dropped),
+            ("synth", funnel.synth_rejected),
+            ("filter", funnel.filtered),
+        ],
+    )
+    facts = RunFacts(settings, seconds, tuple(stages))
+    build_report(config.output, target, config.rejected, facts)
 
 
 def _check_output(output: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,13 @@ def make_pair(name: str, repo: str = "alpha", score: float = 1.0, **fields: Any)
         solution=fields.get("solution", f"def {name}(x):\n    return 2 * x\n"),
         entry_point=name,
         tests=f"from solution import {name}\n\n\ndef test_{name}():\n    assert {name}(2) == 4\n",
-        source=Source(repo=repo, path=f"{repo}/{name}.py", license="MIT", start_line=1, end_line=2),
+        source=Source(
+            repo=repo,
+            path=f"{repo}/{name}.py",
+            license=fields.get("license", "MIT"),
+            start_line=1,
+            end_line=2,
+        ),
         generator=Generator(backend="template", model="", prompt="template@3+restate@4"),
         verification=Verification(
             status=Status.PASSED, tests_passed=1, tests_total=1, mutation_score=score
@@ -45,9 +52,10 @@ def make_pair(name: str, repo: str = "alpha", score: float = 1.0, **fields: Any)
     )
 
 
-def rejected_line(name: str, stage: str, reason: str) -> dict[str, Any]:
+def rejected_line(name: str, stage: str, reason: str, **fields: Any) -> dict[str, Any]:
     record = {"entry_point": name, "code": f"def {name}(x):\n    return x\n"}
     record["source"] = {"repo": "beta", "path": f"beta/{name}.py"}
+    record.update(fields)
     return Rejection(stage=stage, reason=reason, detail=f"{reason} in {name}").line(record)
 
 
@@ -149,6 +157,23 @@ class Page:
             "#rows tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))"
         )
 
+    def funnel(self) -> dict[str, tuple[int, int]]:
+        """(entered, dropped) by stage, as the funnel table shows them."""
+        rows = self.page.eval_on_selector_all(
+            "#funnel tr[data-stage]",
+            "rows => rows.map(r => [r.dataset.stage, r.querySelector('.entered').textContent,"
+            " r.querySelector('.dropped').textContent])",
+        )
+        return {stage: (int(entered), int(dropped)) for stage, entered, dropped in rows}
+
+    def texts(self, selector: str) -> list[str]:
+        return self.page.eval_on_selector_all(selector, "n => n.map(e => e.textContent)")
+
+    def detail(self) -> dict[str, str]:
+        """The detail pane's facts, name to value."""
+        names, values = self.texts("#detail dt"), self.texts("#detail dd")
+        return dict(zip(names, values, strict=True))
+
     def shot(self, name: str) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / f"report-{name}.png"))
@@ -163,15 +188,9 @@ def test_the_page_shows_the_files_counts_and_finds_records(
     view = Page(browser, out)
     page = view.page
     view.shot("top")
-    funnel = {
-        stage: (
-            int(page.inner_text(f"#funnel tr[data-stage={stage}] .entered")),
-            int(page.inner_text(f"#funnel tr[data-stage={stage}] .dropped")),
-        )
-        for stage in ("mine", "synth", "filter")
-    }
-    assert funnel == {"mine": (17, 4), "synth": (13, 1), "filter": (12, 4)}
+    assert view.funnel() == {"mine": (17, 4), "synth": (13, 1), "filter": (12, 4)}
     assert int(page.inner_text("#funnel-kept")) == 8
+    assert page.query_selector("#funnel-note") is None  # every reason lists its records
     assert len(view.rows()) == 8
 
     page.fill("#search", "double_3")
@@ -219,4 +238,142 @@ def test_an_empty_dataset_is_a_page_without_errors(browser: Any, tmp_path: Path)
     view = Page(browser, out)
     assert view.page.inner_text("#count") == "0 pairs" and view.rows() == []
     view.shot("empty")
+    assert view.errors == []
+
+
+@pytest.mark.browser
+def test_a_run_without_a_rejected_file_shows_its_own_funnel(
+    browser: Any, files: tuple[Path, Path]
+) -> None:
+    """``phicode run`` without ``--rejected``: the funnel the run counted, each reason with
+    its share, none clickable (no records to list), and the page says why."""
+    from phicode.pipeline import Funnel, PipelineConfig, _write_report
+
+    funnel = Funnel(
+        mined=13,
+        mine_dropped=Counter(near_duplicate=3, too_long=1),
+        synth_rejected=Counter(tests_failed=1),
+        verified=12,
+        filtered=Counter(weak_tests=3, too_easy=1),
+        kept=8,
+    )
+    _write_report(PipelineConfig(paths=(), output=files[0]), funnel)
+    view = Page(browser, files[0].parent / "report.html")
+    page = view.page
+    assert view.funnel() == {"mine": (17, 4), "synth": (13, 1), "filter": (12, 4)}
+    assert int(page.inner_text("#funnel-kept")) == 8
+    assert page.inner_text(".meta").startswith("8 pairs kept, 9 records dropped ·")
+    assert view.texts("#funnel .reason") == [
+        "near_duplicate 3 (75%)",
+        "too_long 1 (25%)",
+        "tests_failed 1 (100%)",
+        "weak_tests 3 (75%)",
+        "too_easy 1 (25%)",
+    ]
+    assert view.texts("#funnel a") == []
+    assert page.inner_text("#funnel-note") == (
+        "Counted by the run. Its rejected records were not kept: "
+        "pass --rejected to list each reason's records here."
+    )
+    page.click("#funnel .reason[data-reason=weak_tests]")
+    assert page.inner_text(".tab.active") == "pairs" and len(view.rows()) == 8
+    view.shot("run-funnel")
+    assert view.errors == []
+
+
+@pytest.mark.browser
+def test_switching_tab_clears_the_detail(
+    browser: Any, files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    out = build_report(files[0], tmp_path / "report.html", files[1]).output
+    view = Page(browser, out)
+    page = view.page
+    page.fill("#search", "double_3")
+    page.click("#rows tr.row")
+    assert page.inner_text("#detail h3") == "double_3"
+    page.click(".tab[data-tab=rejected]")
+    assert page.eval_on_selector("#detail", "pane => pane.childElementCount") == 0
+    page.fill("#search", "weak_2")
+    page.click("#rows tr.row")
+    assert page.inner_text("#detail h3") == "weak_2"
+    page.click(".tab[data-tab=pairs]")
+    assert page.eval_on_selector("#detail", "pane => pane.childElementCount") == 0
+    assert view.errors == []
+
+
+@pytest.mark.browser
+def test_a_drop_reason_lists_exactly_its_records_whatever_the_filters(
+    browser: Any, files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    out = build_report(files[0], tmp_path / "report.html", files[1]).output
+    view = Page(browser, out)
+    page = view.page
+    page.select_option("#repo", "gamma")
+    page.fill("#min-score", "0.9")
+    page.fill("#search", "double")
+    page.click("a.reason[data-reason=weak_tests]")
+    assert sorted(row[2] for row in view.rows()) == [f"weak_{n}" for n in range(4)]
+    assert page.inner_text("#count") == "4 rejected records"
+    controls = ("#search", "#repo", "#reason", "#min-score")
+    assert [page.input_value(c) for c in controls] == ["", "", "filter/weak_tests", ""]
+    assert view.errors == []
+
+
+@pytest.mark.browser
+def test_empty_fields_are_left_out_or_read_as_a_dash(
+    browser: Any, files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The template backend has no model, these pairs no solve rate, and a rejected
+    record may have no licence or place: no "template /  / …", no "solve rate " alone."""
+    out = build_report(files[0], tmp_path / "report.html", files[1]).output
+    view = Page(browser, out)
+    page = view.page
+    page.fill("#search", "double_0")
+    page.click("#rows tr.row")
+    facts = view.detail()
+    assert facts["generator"] == "template / template@3+restate@4"
+    assert facts["verification"] == "passed, 1 test, mutation 0.50"
+    assert facts["source"] == "alpha alpha/double_0.py:1-2"
+    page.click("a.reason[data-reason=too_long]")
+    page.click("#rows tr.row")
+    facts = view.detail()
+    assert (facts["where"], facts["licence"], facts["source"]) == (
+        "\u2014",
+        "\u2014",
+        "beta beta/mined_long.py",
+    )
+    view.shot("empty-fields")
+    assert view.errors == []
+
+
+@pytest.mark.browser
+def test_search_covers_the_source_the_licence_and_the_model_output(
+    browser: Any, tmp_path: Path
+) -> None:
+    pairs = [make_pair("double"), make_pair("halve", repo="delta", license="BSD-3-Clause")]
+    rejected = [
+        rejected_line("triple", "synth", "tests_failed"),
+        rejected_line(
+            "quarter",
+            "synth",
+            "no_testable_cases",
+            raw="I cannot test a zebra",
+            source={"repo": "epsilon", "path": "epsilon/q.py", "license": "Apache-2.0"},
+        ),
+    ]
+    dataset = write_jsonl(tmp_path / "dataset.jsonl", [p.to_dict() for p in pairs])
+    out = build_report(
+        dataset, tmp_path / "report.html", write_jsonl(tmp_path / "r.jsonl", rejected)
+    )
+    view = Page(browser, out.output)
+    page = view.page
+    for query, found in (("delta", "halve"), ("bsd-3", "halve"), ("alpha/double.py", "double")):
+        page.fill("#search", query)
+        assert [row[0] for row in view.rows()] == [found], query
+    page.click(".tab[data-tab=rejected]")
+    for query in ("ZEBRA", "epsilon", "apache-2.0", "epsilon/q.py"):
+        page.fill("#search", query)
+        assert [row[2] for row in view.rows()] == ["quarter"], query
+    page.click("#rows tr.row")
+    assert page.inner_text("#detail pre.raw") == "I cannot test a zebra"
     assert view.errors == []

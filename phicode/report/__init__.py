@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from phicode.report.collect import read_report_data
+from phicode.report.collect import funnel_rows, read_report_data
 from phicode.report.page import RunFacts, render_page, write_page
 
 
@@ -38,4 +38,4 @@ def build_report(
     )
 
 
-__all__ = ["ReportSummary", "RunFacts", "build_report"]
+__all__ = ["ReportSummary", "RunFacts", "build_report", "funnel_rows"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,14 +53,7 @@ class ReportData:
             by_stage.setdefault(record["stage"], Counter())[record["reason"]] += 1
         stages = [s for s in STAGE_ORDER if s in by_stage]
         stages += sorted(s for s in by_stage if s not in STAGE_ORDER)
-        entered = self.kept + len(self.rejected)
-        rows = []
-        for stage in stages:
-            reasons = by_stage[stage]
-            dropped = sum(reasons.values())
-            rows.append(FunnelRow(stage, entered, dropped, tuple(reasons.most_common())))
-            entered -= dropped
-        return rows
+        return funnel_rows(self.kept + len(self.rejected), [(s, by_stage[s]) for s in stages])
 
     def scores(self, name: str) -> list[float]:
         return [p[name] for p in self.pairs if p.get(name) is not None]
@@ -78,6 +72,23 @@ class ReportData:
             (f"{backend} / {model or 'default'}", f"{prompt} ({n} pairs)")
             for (backend, model, prompt), n in made.most_common()
         ]
+
+
+def funnel_rows(entered: int, drops: Iterable[tuple[str, Mapping[str, int]]]) -> list[FunnelRow]:
+    """The funnel from ``entered`` records and each stage's drops by reason, in stage
+    order: what enters a stage is what no earlier stage dropped. ``phicode run`` calls
+    it with its own counts when it keeps no rejected file."""
+    rows = []
+    for stage, reasons in drops:
+        ranked = tuple(sorted(((r, n) for r, n in reasons.items() if n), key=_most_first))
+        dropped = sum(n for _, n in ranked)
+        rows.append(FunnelRow(stage, entered, dropped, ranked))
+        entered -= dropped
+    return rows
+
+
+def _most_first(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]
 
 
 def median(values: list[float]) -> float | None:
@@ -149,9 +160,10 @@ def rejected_row(rejection: Rejection, record: dict[str, Any], index: int) -> di
         "solution": text("solution") or text("code"),
         "tests": text("tests"),
         "raw": text("raw") or str(rejection.extra.get("raw_output", "")),
-        "repo": str(source.get("repo", "")),
-        "path": str(source.get("path", "")),
+        "repo": str(source.get("repo") or ""),
+        "path": str(source.get("path") or ""),
+        "license": str(source.get("license") or ""),
     }
 
 
-__all__ = ["FunnelRow", "ReportData", "median", "read_report_data"]
+__all__ = ["FunnelRow", "ReportData", "funnel_rows", "median", "read_report_data"]

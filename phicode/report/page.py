@@ -23,7 +23,7 @@ from typing import Any
 import jinja2
 
 from phicode.report.charts import bars, histogram
-from phicode.report.collect import ReportData, median
+from phicode.report.collect import FunnelRow, ReportData, median
 
 ASSETS = resources.files("phicode.report") / "assets"
 TEMPLATES = resources.files("phicode.report") / "templates"
@@ -31,16 +31,20 @@ TEMPLATES = resources.files("phicode.report") / "templates"
 
 @dataclass(frozen=True, slots=True)
 class RunFacts:
-    """What only the run knows: its settings and the seconds each stage took."""
+    """What only the run knows: its settings, the seconds each stage took and its own
+    funnel (shown when no rejected file was kept to count one from)."""
 
     settings: tuple[tuple[str, str], ...] = ()
     seconds: tuple[tuple[str, float], ...] = ()
+    funnel: tuple[FunnelRow, ...] = ()
 
 
 def render_page(data: ReportData, title: str, facts: RunFacts | None = None) -> str:
     """The whole HTML page for ``data``."""
     facts = facts or RunFacts()
     provenance = data.provenance()  # three counts over every pair: once
+    # the files' funnel lists its records; the run's own, without a rejected file, cannot
+    funnel = data.funnel() if data.has_rejected_file else list(facts.funnel)
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template = env.from_string((TEMPLATES / "report.html.j2").read_text(encoding="utf-8"))
     return template.render(
@@ -51,7 +55,8 @@ def render_page(data: ReportData, title: str, facts: RunFacts | None = None) -> 
         version=_version(),
         written=time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         problems=data.problems,
-        funnel=data.funnel() if data.rejected else [],
+        funnel=funnel,
+        funnel_listed=data.has_rejected_file,
         charts=_charts(data, facts),
         provenance=[
             (name, provenance[key])

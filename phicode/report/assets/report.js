@@ -28,16 +28,31 @@ async function load() {
   return JSON.parse(await new Response(stream).text());
 }
 
-function score(value) {
-  return value === null || value === undefined ? "" : Number(value).toFixed(2);
+const NONE = "\u2014"; // an empty field reads as a dash, never as nothing
+
+function missing(value) {
+  return value === null || value === undefined || value === "";
 }
+
+function score(value) {
+  return missing(value) ? "" : Number(value).toFixed(2);
+}
+
+// The non-empty parts joined by `separator`, or a dash when none is left.
+function joined(parts, separator) {
+  const kept = parts.filter((part) => !missing(part));
+  return kept.length ? kept.join(separator) : NONE;
+}
+
+// What a search looks in: a pair's text and source; a rejected record's too, and the
+// raw model output it kept.
+const SEARCHED = ["entry_point", "question", "solution", "tests", "id", "detail", "repo", "path",
+  "license", "raw"];
 
 function matches(record, query) {
   if (!query) return true;
   const q = query.toLowerCase();
-  return ["entry_point", "question", "solution", "tests", "id", "detail", "path"].some(
-    (key) => (record[key] || "").toLowerCase().includes(q)
-  );
+  return SEARCHED.some((key) => (record[key] || "").toLowerCase().includes(q));
 }
 
 function filtered() {
@@ -102,15 +117,22 @@ function show(record) {
   state.selected = record;
   const pane = document.getElementById("detail");
   pane.replaceChildren();
+  const file = record.path && record.lines ? `${record.path}:${record.lines}` : record.path;
   const facts =
     state.tab === "pairs"
-      ? [["id", record.id], ["source", `${record.repo} ${record.path}:${record.lines}`],
-         ["licence", record.license], ["generator", `${record.backend} / ${record.model} / ${record.prompt}`],
-         ["verification", `${record.status}, ${record.tests_total} tests, mutation ${score(record.mutation_score)}, solve rate ${score(record.solve_rate)}`]]
+      ? [["id", record.id],
+         ["source", joined([record.repo, file], " ")],
+         ["licence", record.license],
+         ["generator", joined([record.backend, record.model, record.prompt], " / ")],
+         ["verification", joined([record.status,
+           `${record.tests_total} test${record.tests_total === 1 ? "" : "s"}`,
+           missing(record.mutation_score) ? "" : `mutation ${score(record.mutation_score)}`,
+           missing(record.solve_rate) ? "" : `solve rate ${score(record.solve_rate)}`], ", ")]]
       : [["stage", record.stage], ["reason", record.reason], ["where", record.where],
-         ["source", `${record.repo} ${record.path}`]];
+         ["source", joined([record.repo, record.path], " ")], ["licence", record.license]];
   pane.append(el("h3", {}, record.entry_point || "(no entry point)"));
-  pane.append(el("dl", {}, ...facts.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])));
+  pane.append(el("dl", {}, ...facts.flatMap(([k, v]) =>
+    [el("dt", {}, k), el("dd", {}, missing(v) ? NONE : v)])));
   pane.append(el("h4", {}, "detail"), el("pre", { class: "detail-text" }, record.detail || ""));
   const sides = el("div", { class: "sides" });
   sides.append(el("div", { class: "side" }, el("h4", {}, "question"),
@@ -125,6 +147,8 @@ function show(record) {
 function setTab(tab) {
   state.tab = tab;
   state.page = 0;
+  state.selected = null; // the detail shown belongs to the other tab's list
+  document.getElementById("detail").replaceChildren();
   for (const button of document.querySelectorAll(".tab")) {
     button.classList.toggle("active", button.dataset.tab === tab);
   }
@@ -133,9 +157,10 @@ function setTab(tab) {
   render();
 }
 
+// Exactly the reason's records: every other filter is reset.
 function showReason(stage, reason) {
   document.getElementById("reason").value = `${stage}/${reason}`;
-  document.getElementById("search").value = "";
+  for (const id of ["search", "repo", "min-score"]) document.getElementById(id).value = "";
   setTab("rejected");
   document.getElementById("browser").scrollIntoView();
 }
