@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import builtins
 import importlib.util
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -162,3 +164,23 @@ def test_cli_synth_with_the_hf_backend(tiny_dir: Path, tmp_path: Path, capsys) -
     (line,) = [json.loads(text) for text in rejected.read_text().splitlines()]
     assert line["rejected"]["stage"] == "synth" and line["entry_point"] == "gcd"
     assert f"phicode synth (hf, {tiny_dir}): 0 pairs" in capsys.readouterr().err
+
+
+def test_without_a_terminal_third_party_bars_are_off(tmp_path: Path) -> None:
+    """Loading a model in CI or into a log: transformers' and the hub's bars would write
+    thousands of carriage returns; phicode prints its own plain lines there."""
+    script = (
+        "import huggingface_hub.utils as hub, transformers\n"
+        "from phicode.generate.backends.hf import require_hf\n"
+        "assert transformers.utils.logging.is_progress_bar_enabled()\n"
+        "require_hf()\n"
+        "print(transformers.utils.logging.is_progress_bar_enabled(), "
+        "hub.are_progress_bars_disabled())\n"
+    )
+    with (tmp_path / "log.txt").open("w") as log:  # stderr is a file, not a terminal
+        done = subprocess.run(
+            [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=log, text=True,
+            timeout=120,
+        )  # fmt: skip
+    assert done.returncode == 0, (tmp_path / "log.txt").read_text()
+    assert done.stdout.split() == ["False", "True"]

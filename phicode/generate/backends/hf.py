@@ -34,6 +34,9 @@ def require_hf() -> tuple[Any, Any]:
         # "Loading weights" and GGUF conversion bars would flood a log with thousands of
         # carriage returns; phicode prints its own plain progress lines there.
         transformers.utils.logging.disable_progress_bar()
+        import huggingface_hub.utils  # a dependency of transformers: its download bars
+
+        huggingface_hub.utils.disable_progress_bars()
     return torch, transformers
 
 
