@@ -30,8 +30,10 @@ image: $(STAMP) engine
 run: setup
 	@$(BIN)/phicode run examples/corpus -o out/dataset.jsonl --rejected out/rejected.jsonl --state out/state
 
+# A new order each run (modules, and tests within them); the seed is in the header:
+# rerun one order with --random-order-seed=N.
 test: setup
-	@$(BIN)/python -m pytest -q
+	@$(BIN)/python -m pytest -q -p random_order --random-order
 
 bench: setup
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
