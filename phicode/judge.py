@@ -27,6 +27,7 @@ from phicode.sandbox_result import RunResult, TestOutcome
 from phicode.tamper import static_signs
 
 if TYPE_CHECKING:
+    from phicode.cases.judge import CaseVerdict
     from phicode.pool import SandboxConfig
 
 
@@ -59,7 +60,13 @@ def run_pair(
     stop_on_first_failure: bool = False,
     attempts: int = 1,
 ) -> PairRun:
-    """Run ``pair.tests`` against ``solution`` (default: the pair's own) and judge it."""
+    """Run ``pair.tests`` against ``solution`` (default: the pair's own) and judge it.
+
+    With cases, the case judge runs first: its job must never follow, in the same
+    container, a job of this answer that held the tests (a container carries a few
+    bits from one job to the next: process ids, inode numbers). With
+    ``stop_on_first_failure`` (a mutant) a failed case ends it; otherwise pytest
+    still runs, for its per-test outcomes, and both must pass."""
     config = runner.config
     timeout = config.timeout_s if timeout_s is None else timeout_s
     job = pair_job(pair, timeout, config.memory_mb, config.max_output)
@@ -67,10 +74,18 @@ def run_pair(
         job["files"][SOLUTION_FILE] = solution
     if stop_on_first_failure:
         job["stop_on_first_failure"] = True
-    result = runner.run(job)
-    verification = judge(result, timeout, attempts)
-    if pair.cases and verification.passed:
-        verification = _with_case_verdict(runner, pair, solution, timeout, verification)
+    cases = _case_verdict(runner, pair, solution, timeout) if pair.cases else None
+    if cases is not None and not cases.passed and stop_on_first_failure:
+        result = RunResult(duration_s=cases.duration_s)
+        verification = Verification(
+            status=cases.status, attempts=attempts, duration_s=cases.duration_s,
+            detail=_clip(cases.detail),
+        )  # fmt: skip
+    else:
+        result = runner.run(job)
+        verification = judge(result, timeout, attempts)
+        if cases is not None and verification.passed:
+            verification = _both(verification, cases)
     signs = static_signs(job["files"][SOLUTION_FILE], pair.tests)
     if signs:
         detail = _clip(f"{verification.detail}; forgery signs: {', '.join(signs)}")
@@ -78,22 +93,25 @@ def run_pair(
     return PairRun(verification, result)
 
 
-def _with_case_verdict(
-    runner: JobRunner, pair: Pair, solution: str | None, timeout_s: float, passed: Verification
-) -> Verification:
-    """Both judges must pass: pytest in the code's own process, and the case judge
-    (:mod:`phicode.cases`), which the code cannot reach."""
+def _case_verdict(
+    runner: JobRunner, pair: Pair, solution: str | None, timeout_s: float
+) -> CaseVerdict:
+    """The case judge's verdict (:mod:`phicode.cases`): computed in the sandbox,
+    compared on the host, out of the code's reach."""
     from phicode.cases.judge import judge_cases
 
-    verdict = judge_cases(
+    return judge_cases(
         runner, pair.solution if solution is None else solution, pair.entry_point, pair.cases,
         timeout_s,
     )  # fmt: skip
-    detail = _clip(f"{passed.detail}; {verdict.detail}")
-    if verdict.passed:
-        return replace(passed, detail=detail)
+
+
+def _both(passed: Verification, cases: CaseVerdict) -> Verification:
+    """pytest passed in the code's own process; the case judge decides whether it stands."""
+    if cases.passed:
+        return replace(passed, detail=_clip(f"{passed.detail}; {cases.detail}"))
     return replace(
-        passed, status=Status.FAILED, detail=_clip(f"{verdict.detail} (pytest: {passed.detail})")
+        passed, status=Status.FAILED, detail=_clip(f"{cases.detail} (pytest: {passed.detail})")
     )
 
 

@@ -4,7 +4,8 @@ It imports pytest and hypothesis once, warms them with a throw-away run, then
 answers jobs read from stdin, one at a time: write the job's files into a fresh
 work dir, fork, let the child confine itself and run (``runner.py``), collect
 its events and output under a wall-clock deadline, then restore a clean state
-(kill every other process, wipe every writable place) before the next job.
+(kill every other process, wipe every writable place, remove every System V IPC
+object and POSIX message queue) before the next job.
 
 Why PID 1: the kernel ignores signals sent to a namespace's init from inside
 it, so a job cannot kill the server; and ``kill(-1, SIGKILL)`` from PID 1
@@ -36,7 +37,13 @@ from runner import PYTEST_ARGS, run_child  # noqa: E402
 
 WORK_ROOT = "/tmp"
 JOB_DIR = os.path.join(WORK_ROOT, "job")
-WRITABLE_PLACES = (WORK_ROOT, "/dev/shm")
+# Every place a job can write that outlives it: the container's root is read-only
+# and nothing else is writable (tests/test_hostile.py lists them from inside a job).
+# /dev/mqueue holds the IPC namespace's POSIX message queues; unlinking an entry
+# removes its queue.
+WRITABLE_PLACES = (WORK_ROOT, "/dev/shm", "/dev/mqueue")
+SYSV_IPC = {"shm": "shmctl", "sem": "semctl", "msg": "msgctl"}  # /proc/sysvipc/<kind>
+IPC_RMID = 0
 EVENT_LIMIT = 8 * 1024 * 1024
 READ_CHUNK = 65536
 
@@ -44,10 +51,13 @@ READ_CHUNK = 65536
 # --- start-up --------------------------------------------------------------------
 
 
+_LIBC = ctypes.CDLL(None, use_errno=True)
+
+
 def _make_undumpable() -> None:
     PR_SET_DUMPABLE = 4
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+        _LIBC.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
 
 
 def _take_channel() -> tuple[BinaryIO, BinaryIO]:
@@ -370,7 +380,10 @@ def _wipe() -> bool:
     for place in WRITABLE_PLACES:
         try:
             entries = list(os.scandir(place))
+        except (FileNotFoundError, PermissionError):
+            continue  # not mounted, or closed to this uid (so to the job's too)
         except OSError:
+            clean = False
             continue
         for entry in entries:
             clean &= _remove(entry.path)
@@ -389,17 +402,61 @@ def _remove(path: str) -> bool:
 
 
 def _unlock_tree(path: str) -> None:
-    """Give every folder back its owner's rights, top down, so it can be emptied."""
+    """Give every folder back its owner's rights, top down, so it can be emptied.
+    Every process of the job is dead by now: no link can be swapped in meanwhile."""
     os.chmod(path, 0o700)
     for root, folders, _files in os.walk(path):
         for folder in folders:
-            with contextlib.suppress(OSError):
-                os.chmod(os.path.join(root, folder), 0o700, follow_symlinks=False)
+            inner = os.path.join(root, folder)
+            if not os.path.islink(inner):
+                with contextlib.suppress(OSError):
+                    os.chmod(inner, 0o700)
+
+
+def _ipc_ids(kind: str) -> list[int] | None:
+    """The ids of the IPC namespace's System V objects of ``kind``; None if unreadable."""
+    try:
+        with open(f"/proc/sysvipc/{kind}") as handle:
+            rows = handle.read().splitlines()[1:]
+    except FileNotFoundError:
+        return []  # a kernel without System V IPC: nothing can be made
+    except OSError:
+        return None
+    try:
+        return [int(row.split()[1]) for row in rows if row.strip()]
+    except (IndexError, ValueError):
+        return None
+
+
+def _remove_ipc_objects() -> bool:
+    """Remove every System V shared memory segment, semaphore set and message queue.
+
+    The container has an IPC namespace of its own, and these objects outlive the
+    process that made them: a job could leave its test file in one for the next job
+    (the case judge's) to read. Every job process is dead by now, so nothing is
+    attached and each object goes at once. The job's uid made them (they carry it as
+    creator, which cannot be changed), so the server may remove them. False when one
+    stayed or the list cannot be read.
+    """
+    for kind, call in SYSV_IPC.items():
+        for ident in _ipc_ids(kind) or ():
+            if kind == "sem":
+                _LIBC.semctl(ident, 0, IPC_RMID)
+            else:
+                getattr(_LIBC, call)(ident, IPC_RMID, None)
+    return all(_ipc_ids(kind) == [] for kind in SYSV_IPC)
 
 
 def _restore_clean_state() -> tuple[int, bool]:
+    """Kill what the job left running, then remove what it left behind: files, IPC
+    objects. ``clean`` is False when anything stayed: the host replaces the container."""
     leftovers = _kill_everything_else()
-    clean = _wipe() and not _other_processes()
+    try:
+        files = _wipe()
+        ipc = _remove_ipc_objects()
+        clean = files and ipc and not _other_processes()
+    except Exception:  # a wipe that broke leaves the container dirty, never the server down
+        clean = False
     return leftovers, clean
 
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 
 import pytest
 
-from phicode.cases.judge import MARKER, cases_job, judge_cases
-from phicode.judge import verify_pair
+from phicode.cases.judge import MARKER, cases_job, judge_cases, verdict_of
+from phicode.judge import run_pair, verify_pair
+from phicode.pool import SandboxConfig, SandboxPool
 from phicode.records import Pair, PairCase, Status
 
 pytestmark = pytest.mark.docker
@@ -30,6 +31,46 @@ CASES = (
     PairCase(args=("5", "5"), expect="10"),
 )
 RIGHT = "def add(a, b):\n    return a + b\n"
+# a pair whose tests compare numpy arrays with np.testing, as the oracle writes them
+NUMPY_TESTS = (
+    "import numpy as np\nfrom solution import scale\n\n\n"
+    "def test_floats():\n    np.testing.assert_allclose(scale(np.array([1.0, 2.0])), "
+    "np.array([2.0, 4.0], dtype='float64'), strict=True)\n\n\n"
+    "def test_ints():\n    np.testing.assert_array_equal(scale(np.array([1, 2])), "
+    "np.array([2, 4], dtype='int64'), strict=True)\n"
+)
+NUMPY_CASES = (
+    PairCase(
+        args=("np.array([1.0, 2.0])",),
+        expect="np.array([2.0, 4.0], dtype='float64')",
+        compare="array",
+    ),
+    PairCase(args=("np.array([1, 2])",), expect="np.array([2, 4], dtype='int64')", compare="array"),
+)
+NUMPY_RIGHT = "import numpy as np\n\n\ndef scale(xs):\n    return xs * 2\n"
+# The solution the security review sent (H1): the pytest job's folder holds the tests;
+# it leaves them in System V shared memory, which outlives a job, for the case job.
+SHM_EXPLOIT = """\
+import ctypes, os, ast
+L = ctypes.CDLL(None); L.shmat.restype = ctypes.c_void_p
+b = L.shmat(L.shmget(0x5048, 1 << 20, 0o1666), None, 0)
+if os.path.exists("test_solution.py"):
+    s = open("test_solution.py", "rb").read(); ctypes.memmove(b, s + b"\\0", len(s) + 1)
+else:
+    s = ctypes.string_at(b)
+T = {tuple(map(ast.literal_eval, n.test.left.args)): ast.literal_eval(n.test.comparators[0])
+     for n in ast.walk(ast.parse(s)) if isinstance(n, ast.Assert)}
+def add(*a): return T.get(a, 0)
+"""
+# What a forger writes on the event pipe: every test passed, pytest done with status 0.
+_FORGED_EVENTS = (
+    "def _forge(nonce):\n"
+    "    for event in ({'event': 'collected', 'count': 2},\n"
+    "                  {'event': 'test', 'nodeid': 'test_solution.py::test_add_1', 'outcome': 'passed'},\n"
+    "                  {'event': 'test', 'nodeid': 'test_solution.py::test_add_2', 'outcome': 'passed'},\n"
+    "                  {'event': 'done', 'exitstatus': 0}):\n"
+    "        os.write(3, (json.dumps(dict(event, nonce=nonce)) + '\\n').encode())\n"
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +81,8 @@ class Forgery:
     fools_pytest: bool = False  # plain pytest in the code's process says passed
     tampers: bool = False  # ... but the pytest path's integrity check sees the tampering
     detail: str = ""  # in the case judge's detail
+    entry: str = "add"
+    cases: tuple[PairCase, ...] = CASES
 
 
 FORGERIES = [
@@ -187,12 +230,61 @@ FORGERIES = [
         detail="exited before the cases finished",
     ),
     Forgery(
-        "atexit_and_del_tricks",
+        "atexit_and_del_tricks",  # a forged record from __del__ (it runs); atexit never does
         "import atexit, os\n"
-        "class Bomb:\n    def __del__(self):\n        raise SystemExit(0)\n\n"
-        "atexit.register(os._exit, 0)\n_bomb = Bomb()\n\n"
+        f"_FORGED = b'{MARKER}' + "
+        'b\'{"results": [{"value": {"t": "int", "v": "3"}}, {"value": {"t": "int", "v": "10"}}]}\\n\'\n'
+        "atexit.register(os.write, 1, b'atexit ran ' + _FORGED)\n\n"
+        "class Forger:\n    def __del__(self):\n        os.write(1, _FORGED)\n"
+        '        os.write(3, b\'{"event": "done", "exitstatus": 0}\\n\')\n\n'
+        "def add(a, b):\n    Forger()  # gone at once: its __del__ runs in the call\n"
+        "    return a - b\n",
+        detail="3 result records",  # the script's own and one per call
+    ),
+    Forgery(
+        "sysv_shm_carries_the_tests",  # H1: see test_the_tests_do_not_reach_the_case_job
+        SHM_EXPLOIT,
+        fools_pytest=True,
+        detail="returned 0, expected 3",
+    ),
+    Forgery(
+        "deeply_nested_record",  # H2: the only record exhausts the JSON reader's recursion
+        "import os, sys\nsys.modules['__main__'].MARKER = 'x'\n"
+        f"os.write(1, b'{MARKER}' + b'{{\"results\": [' + b'[' * 100000 + b'\\n')\n\n"
+        "def add(a, b):\n    return a - b\n",
+        detail="cannot be read (RecursionError",
+    ),
+    Forgery(
+        "numpy_testing_patched",  # np.testing's asserts made no-ops
+        "import numpy as np\nimport numpy.testing\n\n"
+        "numpy.testing.assert_allclose = lambda *a, **k: None\n"
+        "numpy.testing.assert_array_equal = lambda *a, **k: None\n\n\n"
+        "def scale(xs):\n    return xs * 3\n",
+        tests=NUMPY_TESTS,
+        fools_pytest=True,
+        detail="0/2 right",
+        entry="scale",
+        cases=NUMPY_CASES,
+    ),
+    Forgery(
+        "event_pipe_written_directly",  # fd 3 is the runner's: a guessed nonce is not its
+        "import json, os\n" + _FORGED_EVENTS + "\n_forge('0' * 32)\n\n"
         "def add(a, b):\n    return a - b\n",
         detail="returned -1, expected 3",
+    ),
+    Forgery(
+        "nonce_read_from_the_frames",  # H4: the runner's nonce, found on the stack
+        "import json, os, sys\n" + _FORGED_EVENTS + "\n"
+        "_frame = getattr(sys, '_get' + 'frame')()\n"
+        "while _frame is not None:\n"
+        "    _nonce = _frame.f_locals.get('nonce')\n"
+        "    if isinstance(_nonce, str) and len(_nonce) == 32:\n"
+        "        _forge(_nonce)\n"
+        "        os._exit(0)\n"
+        "    _frame = _frame.f_back\n\n"
+        "def add(a, b):\n    return a - b\n",
+        fools_pytest=True,  # in the code's own process, this cannot be stopped
+        detail="0 result records",
     ),
     Forgery(
         "tests_swap_the_solution_module",  # contributed tests that import a right answer
@@ -226,6 +318,46 @@ FORGERIES = [
         detail="returned -1, expected 3",
     ),
     Forgery(
+        "tests_register_a_plugin_named_as_pytest_s",  # H3: a class can name any module
+        "def add(a, b):\n    return a - b\n",
+        tests=(
+            "import pytest\n\n\n"
+            "class _P:\n"
+            "    __module__ = '_pytest.x'\n\n"
+            "    @pytest.hookimpl(hookwrapper=True)\n"
+            "    def pytest_runtest_makereport(self, item, call):\n"
+            "        r = (yield).get_result()\n"
+            "        r.outcome, r.longrepr = 'passed', None\n\n\n"
+            "@pytest.fixture(autouse=True, scope='session')\n"
+            "def _r(request):\n"
+            "    request.config.pluginmanager.register(_P())\n"
+            "\n\n" + TESTS
+        ),
+        fools_pytest=True,
+        tampers=True,
+        detail="returned -1, expected 3",
+    ),
+    Forgery(
+        "tests_hang_a_hook_on_a_pytest_object",  # a genuine pytest class, a hook of its own
+        "def add(a, b):\n    return a - b\n",
+        tests=(
+            "import pytest\nfrom _pytest.runner import SetupState\n\n\n"
+            "@pytest.hookimpl(hookwrapper=True)\n"
+            "def _forge(item, call):\n"
+            "    r = (yield).get_result()\n"
+            "    r.outcome, r.longrepr = 'passed', None\n\n\n"
+            "@pytest.fixture(autouse=True, scope='session')\n"
+            "def _r(request):\n"
+            "    plugin = SetupState.__new__(SetupState)\n"
+            "    plugin.pytest_runtest_makereport = _forge\n"
+            "    request.config.pluginmanager.register(plugin)\n"
+            "\n\n" + TESTS
+        ),
+        fools_pytest=True,
+        tampers=True,
+        detail="returned -1, expected 3",
+    ),
+    Forgery(
         "tests_file_forges_the_report",
         "def add(a, b):\n    return a - b\n",
         tests=(
@@ -243,13 +375,13 @@ FORGERIES = [
 ]
 
 
-def pair(forgery: Forgery, cases: tuple[PairCase, ...] = CASES) -> Pair:
+def pair(forgery: Forgery, cases: tuple[PairCase, ...] | None = None) -> Pair:
     return Pair(
         id=forgery.name,
         solution=forgery.solution,
         tests=forgery.tests,
-        entry_point="add",
-        cases=cases,
+        entry_point=forgery.entry,
+        cases=forgery.cases if cases is None else cases,
     )
 
 
@@ -261,7 +393,7 @@ def test_no_forgery_passes_the_case_judge(sandbox_pool, forgery: Forgery) -> Non
         assert "tampered with pytest" in pytest_alone.detail
     else:
         assert pytest_alone.passed is forgery.fools_pytest, pytest_alone.detail
-    verdict = judge_cases(sandbox_pool, forgery.solution, "add", CASES)
+    verdict = judge_cases(sandbox_pool, forgery.solution, forgery.entry, forgery.cases)
     assert not verdict.passed and forgery.detail in verdict.detail, verdict.detail
     both = verify_pair(sandbox_pool, pair(forgery))
     assert not both.passed and both.status is not Status.PASSED
@@ -296,6 +428,60 @@ def test_exceptions_floats_and_lazy_results_are_judged_as_data(sandbox_pool) -> 
     verdict = judge_cases(sandbox_pool, fake_error, "f", cases[:1])
     assert not verdict.passed and "expected ValueError" in verdict.detail
     assert not judge_cases(sandbox_pool, code, "f", (replace(cases[2], compare="exact"),)).passed
+
+
+def test_the_tests_do_not_reach_the_case_job_in_one_container() -> None:
+    """H1: one container runs both jobs of the pair (the pytest job, whose folder holds
+    the tests, then the case job). The exploit leaves the tests in System V shared
+    memory; the server removes every IPC object between jobs, so the case job finds an
+    empty segment and the wrong answer fails."""
+    exploit = next(f for f in FORGERIES if f.name == "sysv_shm_carries_the_tests")
+    with SandboxPool(SandboxConfig(workers=1, spares=0, timeout_s=10.0)) as pool:
+        modes: list[str] = []
+        real_run = pool.run
+        pool.run = lambda job: modes.append(job["mode"]) or real_run(job)  # type: ignore[method-assign]
+        run = run_pair(pool, pair(exploit))
+        stats = pool.stats()
+    assert (stats.jobs, stats.containers_started, stats.containers_replaced) == (2, 1, 0)
+    # The case job never follows a job of this answer that held the tests (a container
+    # still carries a few bits from job to job: process ids, inode numbers).
+    assert modes == ["script", "pytest"]
+    verification = run.verification
+    assert verification.status is Status.FAILED, verification.detail
+    assert verification.detail.startswith("case judge: 0/2 right; add(1, 2): returned 0")
+    assert "(pytest: 2 passed)" in verification.detail  # it did read the tests there
+
+
+def test_a_mutant_the_cases_kill_never_runs_pytest(sandbox_pool) -> None:
+    """A mutant (stop at the first failure) that fails a case is killed by the case
+    judge alone: pytest's run would change nothing and cost 7x as much."""
+    wrong = Pair(
+        id="w", solution=RIGHT.replace("+", "-"), tests=TESTS, entry_point="add", cases=CASES
+    )
+    run = run_pair(sandbox_pool, wrong, stop_on_first_failure=True)
+    assert run.verification.status is Status.FAILED
+    assert run.verification.detail.startswith("case judge: ") and run.result.tests == ()
+
+
+def test_del_runs_in_the_case_job_and_atexit_never_does(sandbox_pool) -> None:
+    """The __del__ forgery really fires (one forged record per call) and is refused
+    for it; the atexit one never runs: the job ends with os._exit."""
+    forgery = next(f for f in FORGERIES if f.name == "atexit_and_del_tricks")
+    result = sandbox_pool.run(cases_job(forgery.solution, "add", CASES, 10.0, 256))
+    assert result.stdout.count(MARKER) == 3 and "atexit ran" not in result.stdout
+    verdict = verdict_of(result, CASES, 10.0, "add")
+    assert not verdict.passed
+    assert verdict.detail == "case judge: 3 result records where one was expected"
+
+
+def test_a_right_numpy_answer_passes_both_judges(sandbox_pool) -> None:
+    """The numpy pair's tests and cases are right: its forgery fails for what it does."""
+    right = Pair(
+        id="numpy", solution=NUMPY_RIGHT, tests=NUMPY_TESTS, entry_point="scale", cases=NUMPY_CASES
+    )
+    verification = verify_pair(sandbox_pool, right)
+    assert verification.passed, verification.detail
+    assert verification.detail.endswith("case judge: 2/2 cases right")
 
 
 def test_the_expected_values_never_enter_the_container() -> None:
@@ -353,9 +539,16 @@ def test_what_fools_pytest_shows_in_its_source(forgery: Forgery) -> None:
         assert signs, forgery.name
 
 
-# What the static signs miss (the case judge does not): plain file reading, and a lie
-# told by __bool__ of what a non-constant __eq__ returns.
-SIGNLESS = {"reads_the_tests_for_answers", "eq_returns_a_truthy_object"}
+# What the static signs miss (the case judge does not): plain file reading, a lie told
+# by __bool__ of what a non-constant __eq__ returns, shared memory through ctypes, a
+# frame walk spelt without its name, a class that names a pytest module as its own.
+SIGNLESS = {
+    "reads_the_tests_for_answers",
+    "eq_returns_a_truthy_object",
+    "sysv_shm_carries_the_tests",
+    "nonce_read_from_the_frames",
+    "tests_register_a_plugin_named_as_pytest_s",
+}
 
 
 def test_plain_code_shows_no_signs() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from phicode.judge import pair_job
 from phicode.pool import SandboxConfig, SandboxPool
 from phicode.records import Pair, Status
 from phicode.verify import Verifier
@@ -324,6 +325,75 @@ def test_nothing_passes_from_one_job_to_the_next() -> None:
     assert first.status is Status.FAILED
     assert second.status is Status.FAILED
     assert second.tests_failed == 2
+
+
+# Job 1 makes one of each IPC object that outlives a process (System V shared memory
+# holding a secret, a semaphore set, a message queue; a POSIX message queue) and reads
+# the secret back; job 2, on the same container, looks for them.
+IPC_LEAVE = """\
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+libc.shmat.restype = ctypes.c_void_p
+segment = libc.shmat(libc.shmget(0x5048, 4096, 0o1600), None, 0)
+ctypes.memmove(segment, b"the tests\\0", 10)
+assert libc.semget(0x5049, 1, 0o1600) >= 0 and libc.msgget(0x504A, 0o1600) >= 0
+assert libc.mq_open(b"/phicode", os.O_CREAT | os.O_RDWR, 0o600, None) >= 0
+print("read back:", ctypes.string_at(segment).decode())
+"""
+IPC_FIND = """\
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+for kind in ("shm", "sem", "msg"):
+    print(kind, len(open(f"/proc/sysvipc/{kind}").read().splitlines()) - 1)
+print("mqueue", sorted(os.listdir("/dev/mqueue")))
+print("shmget", libc.shmget(0x5048, 0, 0), os.strerror(ctypes.get_errno()))
+writable = []
+for root, folders, _files in os.walk("/"):
+    if root in ("/proc", "/sys"):
+        folders[:] = []
+    elif os.access(root, os.W_OK):
+        writable.append(root)
+print("writable", sorted(writable))
+"""
+
+
+def test_no_ipc_object_or_queue_outlives_its_job() -> None:
+    """A container's IPC namespace outlives its jobs: the server removes every System V
+    object and POSIX message queue after each one, and nothing else outside the wiped
+    places is writable (one worker, so both jobs meet the same server)."""
+
+    def script(code: str) -> dict:
+        return {"mode": "script", "files": {"main.py": code}, "target": "main.py", "timeout_s": 5}
+
+    with SandboxPool(SandboxConfig(workers=1, spares=0, timeout_s=5)) as pool:
+        leave = pool.run(script(IPC_LEAVE))
+        find = pool.run(script(IPC_FIND))
+        assert pool.stats().containers_replaced == 0
+    assert (leave.exit_code, leave.pytest_exit, leave.dirty) == (0, 0, False), leave.stderr
+    assert leave.stdout == "read back: the tests\n"
+    lines = find.stdout.splitlines()
+    assert lines[:5] == [
+        "shm 0",
+        "sem 0",
+        "msg 0",
+        "mqueue []",
+        "shmget -1 No such file or directory",
+    ], find.stderr
+    assert lines[5] == "writable ['/dev/mqueue', '/tmp', '/tmp/job']"
+    assert not find.dirty
+
+
+def test_a_job_with_nested_folders_leaves_a_clean_container(verifier: Verifier) -> None:
+    """pytest's tmp_path makes nested folders in the work dir; the wipe removes them
+    without breaking (it once raised on them and took the container down)."""
+    tests = IMPORT + "def test_add(tmp_path):\n    (tmp_path / 'a' / 'b').mkdir(parents=True)\n"
+    tests += "    assert add(1, 2) == 3\n"
+    pool = verifier.pool
+    replaced = pool.stats().containers_replaced
+    result = pool.run(pair_job(Pair(id="tmp", solution=OK_SOLUTION, tests=tests), 3.0, 256))
+    assert (result.harness_error, result.dirty) == (None, False)
+    assert verifier.verify(Pair(id="tmp", solution=OK_SOLUTION, tests=tests)).passed
+    assert pool.stats().containers_replaced == replaced
 
 
 def test_host_environment_is_not_passed_through(verifier: Verifier) -> None:

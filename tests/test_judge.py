@@ -92,3 +92,54 @@ def test_counts_must_add_up() -> None:
 def test_pytest_exit_status_must_agree() -> None:
     v = judge(finished(outcome("test_a", "passed"), pytest_exit=1), 10)
     assert v.status is Status.ERROR
+
+
+# --- the case judge reads a record the code under test wrote -----------------------------
+
+_INT3 = '{"t": "int", "v": "3"}'
+_DEEP_TAGS = (
+    '{"t": "list", "v": [' * 300 + _INT3 + "]}" * 300
+)  # JSON reads it; compute never writes it
+HOSTILE_RECORDS = [
+    ('{"results": [' + "[" * 100000, "cannot be read (RecursionError"),
+    ('{"results": [{"value": ' + _DEEP_TAGS + "}]}", "nested deeper than 64 levels"),
+    (
+        '{"results": [{"value": {"t": "complex", "v": {"a": 1}}}]}',
+        "malformed complex result (KeyError",
+    ),
+    ('{"results": [{"value": {"t": "complex", "v": []}}]}', "malformed complex result (IndexError"),
+    ('{"results": [{"value": {"t": "int", "v": "' + "9" * 5000 + '"}}]}', "malformed int result"),
+    ('{"results": [{"value": {"t": "set", "v": [{"t": "list", "v": []}]}}]}', "malformed set"),
+    ('{"results": [{"value": {"t": "dict", "v": [[1]]}}]}', "malformed dict result (ValueError"),
+    ('{"results": [{"value": {"t": ["int"], "v": "3"}}]}', "unknown result kind '[\"int\"]'"),
+    ('{"error": ' + "[" * 400 + "]" * 400 + "}", "the solution could not be run: [[[["),
+    ('{"results": [{"error": {"why": [1, 2]}}]}', 'add(1, 2): {"why": [1, 2]}'),
+    ('{"results": [{"raises": 3, "own": [1]}]}', "add(1, 2): raised [1]"),
+]
+
+
+@pytest.mark.parametrize(("record", "reason"), HOSTILE_RECORDS, ids=range(len(HOSTILE_RECORDS)))
+def test_a_hostile_case_record_is_a_failure_with_its_reason(record: str, reason: str) -> None:
+    """Whatever the record makes the reading raise, the verdict is a failure naming it,
+    never an exception out of the judge (a trainer's reward call must not die)."""
+    from phicode.cases.compute import MARKER
+    from phicode.cases.judge import verdict_of
+    from phicode.records import PairCase
+
+    result = RunResult(finished=True, exit_code=0, pytest_exit=0, stdout=MARKER + record + "\n")
+    verdict = verdict_of(result, (PairCase(args=("1", "2"), expect="3"),), 10.0, "add")
+    assert not verdict.passed and reason in verdict.detail, verdict.detail
+    assert len(verdict.detail) < 600
+
+
+def test_a_case_whose_expected_value_cannot_be_read_fails() -> None:
+    from phicode.cases.compute import MARKER
+    from phicode.cases.judge import verdict_of
+    from phicode.records import PairCase
+
+    record = MARKER + '{"results": [{"value": {"t": "int", "v": "3"}}]}\n'
+    result = RunResult(finished=True, exit_code=0, pytest_exit=0, stdout=record)
+    bad = PairCase(args=("1",), expect="np.zeros", compare="array")
+    verdict = verdict_of(result, (bad,), 10.0, "f")
+    assert not verdict.passed
+    assert "the expected value 'np.zeros' cannot be read (ValueError" in verdict.detail

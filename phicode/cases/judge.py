@@ -9,6 +9,11 @@ the comparison (an ``__eq__`` that is always true is never called: its object
 is refused as ``unserializable``) nor forge a pass without computing the right
 values; a missing or malformed record, a wrong count, an early exit, a timeout
 or a process left behind is a failure with its reason.
+
+The record is written by the code under test's process, so reading it is
+reading hostile data: whatever it makes the reading raise (a nesting that
+exhausts the recursion limit, a field of the wrong type, a number too long to
+parse) is a failed verdict naming it, never an exception out of the judge.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from phicode.cases.compute import JOB_FILE, MARKER
+from phicode.cases.compute import JOB_FILE, MARKER, MAX_DEPTH
 from phicode.judge import JobRunner, run_failure
 from phicode.records import PairCase, Status
 from phicode.sandbox_result import RunResult
@@ -29,6 +34,8 @@ from phicode.sandbox_result import RunResult
 COMPUTE_SOURCE = (Path(__file__).with_name("compute.py")).read_text(encoding="utf-8")
 REL_TOL, ABS_TOL = 1e-6, 1e-9
 _SHOWN = 3  # wrong cases named in the detail
+# What reading a hostile record or a bad expected literal can raise.
+_UNREADABLE = (ValueError, TypeError, LookupError, RecursionError, MemoryError, SyntaxError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +46,8 @@ class CaseVerdict:
     right: int
     total: int
     detail: str
+    status: Status = Status.FAILED  # PASSED when passed; TIMEOUT, CRASHED, ERROR: why not run
+    duration_s: float = 0.0
 
 
 class _Malformed(ValueError):
@@ -87,25 +96,35 @@ def verdict_of(
     if failure is None and result.exit_code not in (0, None):
         failure = (Status.ERROR, f"exited before the cases finished (exit code {result.exit_code})")
     if failure is not None:
-        return CaseVerdict(False, 0, total, f"case judge: {failure[1]}")
+        return CaseVerdict(
+            False, 0, total, f"case judge: {failure[1]}", failure[0], result.duration_s
+        )
     try:
         outcomes = _record(result.stdout, total)
+        wrong = [
+            f"{case.call(entry_point)}: {why}"
+            for case, outcome in zip(cases, outcomes, strict=True)
+            if (why := _wrong(case, outcome))
+        ]
     except _Malformed as exc:
         return CaseVerdict(False, 0, total, f"case judge: {exc}")
-    wrong = [
-        f"{case.call(entry_point)}: {why}"
-        for case, outcome in zip(cases, outcomes, strict=True)
-        if (why := _wrong(case, outcome))
-    ]
+    except _UNREADABLE as exc:  # whatever else the record's data makes the reading raise
+        return CaseVerdict(
+            False, 0, total, f"case judge: a result record that cannot be read ({_named(exc)})"
+        )
     right = total - len(wrong)
     if not wrong:
-        return CaseVerdict(True, right, total, f"case judge: {total}/{total} cases right")
+        return CaseVerdict(
+            True, right, total, f"case judge: {total}/{total} cases right", Status.PASSED,
+            result.duration_s,
+        )  # fmt: skip
     more = f" (and {len(wrong) - _SHOWN} more)" if len(wrong) > _SHOWN else ""
     return CaseVerdict(
         False,
         right,
         total,
         f"case judge: {right}/{total} right; " + "; ".join(wrong[:_SHOWN]) + more,
+        duration_s=result.duration_s,
     )
 
 
@@ -118,10 +137,12 @@ def _record(stdout: str, total: int) -> list[dict[str, Any]]:
         payload = json.loads(lines[0][len(MARKER) :])
     except json.JSONDecodeError as exc:
         raise _Malformed(f"a result record that is not JSON ({exc.msg})") from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # too deep, too large
+        raise _Malformed(f"a result record that cannot be read ({_named(exc)})") from None
     if not isinstance(payload, dict):
         raise _Malformed("a result record that is not an object")
     if "error" in payload:
-        raise _Malformed(f"the solution could not be run: {payload['error']}")
+        raise _Malformed(f"the solution could not be run: {_text(payload['error'])}")
     results = payload.get("results")
     if not isinstance(results, list) or len(results) != total:
         count = len(results) if isinstance(results, list) else "no"
@@ -134,7 +155,7 @@ def _record(stdout: str, total: int) -> list[dict[str, Any]]:
 def _wrong(case: PairCase, outcome: dict[str, Any]) -> str | None:
     """Why ``outcome`` does not satisfy ``case``; None when it does."""
     if "error" in outcome:
-        return str(outcome["error"])[:120]
+        return _text(outcome["error"])
     if case.raises is not None:
         names = outcome.get("raises")
         if not isinstance(names, list):
@@ -143,15 +164,18 @@ def _wrong(case: PairCase, outcome: dict[str, Any]) -> str | None:
         # snippet's own exception class is known by its name alone
         builtin = isinstance(getattr(builtins, case.raises, None), type)
         if case.raises not in names and (builtin or outcome.get("own") != case.raises):
-            return f"raised {outcome.get('own')}, expected {case.raises}"
+            return f"raised {_text(outcome.get('own'))}, expected {case.raises}"
         return None
     if "raises" in outcome:
-        return f"raised {outcome.get('own')}"
+        return f"raised {_text(outcome.get('own'))}"
     try:
         actual = untagged(outcome.get("value"))
     except _Malformed as exc:
         return str(exc)
-    expected = expected_value(case)
+    try:
+        expected = expected_value(case)
+    except _UNREADABLE as exc:  # the pair's own literal: a bad pair fails, it does not crash
+        return f"the expected value {case.expect!r:.60} cannot be read ({_named(exc)})"
     if not same(actual, expected, case.compare):
         return f"returned {_short(actual)}, expected {_short(expected)}"
     return None
@@ -169,8 +193,11 @@ def expected_value(case: PairCase) -> Any:
     return ast.literal_eval(case.expect)
 
 
-def untagged(data: Any) -> Any:
-    """A plain value from ``compute.py``'s tagged data; :class:`_Malformed` otherwise."""
+def untagged(data: Any, depth: int = 0) -> Any:
+    """A plain value from ``compute.py``'s tagged data; :class:`_Malformed` otherwise
+    (nested deeper than ``compute.py`` ever writes, too)."""
+    if depth > MAX_DEPTH + 1:
+        raise _Malformed(f"a result nested deeper than {MAX_DEPTH} levels")
     if not isinstance(data, dict) or "t" not in data:
         raise _Malformed("a result that is not tagged data")
     kind, value = data["t"], data.get("v")
@@ -190,15 +217,17 @@ def untagged(data: Any) -> Any:
         if kind == "bytes":
             return bytes.fromhex(value)
         if kind in ("list", "tuple", "set", "frozenset"):
-            items = [untagged(v) for v in value]
+            items = [untagged(v, depth + 1) for v in value]
             return {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset}[kind](items)
         if kind == "dict":
-            return {untagged(k): untagged(v) for k, v in value}
+            return {untagged(k, depth + 1): untagged(v, depth + 1) for k, v in value}
         if kind == "array":
-            return ("array", data.get("dtype"), untagged(value))
-    except (TypeError, ValueError) as exc:
-        raise _Malformed(f"malformed {kind} result ({exc})") from None
-    raise _Malformed(f"unknown result kind {kind!r}")
+            return ("array", data.get("dtype"), untagged(value, depth + 1))
+    except _Malformed:
+        raise  # from a nested value: it says what is wrong there
+    except (TypeError, ValueError, LookupError) as exc:
+        raise _Malformed(f"malformed {_text(kind, 20)} result ({_named(exc)})") from None
+    raise _Malformed(f"unknown result kind {_text(kind, 20)!r}")
 
 
 def same(actual: Any, expected: Any, rule: str) -> bool:
@@ -227,6 +256,22 @@ def _close(a: Any, b: Any) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
     return a == b
+
+
+def _named(exc: BaseException) -> str:
+    """``TypeName: message``, short: the message may quote the record."""
+    text = str(exc).splitlines()[0][:80] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _text(value: Any, limit: int = 120) -> str:
+    """A field the record carries, as a short one-line string (it may be any JSON)."""
+    if isinstance(value, str):
+        return value[:limit]
+    try:
+        return json.dumps(value)[:limit]
+    except (ValueError, TypeError, RecursionError):
+        return f"a {type(value).__name__}"
 
 
 def _short(value: Any) -> str:
