@@ -29,6 +29,7 @@ from phicode.errors import SandboxError
 
 # re-exported: code that starts a pool finds its settings here too
 from phicode.sandbox_config import DEFAULT_IMAGE as DEFAULT_IMAGE
+from phicode.sandbox_config import SEALED, WORKERS_PER_SEALED
 from phicode.sandbox_config import SandboxConfig as SandboxConfig
 from phicode.sandbox_result import RunResult
 
@@ -105,6 +106,9 @@ class SandboxPool:
         self._lock = threading.Lock()
         self._spares: queue.Queue[tuple[ServerContainer, dict[str, Any]]] = queue.Queue()
         self._refill = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-spare")
+        self._sealed_idle: queue.Queue[_Worker] = queue.Queue()
+        self._sealed: list[_Worker] = []
+        self._sealed_lock = threading.Lock()
         self._closed = False
         self._jobs = 0
         self._started = 0
@@ -129,13 +133,11 @@ class SandboxPool:
             )
         workers = [_Worker(engine, self.config) for _ in range(self.config.workers)]
         self._workers = workers
-        with ThreadPoolExecutor(max_workers=len(workers)) as executor:
-            errors = [f.exception() for f in [executor.submit(w.start) for w in workers]]
-        failures = [e for e in errors if e is not None]
-        if failures:
+        try:
+            self._start_all(workers)
+        except BaseException:
             self.close()
-            raise failures[0]
-        self._started += len(workers)
+            raise
         for worker in workers:
             self._idle.put(worker)
         for _ in range(self.config.spares):
@@ -165,7 +167,11 @@ class SandboxPool:
         """Run one job on an idle container; thread-safe, blocks while all are busy."""
         if self._closed:
             raise SandboxError("the sandbox pool is closed")
-        worker = self._idle.get()
+        idle = self._idle
+        if job.get(SEALED):
+            idle = self._sealed_room()
+            job = {key: value for key, value in job.items() if key != SEALED}
+        worker = idle.get()
         try:
             result = worker.run(job)
             if result.needs_fresh_container and not self._closed:
@@ -174,7 +180,32 @@ class SandboxPool:
         finally:
             with self._lock:
                 self._jobs += 1
-            self._idle.put(worker)
+            idle.put(worker)
+
+    def _sealed_room(self) -> queue.Queue[_Worker]:
+        """The containers that run sealed jobs and nothing else, started on the first
+        one (a pool that judges no cases never pays for them)."""
+        with self._sealed_lock:
+            if not self._sealed:
+                count = max(1, self.config.workers // WORKERS_PER_SEALED)
+                workers = [_Worker(self.engine, self.config) for _ in range(count)]
+                self._start_all(workers)
+                self._sealed = workers
+                for worker in workers:
+                    self._sealed_idle.put(worker)
+        return self._sealed_idle
+
+    def _start_all(self, workers: list[_Worker]) -> None:
+        """Start ``workers`` at once; if one fails, kill them all and raise its error."""
+        with ThreadPoolExecutor(max_workers=len(workers)) as executor:
+            errors = [f.exception() for f in [executor.submit(w.start) for w in workers]]
+        failures = [e for e in errors if e is not None]
+        if failures:
+            for worker in workers:
+                worker.kill()
+            raise failures[0]
+        with self._lock:
+            self._started += len(workers)
 
     def _replace(self, worker: _Worker) -> None:
         worker.kill()
@@ -214,8 +245,9 @@ class SandboxPool:
         with self._lock:
             self._closed = True
         self._refill.shutdown(wait=True, cancel_futures=True)
-        for worker in self._workers:
-            worker.kill()
+        with self._sealed_lock:  # not while the sealed room starts
+            for worker in [*self._workers, *self._sealed]:
+                worker.kill()
         while True:
             try:
                 container, _ready = self._spares.get_nowait()

@@ -18,6 +18,13 @@ if TYPE_CHECKING:
     from phicode.engine import ContainerSpec
 
 DEFAULT_IMAGE = "phicode-sandbox:latest"
+# A job that carries ``SEALED: True`` runs only in containers that never run any other
+# kind (``SandboxPool``): the case judge's jobs, so that no container that held a pair's
+# tests ever runs one (a container carries a few bits from job to job: process ids,
+# inode numbers). The key never reaches the container.
+SEALED = "sealed"
+# Containers kept for sealed jobs: a case job takes about a seventh of a pytest job.
+WORKERS_PER_SEALED = 6
 SERVER_OVERHEAD_MB = 192  # the warm server itself, on top of what a job may use
 
 

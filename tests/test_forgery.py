@@ -14,10 +14,12 @@ from dataclasses import dataclass, replace
 
 import pytest
 
+from phicode import pool as pool_module
 from phicode.cases.judge import MARKER, cases_job, judge_cases, verdict_of
-from phicode.judge import run_pair, verify_pair
+from phicode.judge import judge, pair_job, run_pair, verify_pair
 from phicode.pool import SandboxConfig, SandboxPool
 from phicode.records import Pair, PairCase, Status
+from phicode.sandbox_config import SEALED
 
 pytestmark = pytest.mark.docker
 
@@ -432,24 +434,47 @@ def test_exceptions_floats_and_lazy_results_are_judged_as_data(sandbox_pool) -> 
 
 def test_the_tests_do_not_reach_the_case_job_in_one_container() -> None:
     """H1: one container runs both jobs of the pair (the pytest job, whose folder holds
-    the tests, then the case job). The exploit leaves the tests in System V shared
-    memory; the server removes every IPC object between jobs, so the case job finds an
-    empty segment and the wrong answer fails."""
-    exploit = next(f for f in FORGERIES if f.name == "sysv_shm_carries_the_tests")
+    the tests, then the case job, its seal taken off to share the container). The
+    exploit leaves the tests in System V shared memory; the server removes every IPC
+    object between jobs, so the case job finds an empty segment and the wrong answer
+    fails."""
+    exploit = pair(next(f for f in FORGERIES if f.name == "sysv_shm_carries_the_tests"))
     with SandboxPool(SandboxConfig(workers=1, spares=0, timeout_s=10.0)) as pool:
-        modes: list[str] = []
-        real_run = pool.run
-        pool.run = lambda job: modes.append(job["mode"]) or real_run(job)  # type: ignore[method-assign]
-        run = run_pair(pool, pair(exploit))
+        tests_run = judge(pool.run(pair_job(exploit, 10.0, 256)), 10.0)
+        unsealed = cases_job(exploit.solution, "add", CASES, 10.0, 256)
+        del unsealed[SEALED]
+        verdict = verdict_of(pool.run(unsealed), CASES, 10.0, "add")
         stats = pool.stats()
     assert (stats.jobs, stats.containers_started, stats.containers_replaced) == (2, 1, 0)
-    # The case job never follows a job of this answer that held the tests (a container
-    # still carries a few bits from job to job: process ids, inode numbers).
-    assert modes == ["script", "pytest"]
-    verification = run.verification
-    assert verification.status is Status.FAILED, verification.detail
-    assert verification.detail.startswith("case judge: 0/2 right; add(1, 2): returned 0")
-    assert "(pytest: 2 passed)" in verification.detail  # it did read the tests there
+    assert tests_run.passed, tests_run.detail  # it did read the tests there
+    assert not verdict.passed and verdict.detail.startswith("case judge: 0/2 right")
+
+
+def test_case_jobs_run_first_and_never_where_tests_were(monkeypatch) -> None:
+    """Answers scored one after another (RL): each answer's case job runs before its
+    pytest job, and only in sealed containers that never held a pair's tests (a
+    container carries a few bits from job to job: process ids, inode numbers)."""
+    seen: list[tuple[int, str]] = []  # (container, job mode), in order
+    real_run = pool_module._Worker.run
+
+    def recording_run(worker, job):
+        result = real_run(worker, job)
+        seen.append((id(worker.container), job["mode"]))
+        return result
+
+    monkeypatch.setattr(pool_module._Worker, "run", recording_run)
+    exploit = pair(next(f for f in FORGERIES if f.name == "sysv_shm_carries_the_tests"))
+    with SandboxPool(SandboxConfig(workers=1, spares=0, timeout_s=10.0)) as pool:
+        runs = [run_pair(pool, exploit) for _ in range(3)]
+        stats = pool.stats()
+    assert [mode for _, mode in seen] == ["script", "pytest"] * 3
+    sealed = {box for box, mode in seen if mode == "script"}
+    held_tests = {box for box, mode in seen if mode == "pytest"}
+    assert len(sealed) == len(held_tests) == 1 and not sealed & held_tests
+    assert stats.containers_started == 2
+    for run in runs:
+        assert run.verification.status is Status.FAILED, run.verification.detail
+        assert "(pytest: 2 passed)" in run.verification.detail
 
 
 def test_a_mutant_the_cases_kill_never_runs_pytest(sandbox_pool) -> None:

@@ -29,6 +29,7 @@ from typing import Any
 from phicode.cases.compute import JOB_FILE, MARKER, MAX_DEPTH
 from phicode.judge import JobRunner, run_failure
 from phicode.records import PairCase, Status
+from phicode.sandbox_config import SEALED
 from phicode.sandbox_result import RunResult
 
 COMPUTE_SOURCE = (Path(__file__).with_name("compute.py")).read_text(encoding="utf-8")
@@ -71,6 +72,7 @@ def cases_job(
         "timeout_s": timeout_s,
         "memory_mb": memory_mb,
         "max_output": 4 << 20,
+        SEALED: True,  # never in a container that held a pair's tests
     }
 
 
