@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections import Counter
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ import pytest
 from phicode.cli import main
 from phicode.records import Generator, Pair, Rejection, Source, Status, Verification
 from phicode.report import build_report
+from phicode.report.charts import whole_numbers
 from phicode.report.collect import read_report_data
 from tests.ci import skip_unless_ci
 
@@ -90,6 +92,21 @@ def test_the_funnel_is_counted_from_the_files(files: tuple[Path, Path]) -> None:
     assert (rows["filter"].entered, rows["filter"].dropped) == (12, 4)
     assert data.kept == 8 and data.problems == []
     assert dict(data.provenance()["repo"]) == {"alpha": 7, "gamma": 1}
+
+
+@pytest.mark.parametrize(
+    ("values", "labels", "counts"),
+    [
+        ([1, 1, 2, 5], ["1", "2", "3", "4", "5"], [2, 1, 0, 0, 1]),
+        ([3, 3], ["3"], [2]),
+        (list(range(0, 30)), [str(n) for n in range(0, 30, 3)], [3] * 10),  # bars of 3
+    ],
+)
+def test_whole_numbers_get_whole_bars(values: list[int], labels: list[str], counts: list[int]):
+    """Tests per pair are whole numbers: no bar may start at 1.10."""
+    svg = whole_numbers("tests per pair", values)
+    bars = re.findall(r"<title>([^:<]+): (\d+)</title>", svg)  # each bar: its label, its count
+    assert bars == [(label, str(n)) for label, n in zip(labels, counts, strict=True)]
 
 
 def test_broken_lines_are_reported_like_validate_and_the_rest_is_shown(

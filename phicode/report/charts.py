@@ -33,6 +33,21 @@ def histogram(
     return _columns(title, counts, labels, f"n={len(values)}, last bin up to {_number(hi)}")
 
 
+def whole_numbers(title: str, values: list[int], most_bars: int = 12) -> str:
+    """Counts of whole numbers (tests per pair): a bar per value when they span at most
+    ``most_bars``, else bars of an equal whole width (never a bin edge like 1.10)."""
+    if not values:
+        return _empty(title)
+    lo, hi = min(values), max(values)
+    width = -(-(hi - lo + 1) // most_bars)  # ceiling division
+    counts = [0] * -(-(hi - lo + 1) // width)
+    for value in values:
+        counts[(value - lo) // width] += 1
+    labels = [str(lo + i * width) for i in range(len(counts))]
+    note = f"n={len(values)}" + (f", bars of {width}" if width > 1 else "")
+    return _columns(title, counts, labels, note)
+
+
 def bars(title: str, items: list[tuple[str, float]], unit: str = "") -> str:
     """Horizontal bars, one per (label, value), in the given order."""
     if not items:

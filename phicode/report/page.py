@@ -22,7 +22,7 @@ from typing import Any
 
 import jinja2
 
-from phicode.report.charts import bars, histogram
+from phicode.report.charts import bars, histogram, whole_numbers
 from phicode.report.collect import FunnelRow, ReportData, median
 
 ASSETS = resources.files("phicode.report") / "assets"
@@ -74,7 +74,7 @@ def render_page(data: ReportData, title: str, facts: RunFacts | None = None) -> 
 def _charts(data: ReportData, facts: RunFacts) -> list[str]:
     charts = [
         histogram("mutation score", data.scores("mutation_score"), lo=0.0, hi=1.0),
-        histogram("tests per pair", [float(p["tests_total"]) for p in data.pairs]),
+        whole_numbers("tests per pair", [int(p["tests_total"]) for p in data.pairs]),
         histogram("question length (characters)", [float(len(p["question"])) for p in data.pairs]),
     ]
     solve = data.scores("solve_rate")
