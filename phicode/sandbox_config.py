@@ -23,7 +23,8 @@ DEFAULT_IMAGE = "phicode-sandbox:latest"
 # tests ever runs one (a container carries a few bits from job to job: process ids,
 # inode numbers). The key never reaches the container.
 SEALED = "sealed"
-# Containers kept for sealed jobs: a case job takes about a seventh of a pytest job.
+# One container kept for sealed jobs per this many workers: a case job holds a container
+# about a sixth as long as a pytest job (bench/bench_verify.py: 30 ms and 185 ms).
 WORKERS_PER_SEALED = 6
 SERVER_OVERHEAD_MB = 192  # the warm server itself, on top of what a job may use
 
