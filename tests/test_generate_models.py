@@ -229,6 +229,8 @@ def test_model_options_become_a_config() -> None:
         config.backend is BackendKind.OPENAI and config.concurrency == 3 and config.params.seed == 5
     )
     assert config.repair.rounds == 2 and config.repair.drop_failing
-    optional = argparse.ArgumentParser()
-    add_model_options(optional, backend_default=None)
-    assert model_config(optional.parse_args([])) is None
+    repair_only = argparse.ArgumentParser()  # verify's: no model unless asked
+    add_model_options(repair_only, repair_only=True)
+    assert model_config(repair_only.parse_args([])) is None
+    repairing = model_config(repair_only.parse_args(["--backend", "hf", "--repair-rounds", "4"]))
+    assert repairing.backend is BackendKind.HF and repairing.repair.rounds == 4
