@@ -30,10 +30,12 @@ image: $(STAMP) engine
 run: setup
 	@$(BIN)/phicode run examples/corpus -o out/dataset.jsonl --rejected out/rejected.jsonl --state out/state
 
-# A new order each run (modules, and tests within them); the seed is in the header:
-# rerun one order with --random-order-seed=N.
+# A new order each run (modules, and tests within them), its seed printed first: rerun
+# one order with `make test SEED=N`.
+SEED := $(shell od -An -N2 -tu2 /dev/urandom | tr -d ' ')
 test: setup
-	@$(BIN)/python -m pytest -q -p random_order --random-order
+	@echo "pytest in random order, seed $(SEED) (rerun this order: make test SEED=$(SEED))"
+	@$(BIN)/python -m pytest -q -p random_order --random-order-seed=$(SEED)
 
 bench: setup
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
