@@ -20,6 +20,9 @@ the same content key as a local run, so a rerun after the driver dies does only
 what is missing. When a node is lost its actor dies and the units it held are
 given to the actors left (or to new ones on nodes that joined); its containers
 exit with their owner process, and the next pool on that engine reaps any left.
+A node that joins mid-run gets an actor at the next look (every
+``NEW_NODE_LOOK_S`` while a stage runs); one whose pool cannot start there is
+named in a warning and left out, and the run goes on where it was.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -46,6 +50,8 @@ except ImportError as exc:  # pragma: no cover - the extra is not installed
     raise ConfigError("--executor ray needs Ray: pip install 'phicode[ray]'") from exc
 
 READY_TIMEOUT_S = 300  # a node's pool: image check and warm containers
+# How often a running stage looks for nodes that joined.
+NEW_NODE_LOOK_S = float(os.environ.get("PHICODE_NEW_NODE_LOOK_S", "15"))
 _ACTOR_LOST = (ray.exceptions.RayActorError,)
 _MINE_WINDOW_PER_CPU = 16
 
@@ -164,6 +170,8 @@ class RayExecutor:
         self._actors: list[_Actor] = []
         self._started = 0  # actors started so far: the next one's server, in turn
         self._model = config.model.backend is not BackendKind.TEMPLATE
+        self._left_out: set[str] = set()  # joined mid-run, but their pool could not start
+        self._next_look = 0.0
 
     def _join(self) -> None:
         if not ray.is_initialized():
@@ -187,6 +195,7 @@ class RayExecutor:
         except BaseException:
             self.__exit__()
             raise
+        self._next_look = time.monotonic() + NEW_NODE_LOOK_S
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -238,9 +247,32 @@ class RayExecutor:
             raise ClusterError("no node of the Ray cluster could start a sandbox pool")
         return ready
 
+    def _served(self) -> set[str]:
+        """The nodes that have an actor (a GPU's actor counts for its node)."""
+        return {a.label.split("/gpu")[0] for a in self._actors}
+
+    def _welcome_new_nodes(self) -> None:
+        """Actors on the nodes that joined since the last look, at most every
+        ``NEW_NODE_LOOK_S``. A joining node whose pool cannot start (no Docker, no
+        image) is warned about and left out: the run keeps the nodes it has."""
+        if time.monotonic() < self._next_look:
+            return
+        self._next_look = time.monotonic() + NEW_NODE_LOOK_S
+        known = self._served() | self._left_out
+        joined = {node_label(n) for n in alive_nodes()} - known
+        if not joined:
+            return
+        try:
+            self._actors += self._start_actors(skip=known)
+        except ClusterError as exc:
+            self._left_out |= joined
+            logging.getLogger("phicode").warning(
+                "node(s) %s joined but are left out: %s", ", ".join(sorted(joined)), exc
+            )
+
     def _replenish(self) -> None:
         """After losing actors: start them on every live node that has none."""
-        self._actors += self._start_actors(skip={a.label.split("/gpu")[0] for a in self._actors})
+        self._actors += self._start_actors(skip=self._served())
         if not self._actors:
             raise ClusterError("every node of the Ray cluster was lost; rerun to resume")
 
@@ -272,6 +304,7 @@ class RayExecutor:
         queue = deque(range(len(payloads)))
         owner: dict[Any, tuple[_Actor, int]] = {}
         while queue or owner:
+            self._welcome_new_nodes()
             self._submit(method, payloads, queue, owner, per_actor)
             done, _ = ray.wait(list(owner), num_returns=1)
             actor, number = owner.pop(done[0])

@@ -8,8 +8,10 @@ the local executor's byte for byte (measured durations aside).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -162,6 +164,59 @@ def test_a_node_lost_mid_run_and_the_dataset_is_the_same(
     assert code == 0
     assert differences(tmp_path / "dataset.jsonl", local_dataset / "dataset.jsonl") == []
     assert none_left(before) == set()
+
+
+@pytest.mark.parametrize("docker", [True, False], ids=["with-docker", "without-docker"])
+def test_a_node_that_joins_mid_run_gets_work_or_is_left_out(
+    cluster: Cluster, corpus: Path, local_dataset: Path, tmp_path: Path, docker: bool
+) -> None:
+    """A fourth node added once the actors work: it computes units; without a Docker
+    engine it is named in a warning and left out, and the run goes on."""
+    state = tmp_path / "state"
+    run = [a for a in args(corpus, tmp_path, "--executor", "ray") if a != "-q"]  # the funnel
+    command = [sys.executable, "-m", "phicode.cli", *run, "--ray-address", cluster.address]
+    log = tmp_path / "stderr.log"
+    with log.open("w") as stderr_file:
+        process = subprocess.Popen(
+            command, stderr=stderr_file, env={**os.environ, "PHICODE_NEW_NODE_LOOK_S": "0.2"}
+        )
+    deadline = time.monotonic() + 300
+    while _units(state) == 0 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert process.poll() is None, f"the run ended before a node could join:\n{log.read_text()}"
+    env = {} if docker else {"DOCKER_HOST": f"unix://{tmp_path}/no-docker.sock"}
+    with _environment(env):  # what the new node's processes inherit
+        newcomer = cluster.add_node(num_cpus=1)
+    try:
+        process.wait(timeout=600)
+    finally:
+        cluster.remove_node(newcomer)
+        cluster.wait_for_nodes()
+    text = log.read_text()
+    assert process.returncode == 0, text
+    label = newcomer.node_id[:8]
+    worked = re.search(rf"units on node \S*{label}", text)
+    warned = [line for line in text.splitlines() if "left out" in line]
+    if docker:
+        assert worked and not warned, text
+    else:
+        assert not worked and len(warned) == 1 and label in warned[0], text
+    assert differences(tmp_path / "dataset.jsonl", local_dataset / "dataset.jsonl") == []
+
+
+@contextlib.contextmanager
+def _environment(changes: dict[str, str]) -> Iterator[None]:
+    """``os.environ`` with ``changes`` (what a node started meanwhile inherits)."""
+    saved = {name: os.environ.get(name) for name in changes}
+    os.environ.update(changes)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def test_the_driver_killed_and_the_rerun_gives_the_same_dataset(
