@@ -6,6 +6,10 @@ period), and gives the container back. A container that saw a timeout, a crash,
 a process left behind or any sign of tampering is killed and replaced before
 it serves another job, so no state passes from one job to the next.
 
+Sealed jobs (the case judge's, marked ``SEALED``) run in containers of their
+own, one per ``WORKERS_PER_SEALED`` workers, started on the first such job:
+a container that ever held a pair's tests never runs one (docs/judging.md).
+
 Lifecycle: containers carry ``phicode=1`` and an owner label; ``close()`` (also
 on Ctrl-C and SIGTERM, through the context manager) kills them all; containers
 of a phicode process that was SIGKILLed exit on their own when their stdin
@@ -96,7 +100,8 @@ class _Worker:
 
 
 class SandboxPool:
-    """Warm sandbox containers, one per worker; use as a context manager."""
+    """Warm sandbox containers, one per worker (and the sealed room's, see the
+    module); use as a context manager."""
 
     def __init__(self, config: SandboxConfig | None = None, engine: Engine | None = None) -> None:
         self.config = config or SandboxConfig()
