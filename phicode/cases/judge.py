@@ -41,14 +41,17 @@ _UNREADABLE = (ValueError, TypeError, LookupError, RecursionError, MemoryError, 
 
 @dataclass(frozen=True, slots=True)
 class CaseVerdict:
-    """The case judge's verdict: passed, how many cases were right, and why not."""
+    """The case judge's verdict: its status, how many cases were right, and why not."""
 
-    passed: bool
+    status: Status  # PASSED, FAILED (a wrong or unreadable result), or why it did not run
     right: int
     total: int
     detail: str
-    status: Status = Status.FAILED  # PASSED when passed; TIMEOUT, CRASHED, ERROR: why not run
     duration_s: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.status is Status.PASSED
 
 
 class _Malformed(ValueError):
@@ -97,10 +100,9 @@ def verdict_of(
     failure = run_failure(result, timeout_s, "cases")
     if failure is None and result.exit_code not in (0, None):
         failure = (Status.ERROR, f"exited before the cases finished (exit code {result.exit_code})")
+    seconds = result.duration_s
     if failure is not None:
-        return CaseVerdict(
-            False, 0, total, f"case judge: {failure[1]}", failure[0], result.duration_s
-        )
+        return CaseVerdict(failure[0], 0, total, f"case judge: {failure[1]}", seconds)
     try:
         outcomes = _record(result.stdout, total)
         wrong = [
@@ -109,25 +111,18 @@ def verdict_of(
             if (why := _wrong(case, outcome))
         ]
     except _Malformed as exc:
-        return CaseVerdict(False, 0, total, f"case judge: {exc}")
+        return CaseVerdict(Status.FAILED, 0, total, f"case judge: {exc}", seconds)
     except _UNREADABLE as exc:  # whatever else the record's data makes the reading raise
-        return CaseVerdict(
-            False, 0, total, f"case judge: a result record that cannot be read ({_named(exc)})"
-        )
+        why = f"case judge: a result record that cannot be read ({_named(exc)})"
+        return CaseVerdict(Status.FAILED, 0, total, why, seconds)
     right = total - len(wrong)
     if not wrong:
         return CaseVerdict(
-            True, right, total, f"case judge: {total}/{total} cases right", Status.PASSED,
-            result.duration_s,
-        )  # fmt: skip
+            Status.PASSED, right, total, f"case judge: {total}/{total} cases right", seconds
+        )
     more = f" (and {len(wrong) - _SHOWN} more)" if len(wrong) > _SHOWN else ""
-    return CaseVerdict(
-        False,
-        right,
-        total,
-        f"case judge: {right}/{total} right; " + "; ".join(wrong[:_SHOWN]) + more,
-        duration_s=result.duration_s,
-    )
+    why = f"case judge: {right}/{total} right; " + "; ".join(wrong[:_SHOWN]) + more
+    return CaseVerdict(Status.FAILED, right, total, why, seconds)
 
 
 def _record(stdout: str, total: int) -> list[dict[str, Any]]:
