@@ -24,7 +24,7 @@ import psutil
 from phicode.generate.config import BackendKind, ModelConfig
 from phicode.mine import MineConfig
 from phicode.pipeline import PipelineConfig, run_pipeline
-from phicode.pool import SandboxConfig
+from phicode.sandbox.pool import SandboxConfig
 
 
 def one_run(limit: int, workers: int, folder: Path) -> tuple[float, float, object]:

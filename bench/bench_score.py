@@ -16,9 +16,9 @@ import argparse
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from phicode.pool import SandboxPool
 from phicode.records import Pair, PairCase
-from phicode.sandbox_config import SandboxConfig
+from phicode.sandbox.config import SandboxConfig
+from phicode.sandbox.pool import SandboxPool
 from phicode.scoring import Scorer
 
 

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from phicode import humaneval
 from phicode.judge import SOLUTION_FILE, TESTS_FILE
-from phicode.pool import DEFAULT_IMAGE, SandboxConfig, SandboxPool
 from phicode.records import Pair
+from phicode.sandbox.pool import DEFAULT_IMAGE, SandboxConfig, SandboxPool
 from phicode.verify import Verifier
 
 

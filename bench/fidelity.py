@@ -38,8 +38,8 @@ from phicode.generate.config import BackendKind, ModelConfig
 from phicode.generate.restate import instructions
 from phicode.jsonl import read_jsonl
 from phicode.pipeline import Funnel, PipelineConfig, run_pipeline
-from phicode.pool import SandboxConfig
 from phicode.records import Pair
+from phicode.sandbox.pool import SandboxConfig
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fidelity_corpus

@@ -18,8 +18,8 @@ from dataclasses import replace
 
 from phicode import humaneval
 from phicode.mutate import MutationTester
-from phicode.pool import SandboxConfig, SandboxPool
 from phicode.records import Status
+from phicode.sandbox.pool import SandboxConfig, SandboxPool
 from phicode.verify import Verifier
 
 THRESHOLDS = (0.4, 0.6, 0.8)

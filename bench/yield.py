@@ -38,7 +38,7 @@ from phicode.generate.codeinfo import function_info
 from phicode.generate.config import BackendKind, ModelConfig
 from phicode.mine import MineConfig
 from phicode.pipeline import PipelineConfig, run_pipeline
-from phicode.pool import SandboxConfig
+from phicode.sandbox.pool import SandboxConfig
 
 # Sorted; modules whose top-level functions are mostly pure and self-contained.
 STDLIB_MODULES = (

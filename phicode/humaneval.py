@@ -60,9 +60,9 @@ def _pair(problem: dict[str, Any], solution: str, suffix: str = "") -> Pair:
 def benchmark_cases(pool: JobRunner, problem: dict[str, Any]) -> tuple[PairCase, ...]:
     """Cases from the benchmark's own test inputs (each ``candidate(...)`` call in its
     ``check``), with the values the canonical solution gives (the case judge's set)."""
-    from phicode.cases.derive import as_case, checkable
     from phicode.generate.codeinfo import function_info
     from phicode.generate.oracle.complete import model_cases
+    from phicode.generate.oracle.derive import as_case, checkable
     from phicode.generate.oracle.observe import observe
 
     entry = problem["entry_point"]

@@ -1,6 +1,6 @@
 """The one seam between a stage and the sandbox: run a pair's tests -> :class:`Verification`.
 
-The sandbox says *what happened* (:class:`~phicode.sandbox_result.RunResult`);
+The sandbox says *what happened* (:class:`~phicode.sandbox.result.RunResult`);
 :func:`judge` alone decides *what it means*. ``passed`` needs at least one test
 run and every test passed: skipped, xfailed, no tests, an early exit, a crash, a
 timeout or a process left behind is never a pass.
@@ -23,12 +23,12 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from phicode.records import Pair, Status, Verification
-from phicode.sandbox_result import RunResult, TestOutcome
+from phicode.sandbox.result import RunResult, TestOutcome
 from phicode.tamper import static_signs
 
 if TYPE_CHECKING:
     from phicode.cases.judge import CaseVerdict
-    from phicode.pool import SandboxConfig
+    from phicode.sandbox.pool import SandboxConfig
 
 
 class JobRunner(Protocol):

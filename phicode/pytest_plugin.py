@@ -7,7 +7,7 @@ are imported, and containers started, only when a fixture or a case needs them.
 
 What it gives:
 
-- fixtures ``phicode_sandbox`` (a started :class:`~phicode.pool.SandboxPool`,
+- fixtures ``phicode_sandbox`` (a started :class:`~phicode.sandbox.pool.SandboxPool`,
   one per session) and ``phicode_verifier`` (a :class:`~phicode.verify.Verifier`
   on it);
 - collection of ``*.cases.jsonl`` files: each line is a pair (``id``,
@@ -36,11 +36,11 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from phicode.records import Pair, RecordError, Status
-from phicode.sandbox_config import TEST_SESSION_SANDBOX, SandboxConfig
+from phicode.sandbox.config import TEST_SESSION_SANDBOX, SandboxConfig
 
 if TYPE_CHECKING:
-    from phicode.pool import SandboxPool
     from phicode.records import Verification
+    from phicode.sandbox.pool import SandboxPool
     from phicode.verify import Verifier
 
 __all__ = ["CASES_SUFFIX", "CaseItem", "CasesFile", "phicode_sandbox", "phicode_verifier"]
@@ -119,7 +119,7 @@ class _Session:
         return str(value)
 
     def sandbox_config(self) -> SandboxConfig:
-        from phicode.pool import SandboxConfig
+        from phicode.sandbox.pool import SandboxConfig
 
         try:
             return SandboxConfig(
@@ -137,7 +137,7 @@ class _Session:
                 raise _SandboxUnavailable(str(self._error))
             if self._pool is None:
                 from phicode.errors import PhicodeError
-                from phicode.pool import SandboxPool
+                from phicode.sandbox.pool import SandboxPool
 
                 try:
                     self._pool = SandboxPool(self.sandbox_config()).start()

@@ -31,7 +31,7 @@ from typing import Any
 from phicode.generate.clean.code import extract_code
 from phicode.judge import JobRunner, verify_pair
 from phicode.records import Pair, Status, Verification
-from phicode.sandbox_config import SandboxConfig
+from phicode.sandbox.config import SandboxConfig
 
 
 def answer_code(answer: str) -> str:
@@ -54,7 +54,7 @@ class Scorer:
     def pool(self) -> JobRunner:
         with self._lock:
             if self._pool is None:
-                from phicode.pool import SandboxPool
+                from phicode.sandbox.pool import SandboxPool
 
                 self._pool = SandboxPool(self.config).__enter__()
             return self._pool

@@ -53,7 +53,7 @@ from phicode.records import Pair, Status, Verification, content_id
 
 if TYPE_CHECKING:
     from phicode.contamination import NgramIndex
-    from phicode.pool import SandboxConfig, SandboxPool
+    from phicode.sandbox.pool import SandboxConfig, SandboxPool
 
 __all__ = [
     "Check",
@@ -348,7 +348,7 @@ class Reverifier:
         return findings
 
     def _run(self, misses: dict[str, Pair], verdicts: dict[str, Verification]) -> None:
-        from phicode.pool import SandboxPool
+        from phicode.sandbox.pool import SandboxPool
         from phicode.verify import Verifier
 
         factory = self.pool_factory or SandboxPool

@@ -16,13 +16,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from phicode.cases.derive import derive_cases
 from phicode.console import progress, warn
 from phicode.errors import ConfigError, InputError
+from phicode.generate.oracle.derive import derive_cases
 from phicode.jsonl import JsonlWriter, Numbered, read_jsonl
 from phicode.judge import judge, pair_job, verify_pair
-from phicode.pool import SandboxConfig, SandboxPool
 from phicode.records import Pair, Rejection, Status, Verification
+from phicode.sandbox.pool import SandboxConfig, SandboxPool
 
 if TYPE_CHECKING:
     from phicode.generate.config import ModelConfig

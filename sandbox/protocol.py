@@ -2,7 +2,7 @@
 
 Stdlib only: this module runs inside the sandbox image and must not import
 phicode. The host reads results into its own frozen dataclasses
-(``phicode.sandbox_result``); a test pins that both sides agree on these keys.
+(``phicode.sandbox.result``); a test pins that both sides agree on these keys.
 
 Framing: one JSON object per line. The host writes jobs to the server's stdin;
 the server writes exactly one ``ready`` line at start, then one result line per

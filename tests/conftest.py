@@ -9,9 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from phicode.engine import Engine, owner_tag
 from phicode.errors import SandboxError
-from phicode.pool import SandboxConfig, SandboxPool
+from phicode.sandbox.engine import Engine, owner_tag
+from phicode.sandbox.pool import SandboxConfig, SandboxPool
 from tests.ci import skip_unless_ci
 
 

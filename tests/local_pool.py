@@ -1,4 +1,4 @@
-"""``LocalPool``: a stand-in for :class:`phicode.pool.SandboxPool` that runs jobs on the host.
+"""``LocalPool``: a stand-in for :class:`phicode.sandbox.pool.SandboxPool` that runs jobs on the host.
 
 Why it exists: the generation code (oracle, repair, verify) only needs a pool's
 ``config``, ``size`` and ``run(job) -> RunResult`` (:class:`phicode.judge.JobRunner`). Unit tests of that code should
@@ -53,8 +53,8 @@ from typing import Any
 import pytest
 
 from phicode.errors import SandboxError
-from phicode.pool import PoolStats, SandboxConfig
-from phicode.sandbox_result import RunResult, TestOutcome
+from phicode.sandbox.pool import PoolStats, SandboxConfig
+from phicode.sandbox.result import RunResult, TestOutcome
 
 __all__ = ["LocalPool"]
 
@@ -146,7 +146,7 @@ class _Collector(_reporter.Reporter):  # type: ignore[name-defined,misc]
 class LocalPool:
     """Runs sandbox jobs on the host, without Docker and without any isolation.
 
-    Same surface as :class:`phicode.pool.SandboxPool` for the code that uses a
+    Same surface as :class:`phicode.sandbox.pool.SandboxPool` for the code that uses a
     pool: ``config``, ``size``, ``run(job)``, ``start``/``close`` and the
     context manager; ``jobs`` counts the jobs run, so a test can assert how many
     sandbox runs a piece of code made. Trusted test fixtures only (see the

@@ -12,8 +12,8 @@ from phicode.filters.agreement import AgreementFilter, agreement_verdict
 from phicode.filters.reasons import FilterReason
 from phicode.generate.backends.openai import OpenAIBackend
 from phicode.generate.config import GenerationParams
-from phicode.pool import SandboxPool
 from phicode.records import Pair, Status, Verification
+from phicode.sandbox.pool import SandboxPool
 from tests.fake_openai import FakeServer, Reply, completion
 
 pytestmark = pytest.mark.docker

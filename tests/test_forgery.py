@@ -14,12 +14,12 @@ from dataclasses import dataclass, replace
 
 import pytest
 
-from phicode import pool as pool_module
 from phicode.cases.judge import MARKER, cases_job, judge_cases, verdict_of
 from phicode.judge import judge, pair_job, run_pair, verify_pair
-from phicode.pool import SandboxConfig, SandboxPool
 from phicode.records import Pair, PairCase, Status
-from phicode.sandbox_config import SEALED
+from phicode.sandbox import pool as pool_module
+from phicode.sandbox.config import SEALED
+from phicode.sandbox.pool import SandboxConfig, SandboxPool
 
 pytestmark = pytest.mark.docker
 

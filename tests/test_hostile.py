@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from phicode.judge import pair_job
-from phicode.pool import SandboxConfig, SandboxPool
 from phicode.records import Pair, Status
+from phicode.sandbox.pool import SandboxConfig, SandboxPool
 from phicode.verify import Verifier
 
 pytestmark = pytest.mark.docker

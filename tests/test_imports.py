@@ -68,7 +68,7 @@ def test_the_probe_sees_docker_where_it_is_loaded() -> None:
     code, modules = loaded("sandbox", "build", "--help")
     assert code == 0 and "docker" not in modules
     done = subprocess.run(
-        [sys.executable, "-c", "import sys, phicode.pool; print('docker' in sys.modules)"],
+        [sys.executable, "-c", "import sys, phicode.sandbox.pool; print('docker' in sys.modules)"],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.stdout.strip() == "True"

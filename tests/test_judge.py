@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from phicode.records import Status
-from phicode.sandbox_result import RunResult, TestOutcome
+from phicode.sandbox.result import RunResult, TestOutcome
 from phicode.verify import judge
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from phicode.engine import OWNER_LABEL, Engine, owner_tag
-from phicode.pool import SandboxConfig, SandboxPool
+from phicode.sandbox.engine import OWNER_LABEL, Engine, owner_tag
+from phicode.sandbox.pool import SandboxConfig, SandboxPool
 
 pytestmark = pytest.mark.docker
 PHICODE = [sys.executable, "-m", "phicode.cli"]

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from phicode.judge import judge, pair_job, run_pair
-from phicode.pool import SandboxConfig
 from phicode.records import Pair, Status
+from phicode.sandbox.pool import SandboxConfig
 from tests.local_pool import LocalPool
 
 TIMEOUT_S = 10.0

@@ -8,8 +8,8 @@ import ast
 import pytest
 
 from phicode.mutate import DEFAULT_THRESHOLD, MutationTester, mutants
-from phicode.pool import SandboxPool
 from phicode.records import Pair
+from phicode.sandbox.pool import SandboxPool
 
 SOLUTION = '''
 def clamp(value, low, high):

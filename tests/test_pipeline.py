@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from phicode.cli import main
-from phicode.engine import Engine, owner_tag
 from phicode.filters.agreement import agreement_verdict
 from phicode.filters.mutation import mutation_verdict
 from phicode.filters.reasons import FilterReason
-from phicode.state import FILE_NAME, StateStore
+from phicode.pipeline.state import FILE_NAME, StateStore
+from phicode.sandbox.engine import Engine, owner_tag
 
 MIT = (
     "MIT License\n\nCopyright (c) 2026 phicode tests\n\n"

@@ -30,7 +30,7 @@ def test_registered_as_a_pytest11_entry_point() -> None:
 def test_import_is_cheap_no_docker_no_pool() -> None:
     script = (
         "import sys, phicode.pytest_plugin\n"
-        "print(sorted(m for m in ('docker', 'phicode.pool', 'phicode.engine', 'torch')"
+        "print(sorted(m for m in ('docker', 'phicode.sandbox.pool', 'phicode.sandbox.engine', 'torch')"
         " if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from phicode.cli import main
-from phicode.engine import Engine
 from phicode.pipeline import PipelineConfig, run_pipeline
+from phicode.sandbox.engine import Engine
 from tests.ci import skip_unless_ci
 from tests.test_pipeline import MIT, NUMBERS_MODULE, TEXT_MODULE, _units
 
@@ -323,11 +323,11 @@ def test_several_servers_without_ray_is_a_clear_error(
 def test_a_file_a_node_cannot_see_stops_the_run_naming_it(cluster: Cluster, tmp_path: Path) -> None:
     """The corpus must be at the same path on every node; a file a node cannot see
     is an error naming it, never a file mined as unreadable (a different dataset)."""
-    from phicode.cluster import file_outcomes_on_cluster
     from phicode.errors import InputError
     from phicode.mine import MineConfig
     from phicode.mine.repo import Repo
     from phicode.mine.walk import FileTask
+    from phicode.pipeline.cluster import file_outcomes_on_cluster
 
     missing = FileTask(path=str(tmp_path / "gone.py"), rel="gone.py", repo=Repo("r", str(tmp_path)))
     ray.init(address=cluster.address, log_to_driver=False)

@@ -264,7 +264,7 @@ def test_a_run_without_a_rejected_file_shows_its_own_funnel(
 ) -> None:
     """``phicode run`` without ``--rejected``: the funnel the run counted, each reason with
     its share, none clickable (no records to list), and the page says why."""
-    from phicode.pipeline import Funnel, PipelineConfig, _write_report
+    from phicode.pipeline.driver import Funnel, PipelineConfig, _write_report
 
     funnel = Funnel(
         mined=13,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from phicode.cli import main
-from phicode.engine import Engine
-from phicode.image import HARNESS_LABEL, harness_hash
+from phicode.sandbox.engine import Engine
+from phicode.sandbox.image import HARNESS_LABEL, harness_hash
 
 pytestmark = pytest.mark.docker
 

@@ -14,8 +14,8 @@ from phicode.commands import validate as validate_command
 from phicode.commands.options import model_config, sandbox_config
 from phicode.generate.config import ModelConfig
 from phicode.mine.config import MineConfig
-from phicode.pipeline_config import PipelineConfig
-from phicode.sandbox_config import PROBE_SANDBOX, SandboxConfig
+from phicode.pipeline.config import PipelineConfig
+from phicode.sandbox.config import PROBE_SANDBOX, SandboxConfig
 
 
 @pytest.fixture(autouse=True)

@@ -17,8 +17,8 @@ from phicode.filters.strengthen import MAX_ADDED, Strengthened, differs, strengt
 from phicode.generate.oracle.inputs import Case, neighbour_cases
 from phicode.generate.oracle.observe import Observed
 from phicode.mutate import DEFAULT_THRESHOLD, MutationReport, MutationTester
-from phicode.pool import SandboxPool
 from phicode.records import Pair
+from phicode.sandbox.pool import SandboxPool
 
 CLAMP_WRONG = CLAMP.replace("return high", "return value")  # forgets the upper bound
 

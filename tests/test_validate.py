@@ -300,7 +300,7 @@ class _CountingPool:
     jobs = 0
 
     def __init__(self, config):
-        from phicode.pool import SandboxPool
+        from phicode.sandbox.pool import SandboxPool
 
         type(self).started += 1
         self._pool = SandboxPool(config)
@@ -333,7 +333,7 @@ class _NoPool:
 @pytest.mark.docker
 def test_reverify_runs_changed_records_and_caches_the_rest(tmp_path: Path) -> None:
     from phicode.errors import SandboxError
-    from phicode.pool import SandboxConfig
+    from phicode.sandbox.pool import SandboxConfig
 
     changed_test = TESTS.replace("== 3", "== 4")
     path = write(
@@ -363,7 +363,7 @@ def test_reverify_runs_changed_records_and_caches_the_rest(tmp_path: Path) -> No
 
 
 def test_reverify_skips_records_that_already_fail_statically(tmp_path: Path) -> None:
-    from phicode.pool import SandboxConfig
+    from phicode.sandbox.pool import SandboxConfig
 
     path = write(tmp_path / "d.jsonl", record("a", solution="def add(:\n"), record("a"))
     report = validate_files([path], reverifier=Reverifier(SandboxConfig(workers=1), None, _NoPool))
@@ -372,8 +372,8 @@ def test_reverify_skips_records_that_already_fail_statically(tmp_path: Path) -> 
 
 
 def test_cache_does_not_keep_timeouts_or_crashes(tmp_path: Path) -> None:
-    from phicode.pool import SandboxConfig
     from phicode.records import Pair
+    from phicode.sandbox.pool import SandboxConfig
 
     cache = ValidateCache(tmp_path)
     pair = Pair.from_dict(record())

@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from phicode import humaneval
-from phicode.pool import SandboxPool
 from phicode.records import Status
+from phicode.sandbox.pool import SandboxPool
 from phicode.verify import Verifier
 
 pytestmark = pytest.mark.docker

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from phicode.image import harness_hash
 from phicode.resources import DATA_FILES, PACKAGE
+from phicode.sandbox.image import harness_hash
 
 ROOT = PACKAGE.parent
 

@@ -29,8 +29,8 @@ from typing import Any
 from phicode.cases.compute import JOB_FILE, MARKER, MAX_DEPTH
 from phicode.judge import JobRunner, run_failure
 from phicode.records import PairCase, Status
-from phicode.sandbox_config import SEALED
-from phicode.sandbox_result import RunResult
+from phicode.sandbox.config import SEALED
+from phicode.sandbox.result import RunResult
 
 COMPUTE_SOURCE = (Path(__file__).with_name("compute.py")).read_text(encoding="utf-8")
 REL_TOL, ABS_TOL = 1e-6, 1e-9

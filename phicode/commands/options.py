@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from phicode.defaults import default_of
-from phicode.sandbox_config import SandboxConfig
+from phicode.sandbox.config import SandboxConfig
 
 
 def add_sandbox_options(

@@ -18,7 +18,7 @@ from phicode.commands.options import (
 from phicode.console import summary_table, warn
 from phicode.defaults import default_of
 from phicode.mine.config import MineConfig
-from phicode.pipeline_config import DEFAULT_SOLVE_SAMPLES, PipelineConfig
+from phicode.pipeline.config import DEFAULT_SOLVE_SAMPLES, PipelineConfig
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

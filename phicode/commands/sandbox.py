@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from phicode.commands.options import add_sandbox_options, sandbox_config
 from phicode.console import summary_table, warn
-from phicode.sandbox_config import DEFAULT_IMAGE, PROBE_SANDBOX
+from phicode.sandbox.config import DEFAULT_IMAGE, PROBE_SANDBOX
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -52,8 +52,8 @@ def build_options_from(args: argparse.Namespace) -> BuildOptions:
 def run_build(args: argparse.Namespace) -> int:
     options = build_options_from(args)
     say = (lambda line: None) if options.quiet else warn
-    from phicode.engine import Engine
-    from phicode.image import build_image
+    from phicode.sandbox.engine import Engine
+    from phicode.sandbox.image import build_image
 
     result = build_image(
         Engine.connect(),
@@ -71,7 +71,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_doctor(args: argparse.Namespace) -> int:
     checks = []
-    from phicode.doctor import run_checks
+    from phicode.sandbox.doctor import run_checks
 
     for check in run_checks(sandbox_config(args)):
         checks.append(check)

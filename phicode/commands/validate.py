@@ -16,7 +16,7 @@ from pathlib import Path
 
 from phicode.commands.options import add_sandbox_options, sandbox_config
 from phicode.errors import InputError
-from phicode.sandbox_config import SandboxConfig
+from phicode.sandbox.config import SandboxConfig
 from phicode.validate import Reverifier, ValidateCache, default_cache_dir, validate_files
 
 

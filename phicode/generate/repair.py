@@ -27,7 +27,7 @@ from phicode.generate.draft import Draft
 from phicode.generate.prompts import Prompts
 from phicode.judge import JobRunner, run_pair
 from phicode.records import Generator, Pair, Snippet, Source, Status, Verification
-from phicode.sandbox_result import RunResult
+from phicode.sandbox.result import RunResult
 
 FAILURE_CHARS = 2500
 DETAIL_CHARS = 1200  # a pair's detail: the verdict and what was done to the pair

@@ -19,8 +19,8 @@ from phicode.generate.config import ModelConfig
 from phicode.generate.prompts import Prompts
 from phicode.generate.synth import STAGE, Synthesizer, SynthReason
 from phicode.jsonl import JsonlWriter, read_jsonl
-from phicode.pool import SandboxConfig, SandboxPool
 from phicode.records import Rejection, Snippet
+from phicode.sandbox.pool import SandboxConfig, SandboxPool
 
 
 @dataclass

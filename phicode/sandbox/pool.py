@@ -28,14 +28,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from phicode.defaults import default_workers as default_workers
-from phicode.engine import Engine, ServerContainer
 from phicode.errors import SandboxError
 
 # re-exported: code that starts a pool finds its settings here too
-from phicode.sandbox_config import DEFAULT_IMAGE as DEFAULT_IMAGE
-from phicode.sandbox_config import SEALED, WORKERS_PER_SEALED
-from phicode.sandbox_config import SandboxConfig as SandboxConfig
-from phicode.sandbox_result import RunResult
+from phicode.sandbox.config import DEFAULT_IMAGE as DEFAULT_IMAGE
+from phicode.sandbox.config import SEALED, WORKERS_PER_SEALED
+from phicode.sandbox.config import SandboxConfig as SandboxConfig
+from phicode.sandbox.engine import Engine, ServerContainer
+from phicode.sandbox.result import RunResult
 
 READY_TIMEOUT_S = 60.0
 

@@ -4,8 +4,8 @@ The driver (:mod:`phicode.pipeline`) hands an executor the units that are
 missing from the state and stores each value as it comes back, so a run that
 dies loses only what was in flight. An executor yields ``(index, value)``:
 the index into the list it was given, and the JSON value a
-:class:`~phicode.units.Workbench` computed. The local executor computes in
-order in this process on one warm pool; :class:`phicode.cluster.RayExecutor`
+:class:`~phicode.pipeline.workbench.Workbench` computed. The local executor computes in
+order in this process on one warm pool; :class:`phicode.pipeline.cluster.RayExecutor`
 spreads the same calls over the nodes of a Ray cluster.
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any, Protocol
 
 from phicode.mine.run import FileProcessor
-from phicode.pipeline_config import PipelineConfig
+from phicode.pipeline.config import PipelineConfig
 from phicode.records import Pair, Snippet
 
 PER_PAIR_STAGES = ("cases", "mutation")
@@ -62,8 +62,8 @@ class LocalExecutor:
         self._bench: Any = None
 
     def __enter__(self) -> LocalExecutor:
-        from phicode.pool import SandboxPool
-        from phicode.units import Workbench
+        from phicode.pipeline.workbench import Workbench
+        from phicode.sandbox.pool import SandboxPool
 
         self._pool = SandboxPool(self.config.sandbox).__enter__()
         self._bench = Workbench(self.config, self._pool)
@@ -108,7 +108,7 @@ class LocalExecutor:
 def make_executor(config: PipelineConfig) -> Executor:
     """The executor ``config.executor`` names."""
     if config.executor == "ray":
-        from phicode.cluster import RayExecutor  # ConfigError when Ray is not installed
+        from phicode.pipeline.cluster import RayExecutor  # ConfigError when Ray is not installed
 
         return RayExecutor(config)
     return LocalExecutor(config)

@@ -24,10 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from phicode.engine import Engine
 from phicode.errors import SandboxError
-from phicode.pool import DEFAULT_IMAGE
 from phicode.resources import DOCKERFILE, data_root
+from phicode.sandbox.engine import Engine
+from phicode.sandbox.pool import DEFAULT_IMAGE
 
 REGISTRY_BASE = "python:3.11-slim"
 LOCAL_BASE = "phicode-base:bookworm"

@@ -8,10 +8,10 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from phicode.engine import Engine
 from phicode.errors import PhicodeError
-from phicode.image import HARNESS_LABEL, harness_hash
-from phicode.pool import RunResult, SandboxConfig, SandboxPool
+from phicode.sandbox.engine import Engine
+from phicode.sandbox.image import HARNESS_LABEL, harness_hash
+from phicode.sandbox.pool import RunResult, SandboxConfig, SandboxPool
 
 CANARY = "PHICODE_DOCTOR_CANARY"
 

@@ -37,9 +37,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from phicode.errors import ConfigError, InputError, PhicodeError
-from phicode.executor import PER_PAIR_STAGES, chunks
 from phicode.generate.config import BackendKind
-from phicode.pipeline_config import PipelineConfig
+from phicode.pipeline.config import PipelineConfig
+from phicode.pipeline.executor import PER_PAIR_STAGES, chunks
 from phicode.records import Pair, Snippet
 
 try:
@@ -113,14 +113,14 @@ def _check_reachable(address: str, timeout_s: float = 5.0) -> None:
 
 
 class NodeWorkbench:
-    """A node's warm sandbox pool and :class:`~phicode.units.Workbench`, as a Ray actor.
+    """A node's warm sandbox pool and :class:`~phicode.pipeline.workbench.Workbench`, as a Ray actor.
 
     Records cross the doorway as their JSON dicts, the same values the state
     stores, so nothing the driver keeps depends on an object built on a node."""
 
     def __init__(self, config: PipelineConfig, label: str, workers: int, number: int) -> None:
-        from phicode.pool import SandboxPool
-        from phicode.units import Workbench
+        from phicode.pipeline.workbench import Workbench
+        from phicode.sandbox.pool import SandboxPool
 
         self.label = label
         self.pool = SandboxPool(replace(config.sandbox, workers=workers)).start()

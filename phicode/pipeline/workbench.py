@@ -3,7 +3,7 @@
 The pipeline's driver (:mod:`phicode.pipeline`) decides which units are missing
 from the state, and stores and counts what comes back; a :class:`Workbench`
 computes them with one sandbox pool and, when a unit needs one, a model. The
-local executor has one workbench; the Ray executor (:mod:`phicode.cluster`) has
+local executor has one workbench; the Ray executor (:mod:`phicode.pipeline.cluster`) has
 one per node. Every value a workbench returns is the plain JSON the state
 stores, so the dataset cannot depend on where a unit was computed.
 """
@@ -19,7 +19,7 @@ from phicode.generate.config import BackendKind
 from phicode.generate.prompts import Prompts
 from phicode.judge import JobRunner
 from phicode.mutate import MutationTester
-from phicode.pipeline_config import PipelineConfig
+from phicode.pipeline.config import PipelineConfig
 from phicode.records import Pair, Snippet, content_id
 
 
@@ -137,7 +137,7 @@ class Workbench:
 
     def cases(self, pair: Pair) -> dict[str, Any]:
         """The cases of the pair's final tests (:mod:`phicode.cases`)."""
-        from phicode.cases.derive import derive_cases
+        from phicode.generate.oracle.derive import derive_cases
 
         return {"cases": [c.to_dict() for c in derive_cases(self.pool, pair)]}
 

@@ -1,7 +1,7 @@
 """The sandbox pool's settings, without the engine behind it.
 
 Commands that only parse options (``phicode validate`` without ``--reverify``,
-``phicode --help``) import this, not :mod:`phicode.pool`, so they never load the
+``phicode --help``) import this, not :mod:`phicode.sandbox.pool`, so they never load the
 docker SDK.
 """
 
@@ -15,7 +15,7 @@ from phicode.defaults import default_workers
 from phicode.errors import ConfigError
 
 if TYPE_CHECKING:
-    from phicode.engine import ContainerSpec
+    from phicode.sandbox.engine import ContainerSpec
 
 DEFAULT_IMAGE = "phicode-sandbox:latest"
 # A job that carries ``SEALED: True`` runs only in containers that never run any other
@@ -57,7 +57,7 @@ class SandboxConfig:
                 raise ConfigError(f"--{name}: {getattr(self, _FIELD[name])!r} is out of range")
 
     def container_spec(self) -> ContainerSpec:
-        from phicode.engine import ContainerSpec  # the docker SDK only when a pool starts
+        from phicode.sandbox.engine import ContainerSpec  # the docker SDK only when a pool starts
 
         # A uid of its own per container: RLIMIT_NPROC counts per uid across the
         # whole host, so a fork bomb in one container cannot starve another.

@@ -2,7 +2,7 @@
 
 Stages map records to records; this module is the driver that owns the
 order, the resumable state and the counts, and an executor
-(:mod:`phicode.executor`: here, or on a Ray cluster) computes the units:
+(:mod:`phicode.pipeline.executor`: here, or on a Ray cluster) computes the units:
 
 1. mine: the corpus to snippets (fast and deterministic: redone every run);
 2. synth: question + tests per snippet, verified in the sandbox with the
@@ -39,7 +39,6 @@ from typing import Any
 
 from phicode.console import progress
 from phicode.errors import InputError
-from phicode.executor import Executor, make_executor
 from phicode.filters.agreement import VERSION as AGREEMENT_VERSION
 from phicode.filters.agreement import solve_rate_verdict
 from phicode.filters.mutation import VERSION as MUTATION_VERSION
@@ -48,10 +47,11 @@ from phicode.filters.reasons import FilterReason, Verdict
 from phicode.jsonl import JsonlWriter
 from phicode.mine import Dropped, Kept, MineStats, mine
 from phicode.mine.run import FileProcessor
-from phicode.pipeline_config import PipelineConfig as PipelineConfig
+from phicode.pipeline.config import PipelineConfig as PipelineConfig
+from phicode.pipeline.executor import Executor, make_executor
+from phicode.pipeline.state import StateStore
+from phicode.pipeline.workbench import generator_fingerprint, load_prompts, mutation_settings
 from phicode.records import Pair, PairCase, Rejection, Snippet, Verification, content_id
-from phicode.state import StateStore
-from phicode.units import generator_fingerprint, load_prompts, mutation_settings
 
 STAGES = ("mine", "synth", "fidelity", "cases", "mutation", "write")
 
@@ -270,7 +270,7 @@ class _Stages:
     def _cases(self, pairs: list[Pair]) -> list[Pair]:
         """Each pair with the cases of its final tests (:mod:`phicode.cases`): from here
         on (mutation, and every later re-verification) the case judge decides too."""
-        from phicode.cases.derive import VERSION as CASES_VERSION
+        from phicode.generate.oracle.derive import VERSION as CASES_VERSION
 
         values = self._per_pair(
             "cases",

@@ -12,7 +12,7 @@ from phicode.filters.agreement import DEFAULT_SAMPLES as DEFAULT_SOLVE_SAMPLES
 from phicode.generate.config import BackendKind, ModelConfig
 from phicode.mine.config import MineConfig
 from phicode.mutate import DEFAULT_MAX_MUTANTS, DEFAULT_THRESHOLD
-from phicode.sandbox_config import SandboxConfig
+from phicode.sandbox.config import SandboxConfig
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,7 +38,9 @@ class PipelineConfig:
     show_progress: bool = False
     report: Path | None = None  # the HTML report; None: report.html beside the output
     write_report: bool = True
-    executor: str = "local"  # or "ray": the units spread over a Ray cluster (phicode.cluster)
+    executor: str = (
+        "local"  # or "ray": the units spread over a Ray cluster (phicode.pipeline.cluster)
+    )
     ray_address: str | None = None  # the cluster to join; None: RAY_ADDRESS, else a local one
 
     def __post_init__(self) -> None:
