@@ -7,14 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from phicode.commands import mine as mine_command
-from phicode.commands.options import (
-    add_model_options,
-    add_quiet_option,
-    add_rejected_option,
-    add_sandbox_options,
-    model_config,
-    sandbox_config,
-)
+from phicode.commands import options
 from phicode.console import summary_table, warn
 from phicode.defaults import default_of
 from phicode.mine.config import MineConfig
@@ -29,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "-o", "--output", required=True, metavar="DATASET.jsonl", help="the verified pairs"
     )
-    add_rejected_option(parser)
+    options.add_rejected_option(parser)
     parser.add_argument(
         "--state",
         metavar="DIR",
@@ -102,9 +95,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "else a cluster of this machine alone",
     )  # fmt: skip
     mine_command.add_filter_options(parser)
-    add_model_options(parser)
-    add_sandbox_options(parser)
-    add_quiet_option(parser)
+    options.add_model_options(parser)
+    options.add_sandbox_options(parser)
+    options.add_quiet_option(parser)
     parser.set_defaults(handler=run)
 
 
@@ -118,8 +111,8 @@ def config_from(args: argparse.Namespace) -> PipelineConfig:
         limit=args.limit,
         limit_per_repo=args.limit_per_repo,
         mine=replace(mine_command.config_from(args), workers=args.mine_workers),
-        model=model_config(args),
-        sandbox=sandbox_config(args),
+        model=options.model_config(args),
+        sandbox=options.sandbox_config(args),
         mutation_threshold=args.mutation_threshold,
         max_mutants=args.max_mutants,
         strengthen=args.strengthen,

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from phicode.commands.options import (
-    add_model_options,
-    add_quiet_option,
-    add_rejected_option,
-    add_sandbox_options,
-    model_config,
-    sandbox_config,
-)
+from phicode.commands import options
 from phicode.console import summary_table
 
 
@@ -25,10 +18,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "-o", "--output", required=True, metavar="OUT.jsonl", help="verified pairs ('-' for stdout)"
     )
-    add_rejected_option(parser)
-    add_model_options(parser)
-    add_sandbox_options(parser)
-    add_quiet_option(parser)
+    options.add_rejected_option(parser)
+    options.add_model_options(parser)
+    options.add_sandbox_options(parser)
+    options.add_quiet_option(parser)
     parser.set_defaults(handler=run)
 
 
@@ -38,8 +31,8 @@ def run(args: argparse.Namespace) -> int:
     stats = synth_file(
         args.input,
         args.output,
-        model_config(args),
-        sandbox_config(args),
+        options.model_config(args),
+        options.sandbox_config(args),
         rejected_path=args.rejected,
         show_progress=not args.quiet,
     )

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from phicode.commands.options import (
-    add_model_options,
-    add_quiet_option,
-    add_rejected_option,
-    add_sandbox_options,
-    model_config,
-    sandbox_config,
-)
+from phicode.commands import options
 from phicode.console import summary_table
 
 
@@ -31,27 +24,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="OUT.jsonl",
         help="where passed pairs go ('-' for stdout)",
     )
-    add_rejected_option(parser)
+    options.add_rejected_option(parser)
     parser.add_argument(
         "--add-cases",
         action="store_true",
         help="give passed pairs without cases (schema 1) the cases of their tests, so the "
         "case judge decides too (see docs/validate.md)",
     )
-    add_sandbox_options(parser)
-    add_model_options(parser, repair_only=True)
-    add_quiet_option(parser)
+    options.add_sandbox_options(parser)
+    options.add_model_options(parser, repair_only=True)
+    options.add_quiet_option(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    model = model_config(args)  # None without --backend: the tests only run
+    model = options.model_config(args)  # None without --backend: the tests only run
     from phicode.verify import verify_file  # loads the docker SDK
 
     stats = verify_file(
         args.input,
         args.output,
-        sandbox_config(args),
+        options.sandbox_config(args),
         rejected_path=args.rejected,
         show_progress=not args.quiet,
         model=model,

@@ -75,10 +75,11 @@ class Repairer:
 
     @property
     def version(self) -> str:
-        """What changes this loop's output besides its settings: the repair prompt's version."""
+        """What changes this loop's output besides the drop settings: the repair prompt's
+        version and the number of model rounds, when a model repairs at all."""
         if self.backend is None or self.prompts is None:
             return "drop-failing"
-        return self.prompts["repair"].tag
+        return f"{self.prompts['repair'].tag}x{self.config.rounds}"
 
     # -- the loop
 

@@ -23,12 +23,9 @@ from phicode.generate.codeinfo import CodeError, FunctionInfo, function_info
 from phicode.generate.config import BackendKind, GenerationParams, ModelConfig, RepairConfig
 from phicode.generate.draft import Draft
 from phicode.generate.drafters import Drafter, Item, Rejected, make_drafter
-from phicode.generate.drafters.template import VERSION as TEMPLATE_VERSION
-from phicode.generate.oracle.complete import VERSION as ORACLE_VERSION
 from phicode.generate.prompts import Prompts
 from phicode.generate.reasons import STATUS_REASON, SynthReason
 from phicode.generate.repair import Checked, Repairer, with_notes
-from phicode.generate.restate import VERSION as RESTATE_VERSION
 from phicode.generate.restate import Restater
 from phicode.judge import JobRunner
 from phicode.records import Pair, Rejection, Snippet
@@ -103,6 +100,22 @@ class Synthesizer:
             Restater(pool, backend=backend, prompts=prompts, params=params) if restate else None
         )
         return cls(drafter, repairer, restater=restater, batch_size=batch_size)
+
+    @classmethod
+    def for_config(
+        cls,
+        config: ModelConfig,
+        backend: ModelBackend | None,
+        pool: JobRunner | None,
+        prompts: Prompts | None = None,
+    ) -> Synthesizer:
+        """:meth:`for_backend` with every setting from ``config`` (``backend``: the model it
+        names, None for template): what ``phicode synth`` and the pipeline assemble."""
+        return cls.for_backend(
+            backend, pool, prompts=prompts, params=config.params, repair=config.repair,
+            batch_size=config.snippets_per_batch, oracle_tests=config.oracle_tests,
+            restate=config.restate,
+        )  # fmt: skip
 
     @property
     def version(self) -> str:
@@ -180,21 +193,24 @@ class Synthesizer:
 
 def synth_version(config: ModelConfig, prompts: Prompts | None = None) -> str:
     """:attr:`Synthesizer.version` for ``config``, known without loading a model (the
-    pipeline's resume key needs it before it knows whether any snippet is left to do)."""
-    if config.backend is BackendKind.TEMPLATE:
-        parts = [TEMPLATE_VERSION, "drop-failing"]
-        restate = RESTATE_VERSION
-    else:
-        prompts = prompts or Prompts(config.prompts_dir)
-        parts = [prompts.tag("question", "tests")]
-        if config.oracle_tests:
-            parts += [ORACLE_VERSION, "drop-failing"]
-        else:
-            parts.append(prompts["repair"].tag)
-        restate = f"{RESTATE_VERSION}+{prompts['restate'].tag}"
-    if config.restate:
-        parts.append(restate)
-    return "+".join(parts)
+    pipeline's resume key needs it before it knows whether any snippet is left to do):
+    the same assembly as a real run, with a stand-in where the model would be."""
+    backend = None if config.backend is BackendKind.TEMPLATE else _NotLoaded()
+    if backend is not None and prompts is None:
+        prompts = Prompts(config.prompts_dir)
+    return Synthesizer.for_config(config, backend, None, prompts).version  # type: ignore[arg-type]
+
+
+class _NotLoaded:
+    """Stands where a model backend goes when only the versions are read."""
+
+    name = model = ""
+
+    def generate(self, *_: Any, **__: Any) -> list[str]:
+        raise AssertionError("a version is read without loading a model")
+
+    def close(self) -> None:
+        return None
 
 
 def _info(snippet: Snippet) -> FunctionInfo | str:

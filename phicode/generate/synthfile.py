@@ -73,16 +73,7 @@ def synth_file(
             backend = make_backend(model)
             stats.backend = backend.name if backend else "template"
             stats.model = backend.model if backend else "template"
-            synthesizer = Synthesizer.for_backend(
-                backend,
-                pool,
-                prompts=prompts,
-                params=model.params,
-                repair=model.repair,
-                batch_size=model.snippets_per_batch,
-                oracle_tests=model.oracle_tests,
-                restate=model.restate,
-            )
+            synthesizer = Synthesizer.for_config(model, backend, pool, prompts)
             try:
                 with progress("synth", total=len(snippets), enabled=show_progress) as advance:
                     for result in synthesizer.run(snippets):

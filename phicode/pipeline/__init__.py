@@ -16,7 +16,7 @@ from phicode.lazy import lazy_attributes
 
 _WHERE = {
     "PipelineConfig": "phicode.pipeline.config",
-    "Funnel": "phicode.pipeline.driver",
+    "Funnel": "phicode.pipeline.funnel",
     "run_pipeline": "phicode.pipeline.driver",
 }
 __getattr__ = lazy_attributes(__name__, _WHERE)

@@ -10,10 +10,11 @@ the work:
   path on every node, as for any Ray data job); results come back in walk
   order within a bounded window, so deduplication sees them as the local
   miner does;
-- **synth, fidelity, cases, mutation**: one :class:`NodeWorkbench` actor per
-  node, pinned to it, with a warm sandbox pool on that node's Docker engine
-  sized to the node's CPUs (and the model, when the backend has one). Units go
-  to actors with free capacity, never containers to the driver.
+- **every stage after mining**: one :class:`NodeWorkbench` actor per node, pinned
+  to it, with a warm sandbox pool on that node's Docker engine sized to the node's
+  CPUs (and the model, when the backend has one). A stage's batches go to actors
+  with free capacity (one at a time where the stage drives a model), never
+  containers to the driver; the actor runs any stage the same way.
 
 A unit's value is stored in the driver's state the moment it comes back, under
 the same content key as a local run, so a rerun after the driver dies does only
@@ -39,8 +40,8 @@ from typing import Any
 from phicode.errors import ConfigError, InputError, PhicodeError
 from phicode.generate.config import BackendKind
 from phicode.pipeline.config import PipelineConfig
-from phicode.pipeline.executor import PER_PAIR_STAGES, chunks
-from phicode.records import Pair, Snippet
+from phicode.pipeline.executor import chunks
+from phicode.pipeline.stage import Stage
 
 try:
     import ray
@@ -131,15 +132,13 @@ class NodeWorkbench:
     def ready(self) -> str:
         return self.label
 
-    def synth(self, snippets: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
-        return list(self.bench.synth([Snippet.from_dict(s) for s in snippets]))
+    def compute(self, stage_name: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The units of one batch of the stage named ``stage_name``, as JSON."""
+        from phicode.pipeline.stages import BY_NAME
 
-    def align(self, pairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return self.bench.align([Pair.from_dict(p) for p in pairs])
-
-    def each(self, stage: str, pair: dict[str, Any]) -> dict[str, Any]:
-        assert stage in PER_PAIR_STAGES, stage
-        return getattr(self.bench, stage)(Pair.from_dict(pair))
+        stage = BY_NAME[stage_name]
+        units = stage.compute([stage.item_type.from_dict(item) for item in items], self.bench)
+        return [unit.to_dict() for unit in units]
 
     def close(self) -> None:
         try:
@@ -160,8 +159,8 @@ class _Actor:
 
 
 class RayExecutor:
-    """The units of the synth, fidelity, cases and mutation stages, on the cluster's
-    nodes (see the module); a context manager like the local executor."""
+    """The units of every stage after mining, on the cluster's nodes (see the module);
+    a context manager like the local executor."""
 
     def __init__(self, config: PipelineConfig) -> None:
         self.config = config
@@ -169,7 +168,6 @@ class RayExecutor:
         self._started_ray = False
         self._actors: list[_Actor] = []
         self._started = 0  # actors started so far: the next one's server, in turn
-        self._model = config.model.backend is not BackendKind.TEMPLATE
         self._left_out: set[str] = set()  # joined mid-run, but their pool could not start
         self._next_look = 0.0
 
@@ -278,26 +276,18 @@ class RayExecutor:
 
     # --- the units -------------------------------------------------------------------
 
-    def synth(self, snippets: list[Snippet]) -> Iterator[tuple[int, dict[str, Any]]]:
-        index_of = {snippet.id: index for index, snippet in enumerate(snippets)}
-        size = self.config.model.snippets_per_batch
-        payloads = [[snippets[i].to_dict() for i in part] for part in chunks(len(snippets), size)]
-        for _, values in self._dispatch("synth", payloads, per_actor=1 if self._model else None):
-            for snippet_id, value in values:
-                yield index_of[snippet_id], value
-
-    def align(self, pairs: list[Pair]) -> Iterator[tuple[int, dict[str, Any]]]:
-        parts = chunks(len(pairs), self.config.model.snippets_per_batch)
-        payloads = [[pairs[i].to_dict() for i in part] for part in parts]
-        for number, values in self._dispatch("align", payloads, per_actor=1):
+    def compute(
+        self, stage: Stage[Any, Any], items: list[Any]
+    ) -> Iterator[tuple[int, dict[str, Any]]]:
+        """The stage's batches on the actors; each unit as its batch comes back."""
+        parts = chunks(len(items), stage.batch_size(self.config))
+        payloads = [[items[i].to_dict() for i in part] for part in parts]
+        per_actor = 1 if stage.one_batch_per_node(self.config) else None
+        for number, values in self._dispatch(stage.name, payloads, per_actor):
             yield from zip(parts[number], values, strict=True)
 
-    def each(self, stage: str, pairs: list[Pair]) -> Iterator[tuple[int, dict[str, Any]]]:
-        assert stage in PER_PAIR_STAGES, stage
-        yield from self._dispatch(stage, [pair.to_dict() for pair in pairs])
-
     def _dispatch(
-        self, method: str, payloads: list[Any], per_actor: int | None = None
+        self, stage_name: str, payloads: list[Any], per_actor: int | None = None
     ) -> Iterator[tuple[int, Any]]:
         """(payload number, result) as each call finishes. A call whose actor dies goes
         back in the queue for the actors left; other errors end the run."""
@@ -305,7 +295,7 @@ class RayExecutor:
         owner: dict[Any, tuple[_Actor, int]] = {}
         while queue or owner:
             self._welcome_new_nodes()
-            self._submit(method, payloads, queue, owner, per_actor)
+            self._submit(stage_name, payloads, queue, owner, per_actor)
             done, _ = ray.wait(list(owner), num_returns=1)
             actor, number = owner.pop(done[0])
             actor.busy -= 1
@@ -317,12 +307,12 @@ class RayExecutor:
                 continue
             except ray.exceptions.RayTaskError as exc:
                 raise _cause(exc) from None
-            self.units_by_node[actor.label] += _units(method, result)
+            self.units_by_node[actor.label] += len(result)
             yield number, result
 
     def _submit(
         self,
-        method: str,
+        stage_name: str,
         payloads: list[Any],
         queue: deque[int],
         owner: dict[Any, tuple[_Actor, int]],
@@ -337,9 +327,7 @@ class RayExecutor:
                 return
             actor = min(free, key=lambda a: a.busy / a.workers)
             number = queue.popleft()
-            call = getattr(actor.handle, "each" if method in PER_PAIR_STAGES else method)
-            args = (method, payloads[number]) if method in PER_PAIR_STAGES else (payloads[number],)
-            owner[call.remote(*args)] = (actor, number)
+            owner[actor.handle.compute.remote(stage_name, payloads[number])] = (actor, number)
             actor.busy += 1
 
     def _lose(self, actor: _Actor, owner: dict[Any, tuple[_Actor, int]], queue: deque[int]) -> None:
@@ -380,10 +368,6 @@ def _wait_ready(actor: _Actor) -> bool:
         logging.getLogger("phicode").warning("node %s was lost as its pool started", actor.label)
         return False
     return True
-
-
-def _units(method: str, result: Any) -> int:
-    return len(result) if method in ("synth", "align") else 1
 
 
 def _node_cannot_run(label: str, exc: BaseException) -> ClusterError:

@@ -1,109 +1,39 @@
-"""``phicode run``: mine, generate and verify with repair, filter, write.
+"""``phicode run``: mine, then the stages in order, then write the dataset and the report.
 
-Stages map records to records; this module is the driver that owns the
-order, the resumable state and the counts, and an executor
-(:mod:`phicode.pipeline.executor`: here, or on a Ray cluster) computes the units:
-
-1. mine: the corpus to snippets (fast and deterministic: redone every run);
-2. synth: question + tests per snippet, verified in the sandbox with the
-   repair loop, the question restated from the final tests (``phicode.generate``);
-3. fidelity: with a model, blind solves from the question alone give each pair
-   its ``solve_rate``; tests no informed answer passes, and tests that call the
-   function in a form no worked example shows, are stated in the question or
-   dropped (``phicode.filters.fidelity``; without a model, the forms alone);
-4. mutation: test strength on the aligned pairs (``phicode.mutate``); with
-   ``--strengthen``, weak tests first get oracle tests that kill their surviving
-   mutants (``phicode.filters.strengthen``); then the filters' verdicts
-   (mutation score, solve-rate bounds);
-5. write: the dataset and the rejected records.
-
-Every finished unit of stages 2-4 is stored in the state folder under a key
-that hashes what it depends on, so a rerun (after a crash, SIGKILL or Ctrl-C)
-does only what is missing and changing the model or a prompt redoes only what
-depends on it. The output files are rebuilt from the state on every run and
-replace the old ones atomically: never a torn line, never a duplicate, and a
-rerun writes exactly what an uninterrupted run would have written.
+This module is the driver: it owns the order, the state and the counts. Mining
+(fast and deterministic) is redone every run; then each stage of
+:data:`phicode.pipeline.stages.STAGES` (synth, fidelity, cases, mutation) maps the
+records still in the run to their next form, its units found in the state or
+computed by an executor (here, or on a Ray cluster) and stored as each comes back
+(:func:`phicode.pipeline.stage.resume`). A rerun (after a crash, SIGKILL or Ctrl-C)
+does only what is missing, and changing the model, a prompt or a setting redoes
+only the units that depend on it. The output files are rebuilt from the state on
+every run and replace the old ones atomically: never a torn line, never a
+duplicate, and a rerun writes exactly what an uninterrupted run would have written.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from phicode.console import progress
 from phicode.errors import InputError
-from phicode.filters.agreement import VERSION as AGREEMENT_VERSION
-from phicode.filters.agreement import solve_rate_verdict
-from phicode.filters.mutation import VERSION as MUTATION_VERSION
-from phicode.filters.mutation import mutation_verdict
-from phicode.filters.reasons import FilterReason, Verdict
 from phicode.jsonl import JsonlWriter
-from phicode.mine import Dropped, Kept, MineStats, mine
+from phicode.mine import Dropped as MineDropped
+from phicode.mine import Kept, MineStats, mine
 from phicode.mine.run import FileProcessor
-from phicode.pipeline.config import PipelineConfig as PipelineConfig
-from phicode.pipeline.executor import Executor, make_executor
+from phicode.pipeline.config import PipelineConfig
+from phicode.pipeline.executor import Executor, LocalExecutor
+from phicode.pipeline.funnel import Funnel
+from phicode.pipeline.stage import Dropped, resume
+from phicode.pipeline.stages import STAGES
 from phicode.pipeline.state import StateStore
-from phicode.pipeline.workbench import generator_fingerprint, load_prompts, mutation_settings
-from phicode.records import Pair, PairCase, Rejection, Snippet, Verification, content_id
-
-STAGES = ("mine", "synth", "fidelity", "cases", "mutation", "write")
-
-
-@dataclass
-class Funnel:
-    """How many records each stage saw and dropped, and the time it took."""
-
-    mined: int = 0
-    mine_dropped: Counter[str] = field(default_factory=Counter)
-    synth_rejected: Counter[str] = field(default_factory=Counter)
-    verified: int = 0
-    repaired: int = 0
-    strengthened: int = 0  # verified pairs whose weak tests got oracle tests added
-    aligned: Counter[str] = field(default_factory=Counter)  # tests stated / dropped by fidelity
-    blind: Counter[str] = field(default_factory=Counter)  # blind answers that passed / failed
-    filtered: Counter[str] = field(default_factory=Counter)
-    kept: int = 0
-    reused: Counter[str] = field(default_factory=Counter)  # units found in the state
-    units_by_node: Counter[str] = field(default_factory=Counter)  # units computed per node
-    units: Counter[str] = field(default_factory=Counter)  # units (snippets or pairs) per stage
-    seconds: dict[str, float] = field(default_factory=dict)
-    mine_stats: MineStats | None = None
-
-    def rows(self) -> list[tuple[str, int]]:
-        rows = [("snippets mined", self.mined)]
-        rows += [
-            (f"  synth dropped: {reason}", n) for reason, n in sorted(self.synth_rejected.items())
-        ]
-        rows += [("verified pairs", self.verified), ("  of which repaired", self.repaired)]
-        if any(self.blind.values()):
-            rows += [(f"  blind answers {k}", n) for k, n in sorted(self.blind.items())]
-        rows += [(f"  tests {k} (fidelity)", n) for k, n in sorted(self.aligned.items())]
-        if self.strengthened:
-            rows.append(("  tests strengthened", self.strengthened))
-        rows += [(f"  filter dropped: {reason}", n) for reason, n in sorted(self.filtered.items())]
-        rows.append(("kept", self.kept))
-        return rows + self.node_rows()
-
-    def node_rows(self) -> list[tuple[str, int]]:
-        """Units computed per node, when more than one node did work (``--executor ray``)."""
-        if len(self.units_by_node) <= 1:
-            return []
-        return [(f"units on node {n}", k) for n, k in sorted(self.units_by_node.items())]
-
-
-@dataclass(frozen=True, slots=True)
-class _Outcome:
-    """A snippet's way through the pipeline: a pair that is kept, or why not."""
-
-    pair: Pair | None
-    rejected_line: dict[str, Any] | None
+from phicode.records import Pair, Snippet
 
 
 def run_pipeline(config: PipelineConfig) -> Funnel:
@@ -118,14 +48,44 @@ def run_pipeline(config: PipelineConfig) -> Funnel:
         funnel.seconds["mine"] = time.monotonic() - started
         state = stack.enter_context(StateStore(config.state_folder))
         stack.enter_context(executor)
-        outcomes = _Stages(config, state, executor, funnel).run(snippets)
+        records = run_stages(config, snippets, state, executor, funnel)
         funnel.units_by_node = executor.units_by_node
     started = time.monotonic()
-    _write_outputs(config, outcomes, mine_drops)
+    _write_outputs(config, records, mine_drops)
     funnel.seconds["write"] = time.monotonic() - started
-    funnel.kept = sum(o.pair is not None for o in outcomes)
+    funnel.kept = sum(isinstance(record, Pair) for record in records)
     _write_report(config, funnel)
     return funnel
+
+
+def make_executor(config: PipelineConfig) -> Executor:
+    """The executor ``config.executor`` names."""
+    if config.executor == "ray":
+        from phicode.pipeline.cluster import RayExecutor  # ConfigError without Ray
+
+        return RayExecutor(config)
+    return LocalExecutor(config)
+
+
+def run_stages(
+    config: PipelineConfig,
+    snippets: list[Snippet],
+    state: StateStore,
+    executor: Executor,
+    funnel: Funnel,
+) -> list[Pair | Dropped]:
+    """Each snippet's way through the stages: the pair that is kept, or why not. A
+    record a stage drops goes no further; a stage the run does not have passes its
+    records on as they are."""
+    records: list[Any] = list(snippets)
+    for stage in STAGES:
+        live = [i for i, record in enumerate(records) if not isinstance(record, Dropped)]
+        if not live or not stage.wanted(config):
+            continue
+        units = resume(stage, [records[i] for i in live], config, state, executor, funnel)
+        for index, unit in zip(live, units, strict=True):
+            records[index] = stage.advance(records[index], unit, config, funnel)
+    return records
 
 
 def _write_report(config: PipelineConfig, funnel: Funnel) -> None:
@@ -182,7 +142,7 @@ def _mine(
                 if config.limit is not None and len(snippets) >= config.limit:
                     outcomes.close()
                     break
-            elif isinstance(outcome, Dropped):
+            elif isinstance(outcome, MineDropped):
                 drops.append(outcome.line())
                 funnel.mine_dropped[outcome.rejection.reason] += 1
     funnel.mined = len(snippets)
@@ -190,192 +150,13 @@ def _mine(
     return snippets, drops
 
 
-class _Stages:
-    """Stages 2-4 over the mined snippets: each unit found in the state, or computed
-    by the executor and stored as soon as it comes back."""
-
-    def __init__(
-        self, config: PipelineConfig, state: StateStore, executor: Executor, funnel: Funnel
-    ) -> None:
-        self.config = config
-        self.state = state
-        self.executor = executor
-        self.funnel = funnel
-        self.fingerprint = generator_fingerprint(config, load_prompts(config))
-
-    def run(self, snippets: list[Snippet]) -> list[_Outcome]:
-        synth = self._synth(snippets)
-        outcomes: list[_Outcome] = []
-        passed = [
-            (index, Pair.from_dict(value["pair"]))
-            for index, value in enumerate(synth)
-            if "pair" in value
-        ]
-        self.funnel.verified = len(passed)
-        self.funnel.repaired = sum(
-            pair.verification.attempts > 1 for _, pair in passed if pair.verification
-        )
-        aligned = self._fidelity([pair for _, pair in passed])
-        faithful = self._cases([pair for pair, verdict in aligned if verdict is None])
-        scored = iter(self._mutation(faithful))
-        judged = iter([self._drop(p, v) if v else self._filter(next(scored)) for p, v in aligned])
-        for value in synth:
-            if "pair" in value:
-                outcomes.append(next(judged))
-                continue
-            line = value["rejected_line"]
-            self.funnel.synth_rejected[line["rejected"]["reason"]] += 1
-            outcomes.append(_Outcome(None, line))
-        return outcomes
-
-    def _stored(
-        self,
-        stage: str,
-        keys: list[str],
-        compute: Callable[[list[int]], Iterator[tuple[int, dict[str, Any]]]],
-    ) -> list[dict[str, Any]]:
-        """The value of every key: found in the state, or computed (``compute`` gets the
-        indices of the missing keys and yields (position among them, value)) and stored."""
-        started = time.monotonic()
-        found = {key: self.state.get(stage, key) for key in keys}
-        missing = [index for index, key in enumerate(keys) if found[key] is None]
-        self.funnel.reused[stage] += len(keys) - len(missing)
-        self.funnel.units[stage] += len(keys)
-        if missing:
-            with progress(stage, total=len(missing), enabled=self.config.show_progress) as advance:
-                for position, value in compute(missing):
-                    key = keys[missing[position]]
-                    self.state.put(stage, key, value)
-                    found[key] = value
-                    advance()
-        self.funnel.seconds[stage] = time.monotonic() - started
-        return [found[key] for key in keys]  # type: ignore[misc]
-
-    def _synth(self, snippets: list[Snippet]) -> list[dict[str, Any]]:
-        keys = [
-            content_id("synth", snippet.id, snippet.code, self.fingerprint) for snippet in snippets
-        ]
-        return self._stored(
-            "synth", keys, lambda missing: self.executor.synth([snippets[i] for i in missing])
-        )
-
-    def _per_pair(self, stage: str, pairs: list[Pair], key: Callable[[Pair], str]) -> list[dict]:
-        """One stored unit per pair, computed by the workbench's method ``stage``."""
-        return self._stored(
-            stage,
-            [key(pair) for pair in pairs],
-            lambda missing: self.executor.each(stage, [pairs[i] for i in missing]),
-        )
-
-    def _cases(self, pairs: list[Pair]) -> list[Pair]:
-        """Each pair with the cases of its final tests (:mod:`phicode.cases`): from here
-        on (mutation, and every later re-verification) the case judge decides too."""
-        from phicode.generate.oracle.derive import VERSION as CASES_VERSION
-
-        values = self._per_pair(
-            "cases",
-            pairs,
-            lambda pair: content_id(CASES_VERSION, pair.solution, pair.tests, pair.entry_point),
-        )
-        return [
-            replace(pair, cases=tuple(PairCase.from_dict(c) for c in value["cases"]))
-            for pair, value in zip(pairs, values, strict=True)
-        ]
-
-    def _mutation(self, pairs: list[Pair]) -> list[Pair]:
-        """Each pair with its mutation score set in its verification; weak tests are
-        strengthened first when that is on (``--strengthen``)."""
-        settings = mutation_settings(self.config)
-        values = self._per_pair(
-            "mutation",
-            pairs,
-            lambda pair: content_id(
-                MUTATION_VERSION,
-                pair.solution,
-                pair.tests,
-                pair.entry_point,
-                *settings,
-                json.dumps([c.to_dict() for c in pair.cases], sort_keys=True),
-            ),
-        )
-        scored = []
-        for pair, value in zip(pairs, values, strict=True):
-            assert pair.verification is not None  # synth output is always verified
-            verification = pair.verification
-            if "tests" in value:
-                self.funnel.strengthened += 1
-                pair = replace(pair, tests=value["tests"])
-                verification = Verification.from_dict(value["verification"])
-            verification = replace(verification, mutation_score=value["score"])
-            scored.append(pair.with_verification(verification))
-        return scored
-
-    def _fidelity(self, pairs: list[Pair]) -> list[tuple[Pair, Verdict | None]]:
-        """Blind solves and alignment (:mod:`phicode.filters.fidelity`), stored per pair;
-        without blind answers (the template backend, ``--solve-samples 0``) the call
-        forms alone align the tests, unless ``--no-restate`` keeps questions as drafted."""
-        samples = self.config.samples
-        if not pairs or not (samples or self.config.model.restate):
-            return [(pair, None) for pair in pairs]
-        from phicode.filters.fidelity import VERSION as FIDELITY_VERSION
-
-        solver_key = f"{self.config.solver_model or self.config.model.model or ''}/{samples}"
-        keys = [
-            content_id(
-                FIDELITY_VERSION,
-                AGREEMENT_VERSION,
-                pair.question,
-                pair.tests,
-                pair.solution,
-                self.fingerprint,
-                solver_key,
-                str(self.config.model.repair.min_kept),
-            )
-            for pair in pairs
-        ]
-        values = self._stored(
-            "fidelity", keys, lambda missing: self.executor.align([pairs[i] for i in missing])
-        )
-        out: list[tuple[Pair, Verdict | None]] = []
-        for value in values:
-            self.funnel.blind["passed"] += value["solved"]
-            self.funnel.blind["failed"] += value["samples"] - value["solved"]
-            self.funnel.aligned.update(value.get("aligned", {}))
-            verdict = value.get("verdict")
-            out.append(
-                (
-                    Pair.from_dict(value["pair"]),
-                    Verdict(FilterReason(verdict["reason"]), verdict["detail"])
-                    if verdict
-                    else None,
-                )
-            )
-        return out
-
-    def _filter(self, pair: Pair) -> _Outcome:
-        verification = pair.verification
-        assert verification is not None
-        verdict = mutation_verdict(verification.mutation_score, self.config.mutation_threshold)
-        if verdict is None and verification.solve_rate is not None:
-            verdict = solve_rate_verdict(
-                verification.solve_rate, self.config.min_solve_rate, self.config.max_solve_rate
-            )
-        return self._drop(pair, verdict) if verdict is not None else _Outcome(pair, None)
-
-    def _drop(self, pair: Pair, verdict: Verdict) -> _Outcome:
-        reason = verdict.reason.value
-        self.funnel.filtered[reason] += 1
-        rejection = Rejection(stage="filter", reason=reason, detail=verdict.detail)
-        return _Outcome(None, rejection.line(pair.to_dict()))
-
-
 def _write_outputs(
-    config: PipelineConfig, outcomes: list[_Outcome], mine_drops: list[dict[str, Any]]
+    config: PipelineConfig, records: list[Pair | Dropped], mine_drops: list[dict[str, Any]]
 ) -> None:
     """Write both files next to their targets, then rename them into place."""
-    _replace_with(config.output, (o.pair.to_dict() for o in outcomes if o.pair is not None))
+    _replace_with(config.output, (r.to_dict() for r in records if isinstance(r, Pair)))
     if config.rejected is not None:
-        dropped = [*mine_drops, *(o.rejected_line for o in outcomes if o.rejected_line is not None)]
+        dropped = [*mine_drops, *(r.line for r in records if isinstance(r, Dropped))]
         _replace_with(config.rejected, dropped)
 
 

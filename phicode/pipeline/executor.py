@@ -1,12 +1,13 @@
 """Where the pipeline's units are computed: here, or on a cluster.
 
-The driver (:mod:`phicode.pipeline`) hands an executor the units that are
-missing from the state and stores each value as it comes back, so a run that
-dies loses only what was in flight. An executor yields ``(index, value)``:
-the index into the list it was given, and the JSON value a
-:class:`~phicode.pipeline.workbench.Workbench` computed. The local executor computes in
-order in this process on one warm pool; :class:`phicode.pipeline.cluster.RayExecutor`
-spreads the same calls over the nodes of a Ray cluster.
+The driver hands an executor a stage and the records whose units are missing
+from the state (:func:`phicode.pipeline.stage.resume`) and stores each unit as it
+comes back, so a run that dies loses only what was in flight. An executor yields
+``(index, unit JSON)``: the index into the list it was given, and the unit the
+stage computed, as the state stores it. Every executor runs every stage the same
+way, in batches of ``stage.batch_size``: the local one in order in this process on
+one warm pool; :class:`phicode.pipeline.cluster.RayExecutor` spreads the same
+batches over the nodes of a Ray cluster.
 """
 
 from __future__ import annotations
@@ -18,9 +19,7 @@ from typing import Any, Protocol
 
 from phicode.mine.run import FileProcessor
 from phicode.pipeline.config import PipelineConfig
-from phicode.records import Pair, Snippet
-
-PER_PAIR_STAGES = ("cases", "mutation")
+from phicode.pipeline.stage import Stage
 
 
 class Executor(Protocol):
@@ -28,11 +27,9 @@ class Executor(Protocol):
 
     units_by_node: Counter[str]  # units computed on each node, for the funnel
 
-    def synth(self, snippets: list[Snippet]) -> Iterator[tuple[int, dict[str, Any]]]: ...
-
-    def align(self, pairs: list[Pair]) -> Iterator[tuple[int, dict[str, Any]]]: ...
-
-    def each(self, stage: str, pairs: list[Pair]) -> Iterator[tuple[int, dict[str, Any]]]: ...
+    def compute(
+        self, stage: Stage[Any, Any], items: list[Any]
+    ) -> Iterator[tuple[int, dict[str, Any]]]: ...
 
     def file_processor(self) -> FileProcessor | None:
         """How the miner mines files here (None: the miner's own worker processes)."""
@@ -83,35 +80,14 @@ class LocalExecutor:
     def shutdown(self) -> None:
         return None
 
-    def synth(self, snippets: list[Snippet]) -> Iterator[tuple[int, dict[str, Any]]]:
-        index_of = {snippet.id: index for index, snippet in enumerate(snippets)}
-        for snippet_id, value in self._bench.synth(snippets):
-            self.units_by_node[self._node] += 1
-            yield index_of[snippet_id], value
-
-    def align(self, pairs: list[Pair]) -> Iterator[tuple[int, dict[str, Any]]]:
-        for part in chunks(len(pairs), self.config.model.snippets_per_batch):
-            values = self._bench.align([pairs[i] for i in part])
-            for index, value in zip(part, values, strict=True):
+    def compute(
+        self, stage: Stage[Any, Any], items: list[Any]
+    ) -> Iterator[tuple[int, dict[str, Any]]]:
+        for part in chunks(len(items), stage.batch_size(self.config)):
+            units = stage.compute([items[i] for i in part], self._bench)
+            for index, unit in zip(part, units, strict=True):
                 self.units_by_node[self._node] += 1
-                yield index, value
-
-    def each(self, stage: str, pairs: list[Pair]) -> Iterator[tuple[int, dict[str, Any]]]:
-        assert stage in PER_PAIR_STAGES, stage
-        compute = getattr(self._bench, stage)
-        for index, pair in enumerate(pairs):
-            value = compute(pair)
-            self.units_by_node[self._node] += 1
-            yield index, value
+                yield index, unit.to_dict()
 
 
-def make_executor(config: PipelineConfig) -> Executor:
-    """The executor ``config.executor`` names."""
-    if config.executor == "ray":
-        from phicode.pipeline.cluster import RayExecutor  # ConfigError when Ray is not installed
-
-        return RayExecutor(config)
-    return LocalExecutor(config)
-
-
-__all__ = ["PER_PAIR_STAGES", "Executor", "LocalExecutor", "chunks", "make_executor"]
+__all__ = ["Executor", "LocalExecutor", "chunks"]

@@ -1,26 +1,22 @@
-"""One unit of work of each pipeline stage, computed wherever it runs.
+"""What a stage computes with, wherever it runs: a sandbox pool and, when a unit needs
+one, a model.
 
-The pipeline's driver (:mod:`phicode.pipeline`) decides which units are missing
-from the state, and stores and counts what comes back; a :class:`Workbench`
-computes them with one sandbox pool and, when a unit needs one, a model. The
-local executor has one workbench; the Ray executor (:mod:`phicode.pipeline.cluster`) has
-one per node. Every value a workbench returns is the plain JSON the state
-stores, so the dataset cannot depend on where a unit was computed.
+The driver (:mod:`phicode.pipeline.driver`) decides which units are missing from the
+state; an executor hands them to a stage's ``compute`` with a :class:`Workbench`
+(:mod:`phicode.pipeline.stage`). The local executor has one workbench; the Ray
+executor (:mod:`phicode.pipeline.cluster`) has one per node. A workbench holds
+resources only: what a unit *is* belongs to its stage.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from dataclasses import asdict, replace
+from dataclasses import replace
 from typing import Any
 
 from phicode.generate.config import BackendKind
 from phicode.generate.prompts import Prompts
 from phicode.judge import JobRunner
-from phicode.mutate import MutationTester
 from phicode.pipeline.config import PipelineConfig
-from phicode.records import Pair, Snippet, content_id
 
 
 def load_prompts(config: PipelineConfig) -> Prompts | None:
@@ -30,43 +26,10 @@ def load_prompts(config: PipelineConfig) -> Prompts | None:
     return Prompts(config.model.prompts_dir)
 
 
-def generator_fingerprint(config: PipelineConfig, prompts: Prompts | None) -> str:
-    """What a synth result depends on besides the snippet: backend, model, the
-    versions of the drafter and the repair loop (prompts, oracle, template),
-    sampling and repair settings."""
-    from phicode.generate.synth import synth_version
-
-    model = config.model
-    settings = {
-        "params": asdict(model.params),
-        "repair": asdict(model.repair),
-        "oracle_tests": model.oracle_tests,
-    }
-    return content_id(
-        model.backend.value,
-        model.model or "",
-        synth_version(model, prompts),
-        json.dumps(settings, sort_keys=True),
-    )
-
-
-def mutation_settings(config: PipelineConfig) -> list[str]:
-    """The settings a mutation unit depends on (part of its key)."""
-    settings = [str(config.max_mutants)]
-    if config.strengthen:
-        from phicode.filters.strengthen import VERSION as STRENGTHEN_VERSION
-
-        settings += [STRENGTHEN_VERSION, str(config.mutation_threshold)]
-    return settings
-
-
 class Workbench:
-    """Computes units of the synth, fidelity, cases and mutation stages on ``pool``.
-
-    The model backend and the blind solver are loaded on first use, so a run
-    whose units are all in the state never loads a model. :meth:`close` releases
-    them (the pool belongs to the caller).
-    """
+    """A pool and, loaded on first use, the model backend, the blind solver and the
+    synthesizer, so a run whose units are all in the state never loads a model.
+    :meth:`close` releases them (the pool belongs to the caller)."""
 
     def __init__(self, config: PipelineConfig, pool: JobRunner) -> None:
         self.config = config
@@ -75,6 +38,7 @@ class Workbench:
         self._backend: Any = None
         self._backend_made = False
         self._solver: Any = None
+        self._synthesizer: Any = None
         self._closers: list[Any] = []
 
     def backend(self) -> Any:
@@ -88,70 +52,15 @@ class Workbench:
                 self._closers.append(self._backend.close)
         return self._backend
 
-    def close(self) -> None:
-        while self._closers:
-            self._closers.pop()()
+    def synthesizer(self) -> Any:
+        """The :class:`~phicode.generate.synth.Synthesizer` the model settings ask for."""
+        if self._synthesizer is None:
+            from phicode.generate.synth import Synthesizer
 
-    # --- the units -----------------------------------------------------------------
-
-    def synth(self, snippets: list[Snippet]) -> Iterator[tuple[str, dict[str, Any]]]:
-        """(snippet id, stored value) for each snippet, in order, as each is done."""
-        from phicode.generate.synth import Synthesizer
-
-        model = self.config.model
-        synthesizer = Synthesizer.for_backend(
-            self.backend(), self.pool, prompts=self._prompts, params=model.params,
-            repair=model.repair, batch_size=model.snippets_per_batch,
-            oracle_tests=model.oracle_tests, restate=model.restate,
-        )  # fmt: skip
-        for result in synthesizer.run(snippets):
-            value = (
-                {"pair": result.pair.to_dict()}
-                if result.pair
-                else {"rejected_line": result.rejected_line()}
+            self._synthesizer = Synthesizer.for_config(
+                self.config.model, self.backend(), self.pool, self._prompts
             )
-            yield result.snippet.id, value
-
-    def align(self, pairs: list[Pair]) -> list[dict[str, Any]]:
-        """Blind answers and alignment (:mod:`phicode.filters.fidelity`) for each pair."""
-        from phicode.filters.fidelity import align
-
-        samples = self.config.samples
-        answers = self.solver().solve(pairs) if samples else [[] for _ in pairs]
-        values = []
-        for pair, given in zip(pairs, answers, strict=True):
-            done = align(self.pool, pair, given, self.config.model.repair.min_kept)
-            value: dict[str, Any] = {
-                "pair": done.pair.to_dict(),
-                "solved": done.solved,
-                "samples": done.samples,
-                "aligned": {"stated": len(done.stated), "dropped": len(done.dropped)},
-            }
-            if done.verdict is not None:
-                value["verdict"] = {
-                    "reason": done.verdict.reason.value,
-                    "detail": done.verdict.detail,
-                }
-            values.append(value)
-        return values
-
-    def cases(self, pair: Pair) -> dict[str, Any]:
-        """The cases of the pair's final tests (:mod:`phicode.cases`)."""
-        from phicode.generate.oracle.derive import derive_cases
-
-        return {"cases": [c.to_dict() for c in derive_cases(self.pool, pair)]}
-
-    def mutation(self, pair: Pair) -> dict[str, Any]:
-        """The pair's mutation score; with ``--strengthen``, weak tests get oracle tests."""
-        tester = MutationTester(self.pool, self.config.max_mutants)
-        report = tester.test(pair)
-        value: dict[str, Any] = {"score": report.score, "total": report.total}
-        threshold = self.config.mutation_threshold
-        if self.config.strengthen and report.score is not None and report.score < threshold:
-            from phicode.filters.strengthen import strengthen_pair
-
-            value.update(strengthen_pair(self.pool, pair, report, tester))
-        return value
+        return self._synthesizer
 
     def solver(self) -> Any:
         """The blind solver: the generating model, or ``solver_model`` on the same backend."""
@@ -170,5 +79,9 @@ class Workbench:
             )  # fmt: skip
         return self._solver
 
+    def close(self) -> None:
+        while self._closers:
+            self._closers.pop()()
 
-__all__ = ["Workbench", "generator_fingerprint", "load_prompts", "mutation_settings"]
+
+__all__ = ["Workbench", "load_prompts"]

@@ -56,6 +56,20 @@ class SandboxConfig:
             if not ok:
                 raise ConfigError(f"--{name}: {getattr(self, _FIELD[name])!r} is out of range")
 
+    def outcome_limits(self) -> dict[str, float | int | str]:
+        """The settings that can change what a job's run shows (a timeout, an out-of-memory
+        kill, a fork refused, a cut output): part of every resume key of a stage that runs
+        jobs. The pool's width, spares and grace period change only how fast it is."""
+        return {
+            "image": self.image,
+            "timeout_s": self.timeout_s,
+            "memory_mb": self.memory_mb,
+            "cpus": self.cpus,
+            "pids": self.pids,
+            "tmpfs_mb": self.tmpfs_mb,
+            "max_output": self.max_output,
+        }
+
     def container_spec(self) -> ContainerSpec:
         from phicode.sandbox.engine import ContainerSpec  # the docker SDK only when a pool starts
 

@@ -7,6 +7,9 @@
   and shows no code;
 - :mod:`~phicode.generate.clean.outcome`: what they return (:class:`Parsed` or
   :class:`ParseFailure` with a reason).
+
+``VERSION`` names the rules: change what a cleaned text is, and bump it, so that the
+pipeline's synth stage (whose resume key it is part of) redoes what it cleaned.
 """
 
 from phicode.generate.clean.code import code_blocks, extract_code, parse_prefix
@@ -19,11 +22,14 @@ from phicode.generate.clean.questions import (
 )
 from phicode.generate.clean.tests import clean_tests, drop_tests, merge_tests, nodeid_name
 
+VERSION = "clean@1"
+
 __all__ = [
     "ParseFailure",
     "ParseReason",
     "Parsed",
     "QuestionReason",
+    "VERSION",
     "check_question",
     "clean_question",
     "clean_tests",

@@ -35,7 +35,7 @@ def make_drafter(
     *,
     prompts: Prompts | None = None,
     params: GenerationParams | None = None,
-    oracle_tests: bool = False,
+    oracle_tests: bool,
 ) -> Drafter:
     """No backend: the template drafter; a backend: the model drafter, with the oracle
     completing its tests when ``oracle_tests``."""

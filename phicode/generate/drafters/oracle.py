@@ -18,7 +18,7 @@ from phicode.generate.clean import QuestionReason
 from phicode.generate.draft import Draft
 from phicode.generate.drafters.base import Item, Rejected, draft_in_parallel
 from phicode.generate.drafters.model import ModelDrafter, RawAnswers
-from phicode.generate.oracle.complete import VERSION as ORACLE_VERSION
+from phicode.generate.oracle import complete
 from phicode.generate.oracle.complete import complete_tests
 from phicode.generate.oracle.examples import fix_examples
 from phicode.generate.oracle.observe import OracleError
@@ -35,7 +35,7 @@ class OracleDrafter:
 
     @property
     def version(self) -> str:
-        return f"{self.model.version}+{ORACLE_VERSION}"
+        return f"{self.model.version}+{complete.VERSION}"
 
     def draft(self, items: Sequence[Item]) -> list[Draft | Rejected]:
         answered = list(zip(items, self.model.ask(items), strict=True))

@@ -1,0 +1,394 @@
+"""The pipeline's stages after mining, in order, each with its stored unit.
+
+1. :class:`SynthStage`: a snippet -> a question and tests verified in the sandbox
+   with the repair loop, the question restated from the final tests;
+2. :class:`FidelityStage`: blind solves from the question alone (``solve_rate``);
+   tests no informed answer passes, or called in a form no example shows, are
+   stated in the question or dropped (:mod:`phicode.filters.fidelity`);
+3. :class:`CasesStage`: the pair's checks as data for the case judge;
+4. :class:`MutationStage`: test strength (with ``--strengthen``, weak tests first
+   get oracle tests), then the filters' verdicts (mutation score, solve-rate bounds).
+
+What a stage is, and how its units are resumed, is :mod:`phicode.pipeline.stage`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from phicode.filters.reasons import FilterReason, Verdict
+from phicode.generate.config import BackendKind
+from phicode.pipeline.stage import Dropped, Stage, record_json
+from phicode.records import Pair, PairCase, Rejection, Snippet, Verification
+
+if TYPE_CHECKING:
+    from phicode.filters.fidelity import Aligned
+    from phicode.pipeline.config import PipelineConfig
+    from phicode.pipeline.funnel import Funnel
+    from phicode.pipeline.workbench import Workbench
+
+
+def sandbox_parts(config: PipelineConfig) -> dict[str, Any]:
+    """What every stage that runs jobs depends on: the harness in the image and the
+    limits that decide outcomes."""
+    from phicode.sandbox.image import harness_hash
+
+    return {"harness": harness_hash(), "limits": config.sandbox.outcome_limits()}
+
+
+def _drop(pair: Pair, verdict: Verdict, funnel: Funnel) -> Dropped:
+    """A pair a filter drops (fidelity's verdicts are counted as the filter's)."""
+    reason = verdict.reason.value
+    funnel.filtered[reason] += 1
+    rejection = Rejection(stage="filter", reason=reason, detail=verdict.detail)
+    return Dropped(rejection.line(pair.to_dict()))
+
+
+# --- synth ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SynthUnit:
+    """A snippet's verified pair, or the line that says why there is none."""
+
+    pair: Pair | None = None
+    rejected_line: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.pair is not None:
+            return {"pair": self.pair.to_dict()}
+        return {"rejected_line": self.rejected_line}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SynthUnit:
+        if "pair" in data:
+            return cls(pair=Pair.from_dict(data["pair"]))
+        return cls(rejected_line=data["rejected_line"])
+
+
+class SynthStage(Stage[Snippet, SynthUnit]):
+    name = "synth"
+    item_type = Snippet
+    unit_type = SynthUnit
+
+    def parts(self, config: PipelineConfig) -> dict[str, Any]:
+        from phicode.generate import clean
+        from phicode.generate.synth import synth_version
+        from phicode.pipeline.workbench import load_prompts
+
+        model = config.model
+        repair = model.repair
+        parts = {
+            "backend": model.backend.value,
+            "synthesizer": synth_version(model, load_prompts(config)),
+            "clean": clean.VERSION,
+            "drop": [repair.drop_failing, repair.min_kept, repair.min_share],
+            **sandbox_parts(config),
+        }
+        if model.backend is not BackendKind.TEMPLATE:
+            parts |= {"model": model.model or "", "params": asdict(model.params)}
+        return parts
+
+    def reads(self, item: Snippet, config: PipelineConfig) -> tuple[str, ...]:
+        return (record_json(item),)
+
+    def batch_size(self, config: PipelineConfig) -> int:
+        return config.model.snippets_per_batch
+
+    def one_batch_per_node(self, config: PipelineConfig) -> bool:
+        return config.model.backend is not BackendKind.TEMPLATE
+
+    def compute(self, items: Sequence[Snippet], bench: Workbench) -> list[SynthUnit]:
+        return [
+            SynthUnit(pair=result.pair)
+            if result.pair
+            else SynthUnit(rejected_line=result.rejected_line())
+            for result in bench.synthesizer().run(items)
+        ]
+
+    def advance(
+        self, item: Snippet, unit: SynthUnit, config: PipelineConfig, funnel: Funnel
+    ) -> Pair | Dropped:
+        if unit.pair is None:
+            assert unit.rejected_line is not None
+            funnel.synth_rejected[unit.rejected_line["rejected"]["reason"]] += 1
+            return Dropped(unit.rejected_line)
+        funnel.verified += 1
+        verification = unit.pair.verification
+        funnel.repaired += bool(verification and verification.attempts > 1)
+        return unit.pair
+
+
+# --- fidelity ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FidelityUnit:
+    """A pair after alignment, its blind-solve counts, and the filter's verdict if any."""
+
+    pair: Pair
+    solved: int
+    samples: int
+    stated: int
+    dropped: int
+    verdict: Verdict | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "pair": self.pair.to_dict(),
+            "solved": self.solved,
+            "samples": self.samples,
+            "aligned": {"stated": self.stated, "dropped": self.dropped},
+        }
+        if self.verdict is not None:
+            out["verdict"] = {"reason": self.verdict.reason.value, "detail": self.verdict.detail}
+        return out
+
+    @classmethod
+    def of(cls, done: Aligned) -> FidelityUnit:
+        """What :func:`~phicode.filters.fidelity.align` found, as the state keeps it."""
+        return cls(
+            pair=done.pair, solved=done.solved, samples=done.samples, stated=len(done.stated),
+            dropped=len(done.dropped), verdict=done.verdict,
+        )  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FidelityUnit:
+        verdict = data.get("verdict")
+        return cls(
+            pair=Pair.from_dict(data["pair"]),
+            solved=data["solved"],
+            samples=data["samples"],
+            stated=data["aligned"]["stated"],
+            dropped=data["aligned"]["dropped"],
+            verdict=Verdict(FilterReason(verdict["reason"]), verdict["detail"])
+            if verdict
+            else None,
+        )
+
+
+class FidelityStage(Stage[Pair, FidelityUnit]):
+    name = "fidelity"
+    item_type = Pair
+    unit_type = FidelityUnit
+
+    def wanted(self, config: PipelineConfig) -> bool:
+        """Without blind answers (template, ``--solve-samples 0``) the call forms alone
+        align the tests, unless ``--no-restate`` keeps questions as drafted."""
+        return bool(config.samples or config.model.restate)
+
+    def parts(self, config: PipelineConfig) -> dict[str, Any]:
+        from phicode.filters import fidelity
+
+        parts = {
+            "fidelity": fidelity.VERSION,
+            "min_kept": config.model.repair.min_kept,
+            **sandbox_parts(config),
+        }
+        if config.samples:
+            from phicode.filters import agreement
+            from phicode.pipeline.workbench import load_prompts
+
+            prompts = load_prompts(config)
+            model = config.model
+            parts |= {
+                "agreement": agreement.VERSION,
+                "solver": [model.backend.value, config.solver_model or model.model or ""],
+                "samples": config.samples,
+                "params": asdict(model.params),
+                "solve": prompts.tag("solve") if prompts else "",
+            }
+        return parts
+
+    def reads(self, item: Pair, config: PipelineConfig) -> tuple[str, ...]:
+        return (record_json(item),)  # its unit holds the whole pair
+
+    def batch_size(self, config: PipelineConfig) -> int:
+        return config.model.snippets_per_batch
+
+    def one_batch_per_node(self, config: PipelineConfig) -> bool:
+        return True
+
+    def compute(self, items: Sequence[Pair], bench: Workbench) -> list[FidelityUnit]:
+        from phicode.filters.fidelity import align
+
+        config = bench.config
+        answers = bench.solver().solve(items) if config.samples else [[] for _ in items]
+        min_tests = config.model.repair.min_kept
+        return [
+            FidelityUnit.of(align(bench.pool, pair, given, min_tests))
+            for pair, given in zip(items, answers, strict=True)
+        ]
+
+    def advance(
+        self, item: Pair, unit: FidelityUnit, config: PipelineConfig, funnel: Funnel
+    ) -> Pair | Dropped:
+        funnel.blind["passed"] += unit.solved
+        funnel.blind["failed"] += unit.samples - unit.solved
+        funnel.aligned.update({"stated": unit.stated, "dropped": unit.dropped})
+        if unit.verdict is not None:
+            return _drop(unit.pair, unit.verdict, funnel)
+        return unit.pair
+
+
+# --- cases ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CasesUnit:
+    """The cases of a pair's final tests."""
+
+    cases: tuple[PairCase, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"cases": [c.to_dict() for c in self.cases]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CasesUnit:
+        return cls(cases=tuple(PairCase.from_dict(c) for c in data["cases"]))
+
+
+class CasesStage(Stage[Pair, CasesUnit]):
+    """Each pair's checks as data (:mod:`phicode.generate.oracle.derive`): from here on
+    (mutation, and every later re-verification) the case judge decides too."""
+
+    name = "cases"
+    item_type = Pair
+    unit_type = CasesUnit
+
+    def parts(self, config: PipelineConfig) -> dict[str, Any]:
+        from phicode.generate.oracle import derive
+
+        return {"cases": derive.VERSION, **sandbox_parts(config)}
+
+    def reads(self, item: Pair, config: PipelineConfig) -> tuple[str, ...]:
+        return (item.solution, item.tests, item.entry_point)
+
+    def compute(self, items: Sequence[Pair], bench: Workbench) -> list[CasesUnit]:
+        from phicode.generate.oracle.derive import derive_cases
+
+        return [CasesUnit(cases=derive_cases(bench.pool, pair)) for pair in items]
+
+    def advance(
+        self, item: Pair, unit: CasesUnit, config: PipelineConfig, funnel: Funnel
+    ) -> Pair | Dropped:
+        return replace(item, cases=unit.cases)
+
+
+# --- mutation ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MutationUnit:
+    """A pair's mutation score; with ``--strengthen``, the stronger tests it got."""
+
+    score: float | None
+    total: int
+    tests: str | None = None
+    verification: Verification | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"score": self.score, "total": self.total}
+        if self.tests is not None:
+            out["tests"] = self.tests
+        if self.verification is not None:
+            out["verification"] = self.verification.to_dict()
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MutationUnit:
+        verification = data.get("verification")
+        return cls(
+            score=data["score"],
+            total=data["total"],
+            tests=data.get("tests"),
+            verification=Verification.from_dict(verification) if verification else None,
+        )
+
+
+class MutationStage(Stage[Pair, MutationUnit]):
+    name = "mutation"
+    item_type = Pair
+    unit_type = MutationUnit
+
+    def parts(self, config: PipelineConfig) -> dict[str, Any]:
+        from phicode.filters import mutation
+
+        parts = {
+            "mutation": mutation.VERSION,
+            "max_mutants": config.max_mutants,
+            **sandbox_parts(config),
+        }
+        if config.strengthen:
+            from phicode.filters import strengthen
+
+            parts |= {"strengthen": strengthen.VERSION, "threshold": config.mutation_threshold}
+        return parts
+
+    def reads(self, item: Pair, config: PipelineConfig) -> tuple[str, ...]:
+        cases = json.dumps([c.to_dict() for c in item.cases], sort_keys=True)
+        read = (item.solution, item.tests, item.entry_point, cases)
+        # strengthened tests are verified anew and keep the pair's attempts
+        return (*read, record_json(item)) if config.strengthen else read
+
+    def compute(self, items: Sequence[Pair], bench: Workbench) -> list[MutationUnit]:
+        return [self._one(pair, bench) for pair in items]
+
+    def _one(self, pair: Pair, bench: Workbench) -> MutationUnit:
+        from phicode.mutate import MutationTester
+
+        config = bench.config
+        tester = MutationTester(bench.pool, config.max_mutants)
+        report = tester.test(pair)
+        value: dict[str, Any] = {"score": report.score, "total": report.total}
+        threshold = config.mutation_threshold
+        if config.strengthen and report.score is not None and report.score < threshold:
+            from phicode.filters.strengthen import strengthen_pair
+
+            value.update(strengthen_pair(bench.pool, pair, report, tester))
+        return MutationUnit.from_dict(value)
+
+    def advance(
+        self, item: Pair, unit: MutationUnit, config: PipelineConfig, funnel: Funnel
+    ) -> Pair | Dropped:
+        """The pair with its score, then the filters' verdicts."""
+        from phicode.filters.agreement import solve_rate_verdict
+        from phicode.filters.mutation import mutation_verdict
+
+        assert item.verification is not None  # synth output is always verified
+        verification = item.verification
+        pair = item
+        if unit.tests is not None:
+            assert unit.verification is not None
+            funnel.strengthened += 1
+            pair = replace(pair, tests=unit.tests)
+            verification = unit.verification
+        verification = replace(verification, mutation_score=unit.score)
+        pair = pair.with_verification(verification)
+        verdict = mutation_verdict(unit.score, config.mutation_threshold)
+        if verdict is None and verification.solve_rate is not None:
+            verdict = solve_rate_verdict(
+                verification.solve_rate, config.min_solve_rate, config.max_solve_rate
+            )
+        return _drop(pair, verdict, funnel) if verdict is not None else pair
+
+
+STAGES: tuple[Stage[Any, Any], ...] = (SynthStage(), FidelityStage(), CasesStage(), MutationStage())
+BY_NAME: dict[str, Stage[Any, Any]] = {stage.name: stage for stage in STAGES}
+
+__all__ = [
+    "BY_NAME",
+    "STAGES",
+    "CasesStage",
+    "CasesUnit",
+    "FidelityStage",
+    "FidelityUnit",
+    "MutationStage",
+    "MutationUnit",
+    "SynthStage",
+    "SynthUnit",
+    "sandbox_parts",
+]
