@@ -11,7 +11,6 @@ record's detail; the pipeline drops pairs outside ``[min_rate, max_rate]``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from phicode.filters.reasons import FilterReason, Verdict
@@ -19,8 +18,9 @@ from phicode.generate.backends.base import ModelBackend
 from phicode.generate.clean import extract_code, nodeid_name
 from phicode.generate.config import GenerationParams
 from phicode.generate.prompts import Prompts
-from phicode.judge import JobRunner, run_pair
+from phicode.judge import run_pair
 from phicode.records import Pair
+from phicode.sandbox.runner import JobRunner, fan_out
 
 DEFAULT_SAMPLES = 4  # blind answers per question with a model backend (docs/faithful-pairs.md)
 VERSION = "agreement@1"
@@ -83,8 +83,7 @@ class AgreementFilter:
             for i, pair in enumerate(pairs)
             for k in range(self.samples)
         ]
-        with ThreadPoolExecutor(max_workers=self.pool.size) as executor:
-            runs = list(executor.map(lambda job: self._run(*job), jobs))
+        runs = fan_out(self.pool, lambda job: self._run(*job), jobs, name="solve")
         return [runs[i * self.samples : (i + 1) * self.samples] for i in range(len(pairs))]
 
     def _run(self, pair: Pair, answer: str) -> Sample:

@@ -17,10 +17,10 @@ from typing import Any
 
 from phicode.generate.config import BackendKind
 from phicode.generate.prompts import Prompts
-from phicode.judge import JobRunner
 from phicode.mutate import MutationTester
 from phicode.pipeline.config import PipelineConfig
 from phicode.records import Pair, Snippet, content_id
+from phicode.sandbox.runner import JobRunner
 
 
 def load_prompts(config: PipelineConfig) -> Prompts | None:
