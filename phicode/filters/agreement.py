@@ -36,16 +36,6 @@ class Sample:
     outcomes: dict[str, str]
 
 
-@dataclass(frozen=True, slots=True)
-class Agreement:
-    samples: int
-    solved: int
-
-    @property
-    def rate(self) -> float:
-        return self.solved / self.samples if self.samples else 0.0
-
-
 class AgreementFilter:
     """Blind-solves questions with a model and counts the answers that pass."""
 
@@ -63,11 +53,6 @@ class AgreementFilter:
         base = params or GenerationParams()
         self.params = replace(base, temperature=max(base.temperature, MIN_SOLVE_TEMPERATURE))
         self.prompts = prompts or Prompts()
-
-    def measure(self, pair: Pair) -> Agreement:
-        """How many of ``samples`` blind answers pass the pair's tests."""
-        found = self.solve([pair])[0]
-        return Agreement(len(found), sum(sample.passed for sample in found))
 
     def solve(self, pairs: Sequence[Pair]) -> list[list[Sample]]:
         """``samples`` blind answers per pair (one ``generate`` call for all), each run
@@ -93,17 +78,6 @@ class AgreementFilter:
         run = run_pair(self.pool, pair, solution=code)
         outcomes = {nodeid_name(t.nodeid): t.outcome for t in run.result.tests}
         return Sample(passed=run.verification.passed, outcomes=outcomes)
-
-
-def agreement_verdict(
-    solved: int, samples: int, min_rate: float, max_rate: float
-) -> Verdict | None:
-    """Why a question with this blind pass count is dropped, or None to keep it."""
-    rate = solved / samples if samples else 0.0
-    verdict = solve_rate_verdict(rate, min_rate, max_rate)
-    if verdict is None:
-        return None
-    return replace(verdict, detail=f"{solved}/{samples} blind answers passed")
 
 
 def solve_rate_verdict(rate: float, min_rate: float, max_rate: float) -> Verdict | None:
