@@ -2,15 +2,19 @@
 
 Every error the library raises on purpose derives from ``PhicodeError``; the CLI
 catches exactly that root, prints ``TypeName: message`` on one line and exits 2.
-Anything else is a bug and gets a traceback in a log file.
+Anything else is a bug and gets a traceback in a log file. Two classes live beside
+the code that raises them: ``RecordError`` (:mod:`phicode.records`) and
+``ClusterError`` (:mod:`phicode.pipeline.cluster`, which needs Ray).
 
     PhicodeError
     ├── ConfigError        bad options or settings (names the option)
     ├── InputError         bad input files or records (names file and line)
+    │   └── RecordError         a JSON object does not match the schema (names the field)
     ├── TemplateError      a prompt template is missing or does not render
     ├── BackendError       a model backend failed (server down, no model found)
-    └── SandboxError       the container engine or image is unusable
-        └── EngineUnavailable   no Docker engine answers
+    ├── SandboxError       the container engine or image is unusable
+    │   └── EngineUnavailable   no Docker engine answers
+    └── ClusterError       the Ray cluster cannot do the work (no node left, no pool)
 """
 
 from __future__ import annotations

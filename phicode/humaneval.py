@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from phicode.records import Pair, PairCase, Source
 
 if TYPE_CHECKING:
-    from phicode.judge import JobRunner
+    from phicode.sandbox.runner import JobRunner
 
 NEGATIVE_KINDS = ("other_body", "off_by_one", "stub")
 

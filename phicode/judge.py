@@ -10,7 +10,8 @@ the sandbox, compared on the host); it passes only when both judges say so.
 
 Every stage that runs tests on a solution (synthesis and its repair loop,
 ``phicode verify``, mutation, strengthening, blind solves, the pytest plugin)
-goes through :func:`run_pair` / :func:`verify_pair` on a :class:`JobRunner`:
+goes through :func:`run_pair` / :func:`verify_pair` on a
+:class:`~phicode.sandbox.runner.JobRunner`:
 the warm Docker pool in production, an in-process double in unit tests. This
 module imports no docker SDK.
 """
@@ -20,27 +21,16 @@ from __future__ import annotations
 import signal as signals
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from phicode.records import Pair, Status, Verification
+from phicode.sandbox.jobs import Job
 from phicode.sandbox.result import RunResult, TestOutcome
 from phicode.tamper import static_signs
 
 if TYPE_CHECKING:
     from phicode.cases.judge import CaseVerdict
-    from phicode.sandbox.pool import SandboxConfig
-
-
-class JobRunner(Protocol):
-    """What the stages need of a sandbox pool: its limits, its width, and ``run(job)``."""
-
-    @property
-    def config(self) -> SandboxConfig: ...
-
-    @property
-    def size(self) -> int: ...
-
-    def run(self, job: dict[str, Any]) -> RunResult: ...
+    from phicode.sandbox.runner import JobRunner
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +59,11 @@ def run_pair(
     still runs, for its per-test outcomes, and both must pass."""
     config = runner.config
     timeout = config.timeout_s if timeout_s is None else timeout_s
-    job = pair_job(pair, timeout, config.memory_mb, config.max_output)
-    if solution is not None:
-        job["files"][SOLUTION_FILE] = solution
-    if stop_on_first_failure:
-        job["stop_on_first_failure"] = True
+    code = pair.solution if solution is None else solution
+    job = pair_job(
+        pair, timeout, config.memory_mb, config.max_output,
+        solution=code, stop_on_first_failure=stop_on_first_failure,
+    )  # fmt: skip
     cases = _case_verdict(runner, pair, solution, timeout) if pair.cases else None
     if cases is not None and not cases.passed and stop_on_first_failure:
         result = RunResult(duration_s=cases.duration_s)
@@ -86,7 +76,7 @@ def run_pair(
         verification = judge(result, timeout, attempts)
         if cases is not None and verification.passed:
             verification = _both(verification, cases)
-    signs = static_signs(job["files"][SOLUTION_FILE], pair.tests)
+    signs = static_signs(code, pair.tests)
     if signs:
         detail = _clip(f"{verification.detail}; forgery signs: {', '.join(signs)}")
         verification = replace(verification, detail=detail)
@@ -126,16 +116,24 @@ _NOT_RUN = ("skipped", "xfailed", "xpassed")
 _DETAIL_LIMIT = 500
 
 
-def pair_job(pair: Pair, timeout_s: float, memory_mb: int, max_output: int = 64 * 1024) -> dict:
-    """The sandbox job that runs ``pair.tests`` against ``pair.solution``."""
-    return {
-        "mode": "pytest",
-        "files": {SOLUTION_FILE: pair.solution, TESTS_FILE: pair.tests},
-        "target": TESTS_FILE,
-        "timeout_s": timeout_s,
-        "memory_mb": memory_mb,
-        "max_output": max_output,
-    }
+def pair_job(
+    pair: Pair,
+    timeout_s: float,
+    memory_mb: int,
+    max_output: int = 64 * 1024,
+    *,
+    solution: str | None = None,
+    stop_on_first_failure: bool = False,
+) -> Job:
+    """The sandbox job that runs ``pair.tests`` against ``solution`` (default: the pair's)."""
+    return Job.pytest(
+        {SOLUTION_FILE: pair.solution if solution is None else solution, TESTS_FILE: pair.tests},
+        TESTS_FILE,
+        timeout_s=timeout_s,
+        memory_mb=memory_mb,
+        max_output=max_output,
+        stop_on_first_failure=stop_on_first_failure,
+    )
 
 
 def judge(result: RunResult, timeout_s: float, attempts: int = 1) -> Verification:

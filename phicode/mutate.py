@@ -17,11 +17,11 @@ from __future__ import annotations
 import ast
 import copy
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from phicode.judge import JobRunner, verify_pair
+from phicode.judge import verify_pair
 from phicode.records import Pair, Status, Verification
+from phicode.sandbox.runner import JobRunner, fan_out
 
 DEFAULT_MAX_MUTANTS = 16
 DEFAULT_THRESHOLD = 0.6
@@ -255,8 +255,7 @@ class MutationTester:
         found = mutants(pair.solution, pair.entry_point, self.max_mutants)
         if not found:
             return MutationReport(0, 0, ())
-        with ThreadPoolExecutor(max_workers=self.pool.size) as executor:
-            verdicts = tuple(executor.map(lambda m: self._run(pair, m), found))
+        verdicts = tuple(fan_out(self.pool, lambda m: self._run(pair, m), found, name="mutate"))
         survivors = tuple(
             m for m, v in zip(found, verdicts, strict=True) if v.status is Status.PASSED
         )

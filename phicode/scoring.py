@@ -25,13 +25,13 @@ import atexit
 import json
 import threading
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from phicode.generate.clean.code import extract_code
-from phicode.judge import JobRunner, verify_pair
+from phicode.judge import verify_pair
 from phicode.records import Pair, Status, Verification
 from phicode.sandbox.config import SandboxConfig
+from phicode.sandbox.runner import JobRunner, fan_out
 
 
 def answer_code(answer: str) -> str:
@@ -69,9 +69,9 @@ class Scorer:
     def score_many(self, items: Iterable[tuple[Pair, str]]) -> list[Verification]:
         """Each (pair, answer), in order, as many at once as the pool has containers."""
         items = list(items)
-        width = max(1, getattr(self.pool(), "size", 1))
-        with ThreadPoolExecutor(max_workers=width, thread_name_prefix="score") as executor:
-            return list(executor.map(lambda item: self.score(*item), items))
+        pool = self.pool()
+        width = max(1, getattr(pool, "size", 1))
+        return fan_out(pool, lambda item: self.score(*item), items, width=width, name="score")
 
     def close(self) -> None:
         with self._lock:

@@ -1,16 +1,16 @@
 """``LocalPool``: a stand-in for :class:`phicode.sandbox.pool.SandboxPool` that runs jobs on the host.
 
 Why it exists: the generation code (oracle, repair, verify) only needs a pool's
-``config``, ``size`` and ``run(job) -> RunResult`` (:class:`phicode.judge.JobRunner`). Unit tests of that code should
-not need Docker and a sandbox image, nor pay for container start-up, yet they
+``config``, ``size`` and ``run(job, *, sealed=False) -> RunResult``
+(:class:`phicode.sandbox.runner.JobRunner`). Unit tests of that code should not need Docker and a sandbox image, nor pay for container start-up, yet they
 should see what a real run of their fixtures does, not a hand-made result.
 ``LocalPool`` really runs each job, the way ``sandbox/runner.py`` would:
 
-- ``mode == "pytest"`` (the default): pytest runs *in this process*
+- ``mode == "pytest"``: pytest runs *in this process*
   (``pytest.main``), one job at a time under a module-level lock, with the job's
   files in a fresh temporary dir first on ``sys.path``. Per-test outcomes are
   gathered by the sandbox's own reporter hooks (``sandbox/reporter.py``) and
-  merged as ``sandbox/server.py`` merges them, so :func:`phicode.verify.judge`
+  merged as ``sandbox/server.py`` merges them, so :func:`phicode.judge.judge`
   sees what it would see from the sandbox.
 - ``mode == "script"``: ``sys.executable target`` runs as a subprocess in the
   job's temporary dir, in its own process group, killed on the job's
@@ -23,7 +23,8 @@ enforced in pytest mode: the fixtures must terminate) or any global mutation
 hits the test run itself. Use it only for trusted, hand-written test fixtures;
 anything a model wrote, or any untrusted code, goes through ``SandboxPool``.
 
-Known differences from the sandbox: no ``memory_mb``/CPU/pids limits, no
+Known differences from the sandbox: no sealed room (``sealed`` is accepted and
+ignored: no container carries anything from job to job here); no ``memory_mb``/CPU/pids limits, no
 ``oom_killed``/``leftover_processes``/``dirty``; the pytest run does not
 ``chdir`` into the job dir (the working directory is process-wide and other
 threads may rely on it); a script's own exit status is ``exit_code`` (the
@@ -45,7 +46,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -53,6 +54,7 @@ from typing import Any
 import pytest
 
 from phicode.errors import SandboxError
+from phicode.sandbox.jobs import Job
 from phicode.sandbox.pool import PoolStats, SandboxConfig
 from phicode.sandbox.result import RunResult, TestOutcome
 
@@ -147,7 +149,7 @@ class LocalPool:
     """Runs sandbox jobs on the host, without Docker and without any isolation.
 
     Same surface as :class:`phicode.sandbox.pool.SandboxPool` for the code that uses a
-    pool: ``config``, ``size``, ``run(job)``, ``start``/``close`` and the
+    pool: ``config``, ``size``, ``run(job, *, sealed=False)``, ``start``/``close`` and the
     context manager; ``jobs`` counts the jobs run, so a test can assert how many
     sandbox runs a piece of code made. Trusted test fixtures only (see the
     module docstring).
@@ -173,8 +175,9 @@ class LocalPool:
     def start(self) -> LocalPool:
         return self
 
-    def run(self, job: dict[str, Any]) -> RunResult:
-        """Run one job; thread-safe, blocks while ``size`` jobs are running."""
+    def run(self, job: Job, *, sealed: bool = False) -> RunResult:
+        """Run one job; thread-safe, blocks while ``size`` jobs are running. ``sealed``
+        changes nothing here (see the module docstring)."""
         if self._closed:
             raise SandboxError("the local pool is closed")
         with self._slots:
@@ -184,17 +187,16 @@ class LocalPool:
                 with self._count_lock:
                     self.jobs += 1
 
-    def _run(self, job: dict[str, Any]) -> RunResult:
+    def _run(self, job: Job) -> RunResult:
         try:
-            workdir = _prepare_workdir(job.get("files", {}))
+            workdir = _prepare_workdir(job.files)
         except (OSError, ValueError) as exc:
             return RunResult(harness_error=f"cannot prepare the work dir: {exc}")
         try:
-            limit = int(job.get("max_output", _DEFAULT_MAX_OUTPUT))
-            if job.get("mode", "pytest") == "pytest":
+            limit = _DEFAULT_MAX_OUTPUT if job.max_output is None else int(job.max_output)
+            if job.mode == "pytest":
                 return _run_pytest(job, workdir, limit)
-            timeout = float(job.get("timeout_s", self.config.timeout_s))
-            return _run_script(job, workdir, timeout, limit)
+            return _run_script(job, workdir, float(job.timeout_s), limit)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 
@@ -215,7 +217,7 @@ class LocalPool:
         self.close()
 
 
-def _prepare_workdir(files: dict[str, str]) -> str:
+def _prepare_workdir(files: Mapping[str, str]) -> str:
     """A fresh dir holding the job's files (plain names only, as the server demands)."""
     workdir = os.path.realpath(tempfile.mkdtemp(prefix="phicode-local-"))
     try:
@@ -245,12 +247,12 @@ def _decode(data: bytes) -> str:
 # --- pytest mode: in this process --------------------------------------------------------
 
 
-def _run_pytest(job: dict[str, Any], workdir: str, limit: int) -> RunResult:
-    target = os.path.join(workdir, job.get("target", "test_solution.py"))
-    extra = ["-x"] if job.get("stop_on_first_failure") else []
+def _run_pytest(job: Job, workdir: str, limit: int) -> RunResult:
+    target = os.path.join(workdir, job.target)
+    extra = ["-x"] if job.stop_on_first_failure else []
     args = [*_PYTEST_ARGS, "--rootdir", workdir, *extra, target]
     names = {"solution", "test_solution", "conftest"}
-    names |= {name[:-3] for name in job.get("files", {}) if name.endswith(".py")}
+    names |= {name[:-3] for name in job.files if name.endswith(".py")}
     collector = _Collector()
     out, err = io.StringIO(), io.StringIO()
     with _PYTEST_LOCK:
@@ -364,8 +366,8 @@ def _script_env(workdir: str) -> dict[str, str]:
     return env
 
 
-def _run_script(job: dict[str, Any], workdir: str, timeout: float, limit: int) -> RunResult:
-    target = job.get("target", "main.py")
+def _run_script(job: Job, workdir: str, timeout: float, limit: int) -> RunResult:
+    target = job.target
     started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, target],

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from phicode.judge import JobRunner, verify_pair
+from phicode.judge import verify_pair
 from phicode.records import Pair
+from phicode.sandbox.runner import JobRunner
 
 
 def solution_passes(

@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 
-from phicode.filters.agreement import AgreementFilter, agreement_verdict
+from phicode.filters.agreement import AgreementFilter, solve_rate_verdict
 from phicode.filters.reasons import FilterReason
 from phicode.generate.backends.openai import OpenAIBackend
 from phicode.generate.config import GenerationParams
@@ -56,19 +56,19 @@ def test_blind_answers_and_bounds(
 ) -> None:
     with scripted(answers) as server:
         backend = OpenAIBackend(server.url, "fake-model", concurrency=4)
-        agreement = AgreementFilter(
+        (samples,) = AgreementFilter(
             backend, sandbox_pool, samples=4, params=GenerationParams()
-        ).measure(PAIR)
+        ).solve([PAIR])
         prompts = [request.prompt for request in server.requests]
-    assert (agreement.samples, agreement.solved) == (4, solved)
+    assert (len(samples), sum(sample.passed for sample in samples)) == (4, solved)
     assert len(prompts) == 4
     assert all(PAIR.question in prompt and "clamp" in prompt for prompt in prompts)
     assert all(request.body.get("temperature", 0) >= 0.7 for request in server.requests)
-    result = agreement_verdict(agreement.solved, agreement.samples, 0.01, 0.99)
+    result = solve_rate_verdict(solved / 4, 0.01, 0.99)
     assert (result.reason if result else None) is verdict
 
 
 def test_tighter_bounds_are_honoured() -> None:
-    assert agreement_verdict(1, 4, 0.5, 0.99) is not None  # 25% < 50%: ambiguous
-    assert agreement_verdict(3, 4, 0.01, 0.5) is not None  # 75% > 50%: too easy
-    assert agreement_verdict(2, 4, 0.5, 0.5) is None
+    assert solve_rate_verdict(1 / 4, 0.5, 0.99) is not None  # 25% < 50%: ambiguous
+    assert solve_rate_verdict(3 / 4, 0.01, 0.5) is not None  # 75% > 50%: too easy
+    assert solve_rate_verdict(2 / 4, 0.5, 0.5) is None

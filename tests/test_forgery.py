@@ -18,7 +18,7 @@ from phicode.cases.judge import MARKER, cases_job, judge_cases, verdict_of
 from phicode.judge import judge, pair_job, run_pair, verify_pair
 from phicode.records import Pair, PairCase, Status
 from phicode.sandbox import pool as pool_module
-from phicode.sandbox.config import SEALED
+from phicode.sandbox.jobs import Job
 from phicode.sandbox.pool import SandboxConfig, SandboxPool
 
 pytestmark = pytest.mark.docker
@@ -434,16 +434,15 @@ def test_exceptions_floats_and_lazy_results_are_judged_as_data(sandbox_pool) -> 
 
 def test_the_tests_do_not_reach_the_case_job_in_one_container() -> None:
     """H1: one container runs both jobs of the pair (the pytest job, whose folder holds
-    the tests, then the case job, its seal taken off to share the container). The
+    the tests, then the case job, run unsealed to share the container). The
     exploit leaves the tests in System V shared memory; the server removes every IPC
     object between jobs, so the case job finds an empty segment and the wrong answer
     fails."""
     exploit = pair(next(f for f in FORGERIES if f.name == "sysv_shm_carries_the_tests"))
     with SandboxPool(SandboxConfig(workers=1, spares=0, timeout_s=10.0)) as pool:
         tests_run = judge(pool.run(pair_job(exploit, 10.0, 256)), 10.0)
-        unsealed = cases_job(exploit.solution, "add", CASES, 10.0, 256)
-        del unsealed[SEALED]
-        verdict = verdict_of(pool.run(unsealed), CASES, 10.0, "add")
+        case_job = cases_job(exploit.solution, "add", CASES, 10.0, 256)
+        verdict = verdict_of(pool.run(case_job, sealed=False), CASES, 10.0, "add")
         stats = pool.stats()
     assert (stats.jobs, stats.containers_started, stats.containers_replaced) == (2, 1, 0)
     assert tests_run.passed, tests_run.detail  # it did read the tests there
@@ -459,7 +458,7 @@ def test_case_jobs_run_first_and_never_where_tests_were(monkeypatch) -> None:
 
     def recording_run(worker, job):
         result = real_run(worker, job)
-        seen.append((id(worker.container), job["mode"]))
+        seen.append((id(worker.container), job.mode))
         return result
 
     monkeypatch.setattr(pool_module._Worker, "run", recording_run)
@@ -477,6 +476,31 @@ def test_case_jobs_run_first_and_never_where_tests_were(monkeypatch) -> None:
         assert "(pytest: 2 passed)" in run.verification.detail
 
 
+def test_sealed_and_unsealed_jobs_never_share_a_container(monkeypatch) -> None:
+    """``run(job, sealed=True)`` goes to the sealed room alone, whatever comes between."""
+    seen: list[tuple[int, bool]] = []  # (container, sealed), in order
+    real_run = pool_module._Worker.run
+
+    def recording_run(worker, job):
+        result = real_run(worker, job)
+        seen.append((id(worker.container), job.files["main.py"] == "print('sealed')\n"))
+        return result
+
+    monkeypatch.setattr(pool_module._Worker, "run", recording_run)
+    with SandboxPool(SandboxConfig(workers=1, spares=0, timeout_s=10.0)) as pool:
+        for sealed in (False, True, True, False, True):
+            word = "sealed" if sealed else "open"
+            job = Job.script({"main.py": f"print({word!r})\n"}, "main.py", timeout_s=5.0,
+                             memory_mb=256, max_output=None)  # fmt: skip
+            assert pool.run(job, sealed=sealed).stdout == f"{word}\n"
+        stats = pool.stats()
+    assert [sealed for _, sealed in seen] == [False, True, True, False, True]
+    sealed_boxes = {box for box, sealed in seen if sealed}
+    open_boxes = {box for box, sealed in seen if not sealed}
+    assert len(sealed_boxes) == len(open_boxes) == 1 and not sealed_boxes & open_boxes
+    assert (stats.jobs, stats.containers_started) == (5, 2)
+
+
 def test_a_mutant_the_cases_kill_never_runs_pytest(sandbox_pool) -> None:
     """A mutant (stop at the first failure) that fails a case is killed by the case
     judge alone: pytest's run would change nothing and cost 7x as much."""
@@ -492,7 +516,8 @@ def test_del_runs_in_the_case_job_and_atexit_never_does(sandbox_pool) -> None:
     """The __del__ forgery really fires (one forged record per call) and is refused
     for it; the atexit one never runs: the job ends with os._exit."""
     forgery = next(f for f in FORGERIES if f.name == "atexit_and_del_tricks")
-    result = sandbox_pool.run(cases_job(forgery.solution, "add", CASES, 10.0, 256))
+    job = cases_job(forgery.solution, "add", CASES, 10.0, 256)
+    result = sandbox_pool.run(job, sealed=True)
     assert result.stdout.count(MARKER) == 3 and "atexit ran" not in result.stdout
     verdict = verdict_of(result, CASES, 10.0, "add")
     assert not verdict.passed
@@ -511,7 +536,7 @@ def test_a_right_numpy_answer_passes_both_judges(sandbox_pool) -> None:
 
 def test_the_expected_values_never_enter_the_container() -> None:
     job = cases_job(RIGHT, "add", (PairCase(args=("1", "2"), expect="31337"),), 5.0, 256)
-    assert "31337" not in str(job["files"]) and "1" in job["files"]["cases.json"]
+    assert "31337" not in str(dict(job.files)) and "1" in job.files["cases.json"]
 
 
 def test_an_old_file_is_told_what_to_do_and_migrated(
@@ -594,6 +619,6 @@ def test_a_job_cannot_bring_files_that_change_how_pytest_runs(sandbox_pool) -> N
 
     for name in ("conftest.py", "pytest.ini", "sitecustomize.py", "evil.pth"):
         job = pair_job(pair(FORGERIES[0]), 5.0, 256)
-        job["files"][name] = "import os\n"
+        job = replace(job, files={**job.files, name: "import os\n"})
         result = sandbox_pool.run(job)
         assert result.harness_error and "refused" in result.harness_error, name

@@ -12,6 +12,7 @@ import pytest
 
 from phicode.judge import pair_job
 from phicode.records import Pair, Status
+from phicode.sandbox.jobs import Job
 from phicode.sandbox.pool import SandboxConfig, SandboxPool
 from phicode.verify import Verifier
 
@@ -292,9 +293,10 @@ def test_hostile_program_is_contained(hostile: Hostile, verifier: Verifier) -> N
 
 def test_output_is_capped(short_pool: SandboxPool) -> None:
     flood = "import os\nfor _ in range(100):\n    os.write(1, b'x' * 1024 * 1024)\n"
-    result = short_pool.run(
-        {"mode": "script", "files": {"main.py": flood}, "target": "main.py", "timeout_s": 3}
-    )
+    job = Job.script(
+        {"main.py": flood}, "main.py", timeout_s=3, memory_mb=512, max_output=None
+    )  # no limit of its own: the server's
+    result = short_pool.run(job)
     assert result.stdout_truncated
     assert len(result.stdout) <= short_pool.config.max_output
 
@@ -362,8 +364,8 @@ def test_no_ipc_object_or_queue_outlives_its_job() -> None:
     object and POSIX message queue after each one, and nothing else outside the wiped
     places is writable (one worker, so both jobs meet the same server)."""
 
-    def script(code: str) -> dict:
-        return {"mode": "script", "files": {"main.py": code}, "target": "main.py", "timeout_s": 5}
+    def script(code: str) -> Job:
+        return Job.script({"main.py": code}, "main.py", timeout_s=5, memory_mb=512, max_output=None)
 
     with SandboxPool(SandboxConfig(workers=1, spares=0, timeout_s=5)) as pool:
         leave = pool.run(script(IPC_LEAVE))

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from phicode.sandbox.engine import OWNER_LABEL, Engine, owner_tag
+from phicode.sandbox.jobs import Job
 from phicode.sandbox.pool import SandboxConfig, SandboxPool
 
 pytestmark = pytest.mark.docker
@@ -70,12 +71,13 @@ def test_a_tainted_container_is_swapped_for_the_spare() -> None:
         assert wait_until(lambda: len(new_containers(existing)) == 2, 60)
         before = new_containers(existing)
         result = pool.run(
-            {
-                "mode": "script",
-                "files": {"main.py": "while True: pass"},
-                "target": "main.py",
-                "timeout_s": 1,
-            }
+            Job.script(
+                {"main.py": "while True: pass"},
+                "main.py",
+                timeout_s=1,
+                memory_mb=512,
+                max_output=None,
+            )
         )
         assert result.timed_out
         assert pool.stats().containers_replaced == 1
@@ -84,7 +86,13 @@ def test_a_tainted_container_is_swapped_for_the_spare() -> None:
         after = new_containers(existing)
         assert len(before & after) == 1  # the old spare, now the worker
         ok = pool.run(
-            {"mode": "script", "files": {"main.py": "print('fine')"}, "target": "main.py"}
+            Job.script(
+                {"main.py": "print('fine')"},
+                "main.py",
+                timeout_s=10.0,
+                memory_mb=512,
+                max_output=None,
+            )
         )
         assert ok.stdout == "fine\n"
 

@@ -12,12 +12,14 @@ import signal
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from phicode.judge import judge, pair_job, run_pair
 from phicode.records import Pair, Status
+from phicode.sandbox.jobs import Job
 from phicode.sandbox.pool import SandboxConfig
 from tests.local_pool import LocalPool
 
@@ -42,15 +44,28 @@ def test_negative():
 """
 
 
-def _verify(pool: LocalPool, solution: str, tests: str, **job: Any):
+def _verify(
+    pool: LocalPool,
+    solution: str,
+    tests: str,
+    *,
+    files: dict[str, str] | None = None,
+    stop_on_first_failure: bool = False,
+):
     pair = Pair(id="p", solution=solution, tests=tests, entry_point="add")
-    result = pool.run({**pair_job(pair, TIMEOUT_S, 256), **job})
+    job = pair_job(pair, TIMEOUT_S, 256, stop_on_first_failure=stop_on_first_failure)
+    if files is not None:  # the pair's job with other files: a new job
+        job = replace(job, files=files)
+    result = pool.run(job)
     return result, judge(result, TIMEOUT_S)
 
 
+def _script_job(files: dict[str, str], timeout_s: float = TIMEOUT_S, max_output: int | None = None):
+    return Job.script(files, "main.py", timeout_s=timeout_s, memory_mb=256, max_output=max_output)
+
+
 def _script(pool: LocalPool, source: str, timeout_s: float = TIMEOUT_S):
-    job = {"mode": "script", "files": {"main.py": source}, "target": "main.py"}
-    return pool.run({**job, "timeout_s": timeout_s})
+    return pool.run(_script_job({"main.py": source}, timeout_s))
 
 
 @pytest.fixture
@@ -181,16 +196,12 @@ def test_a_script_killed_by_a_signal_did_not_finish(pool: LocalPool) -> None:
 
 
 def test_a_script_runs_in_its_own_dir(pool: LocalPool) -> None:
-    job = {
-        "mode": "script",
-        "files": {
-            "main.py": "import helper\nprint(open('data.txt').read())\n",
-            "helper.py": "",
-            "data.txt": "42",
-        },
-        "target": "main.py",
+    files = {
+        "main.py": "import helper\nprint(open('data.txt').read())\n",
+        "helper.py": "",
+        "data.txt": "42",
     }
-    result = pool.run(job)
+    result = pool.run(_script_job(files))
     assert result.stdout == "42\n", result.stderr
 
 
@@ -203,8 +214,7 @@ def test_a_script_past_its_timeout_is_killed(pool: LocalPool) -> None:
 
 
 def test_a_script_output_is_capped(pool: LocalPool) -> None:
-    job = {"mode": "script", "files": {"main.py": "print('x' * 100)\n"}, "target": "main.py"}
-    result = pool.run({**job, "max_output": 10})
+    result = pool.run(_script_job({"main.py": "print('x' * 100)\n"}, max_output=10))
     assert (result.stdout, result.stdout_truncated) == ("x" * 10, True)
 
 

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from phicode.cli import main
-from phicode.filters.agreement import agreement_verdict
 from phicode.filters.mutation import mutation_verdict
 from phicode.filters.reasons import FilterReason
 from phicode.pipeline.state import FILE_NAME, StateStore
@@ -341,17 +340,6 @@ def test_state_keeps_units_across_opens(tmp_path: Path) -> None:
 def test_mutation_verdict(score: float | None, verdict: FilterReason | None) -> None:
     result = mutation_verdict(score, 0.6)
     assert (result.reason if result else None) is verdict
-
-
-@pytest.mark.parametrize(
-    ("solved", "verdict"),
-    [(0, FilterReason.AMBIGUOUS), (1, None), (3, None), (4, FilterReason.TOO_EASY)],
-)
-def test_agreement_verdict(solved: int, verdict: FilterReason | None) -> None:
-    result = agreement_verdict(solved, 4, 0.01, 0.99)
-    assert (result.reason if result else None) is verdict
-    if result:
-        assert result.detail == f"{solved}/4 blind answers passed"
 
 
 def test_limit_per_repo_takes_an_even_sample(tmp_path: Path) -> None:

@@ -197,16 +197,11 @@ def server() -> FakeServer:
 
 
 def _model_args(server: FakeServer) -> list[str]:
-    return ["--backend", "openai", "--base-url", server.url, "--model", "fake-model"] + [
-        "--max-mutants",
-        "6",
-    ]
+    return [*TEMPLATE[2:], "--backend", "openai", "--base-url", server.url, "--model", "fake-model"]
 
 
 @pytest.fixture(scope="module")
-def model_state(
-    corpus: Path, server: FakeServer, tmp_path_factory: pytest.TempPathFactory
-) -> Path:
+def model_state(corpus: Path, server: FakeServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("model-base")
     prompts = folder / "prompts"
     shutil.copytree(data_root() / "prompts", prompts)

@@ -320,9 +320,9 @@ class _CountingPool:
     def size(self):
         return self._pool.size
 
-    def run(self, job):
+    def run(self, job, *, sealed=False):
         type(self).jobs += 1
-        return self._pool.run(job)
+        return self._pool.run(job, sealed=sealed)
 
 
 class _NoPool:

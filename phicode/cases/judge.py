@@ -27,10 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from phicode.cases.compute import JOB_FILE, MARKER, MAX_DEPTH
-from phicode.judge import JobRunner, run_failure
+from phicode.judge import run_failure
 from phicode.records import PairCase, Status
-from phicode.sandbox.config import SEALED
+from phicode.sandbox.jobs import Job
 from phicode.sandbox.result import RunResult
+from phicode.sandbox.runner import JobRunner
 
 COMPUTE_SOURCE = (Path(__file__).with_name("compute.py")).read_text(encoding="utf-8")
 REL_TOL, ABS_TOL = 1e-6, 1e-9
@@ -60,23 +61,22 @@ class _Malformed(ValueError):
 
 def cases_job(
     code: str, entry_point: str, cases: tuple[PairCase, ...], timeout_s: float, memory_mb: int
-) -> dict[str, Any]:
-    """The sandbox job: the solution, the calls (never the expected values), the script."""
+) -> Job:
+    """The sandbox job: the solution, the calls (never the expected values), the script.
+    It runs sealed (:func:`judge_cases`): never in a container that held a pair's tests."""
     spec = {
         "entry": entry_point,
         "cases": [
             {"args": list(c.args), "kwargs": dict(c.kwargs), "listed": c.listed} for c in cases
         ],
     }
-    return {
-        "mode": "script",
-        "files": {"compute.py": COMPUTE_SOURCE, JOB_FILE: json.dumps(spec), "solution.py": code},
-        "target": "compute.py",
-        "timeout_s": timeout_s,
-        "memory_mb": memory_mb,
-        "max_output": 4 << 20,
-        SEALED: True,  # never in a container that held a pair's tests
-    }
+    return Job.script(
+        {"compute.py": COMPUTE_SOURCE, JOB_FILE: json.dumps(spec), "solution.py": code},
+        "compute.py",
+        timeout_s=timeout_s,
+        memory_mb=memory_mb,
+        max_output=4 << 20,
+    )
 
 
 def judge_cases(
@@ -88,7 +88,8 @@ def judge_cases(
 ) -> CaseVerdict:
     """Run ``code``'s ``entry_point`` on ``cases`` in the sandbox and judge the results."""
     timeout = runner.config.timeout_s if timeout_s is None else timeout_s
-    result = runner.run(cases_job(code, entry_point, cases, timeout, runner.config.memory_mb))
+    job = cases_job(code, entry_point, cases, timeout, runner.config.memory_mb)
+    result = runner.run(job, sealed=True)  # never in a container that held a pair's tests
     return verdict_of(result, cases, timeout, entry_point)
 
 

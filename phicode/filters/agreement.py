@@ -11,7 +11,6 @@ record's detail; the pipeline drops pairs outside ``[min_rate, max_rate]``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from phicode.filters.reasons import FilterReason, Verdict
@@ -19,8 +18,9 @@ from phicode.generate.backends.base import ModelBackend
 from phicode.generate.clean import extract_code, nodeid_name
 from phicode.generate.config import GenerationParams
 from phicode.generate.prompts import Prompts
-from phicode.judge import JobRunner, run_pair
+from phicode.judge import run_pair
 from phicode.records import Pair
+from phicode.sandbox.runner import JobRunner, fan_out
 
 DEFAULT_SAMPLES = 4  # blind answers per question with a model backend (docs/faithful-pairs.md)
 VERSION = "agreement@1"
@@ -34,16 +34,6 @@ class Sample:
 
     passed: bool
     outcomes: dict[str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class Agreement:
-    samples: int
-    solved: int
-
-    @property
-    def rate(self) -> float:
-        return self.solved / self.samples if self.samples else 0.0
 
 
 class AgreementFilter:
@@ -64,11 +54,6 @@ class AgreementFilter:
         self.params = replace(base, temperature=max(base.temperature, MIN_SOLVE_TEMPERATURE))
         self.prompts = prompts or Prompts()
 
-    def measure(self, pair: Pair) -> Agreement:
-        """How many of ``samples`` blind answers pass the pair's tests."""
-        found = self.solve([pair])[0]
-        return Agreement(len(found), sum(sample.passed for sample in found))
-
     def solve(self, pairs: Sequence[Pair]) -> list[list[Sample]]:
         """``samples`` blind answers per pair (one ``generate`` call for all), each run
         against the pair's tests with every test's outcome kept."""
@@ -83,8 +68,7 @@ class AgreementFilter:
             for i, pair in enumerate(pairs)
             for k in range(self.samples)
         ]
-        with ThreadPoolExecutor(max_workers=self.pool.size) as executor:
-            runs = list(executor.map(lambda job: self._run(*job), jobs))
+        runs = fan_out(self.pool, lambda job: self._run(*job), jobs, name="solve")
         return [runs[i * self.samples : (i + 1) * self.samples] for i in range(len(pairs))]
 
     def _run(self, pair: Pair, answer: str) -> Sample:
@@ -94,17 +78,6 @@ class AgreementFilter:
         run = run_pair(self.pool, pair, solution=code)
         outcomes = {nodeid_name(t.nodeid): t.outcome for t in run.result.tests}
         return Sample(passed=run.verification.passed, outcomes=outcomes)
-
-
-def agreement_verdict(
-    solved: int, samples: int, min_rate: float, max_rate: float
-) -> Verdict | None:
-    """Why a question with this blind pass count is dropped, or None to keep it."""
-    rate = solved / samples if samples else 0.0
-    verdict = solve_rate_verdict(rate, min_rate, max_rate)
-    if verdict is None:
-        return None
-    return replace(verdict, detail=f"{solved}/{samples} blind answers passed")
 
 
 def solve_rate_verdict(rate: float, min_rate: float, max_rate: float) -> Verdict | None:

@@ -49,8 +49,9 @@ from phicode.generate.oracle.forms import Form, call_form, describe, shown_forms
 from phicode.generate.oracle.inputs import Case
 from phicode.generate.oracle.observe import Observed, OracleError, observe
 from phicode.generate.repair import with_notes
-from phicode.judge import JobRunner, verify_pair
+from phicode.judge import verify_pair
 from phicode.records import Pair
+from phicode.sandbox.runner import JobRunner
 
 VERSION = "fidelity@4"
 INFORMED_SHARE = 0.5  # a blind answer passing this share of the tests understood the task

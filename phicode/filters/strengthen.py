@@ -18,7 +18,6 @@ from __future__ import annotations
 import ast
 import math
 import zlib
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -28,9 +27,10 @@ from phicode.generate.oracle.asserts import template_tests
 from phicode.generate.oracle.complete import model_cases
 from phicode.generate.oracle.inputs import Case, docstring_cases, generated_cases, neighbour_cases
 from phicode.generate.oracle.observe import Observed, OracleError, observe
-from phicode.judge import JobRunner, verify_pair
+from phicode.judge import verify_pair
 from phicode.mutate import Mutant, MutationReport, MutationTester
 from phicode.records import Pair
+from phicode.sandbox.runner import JobRunner, fan_out
 
 VERSION = "strengthen@2"
 MAX_ADDED = 4  # tests added to one pair at the most
@@ -104,8 +104,7 @@ def _kills(
         except OracleError:
             return None  # the mutant does not even import: its tests kill it anyway
 
-    with ThreadPoolExecutor(max_workers=pool.size) as executor:
-        seen = list(executor.map(run, survivors))
+    seen = fan_out(pool, run, survivors, name="strengthen")
     kills: list[set[int]] = [set() for _ in usable]
     for number, results in enumerate(seen):
         if results is None:

@@ -16,7 +16,6 @@ is set.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from phicode.generate.backends.base import ModelBackend
@@ -25,9 +24,10 @@ from phicode.generate.codeinfo import CodeError, function_info
 from phicode.generate.config import GenerationParams, RepairConfig
 from phicode.generate.draft import Draft
 from phicode.generate.prompts import Prompts
-from phicode.judge import JobRunner, run_pair
+from phicode.judge import run_pair
 from phicode.records import Generator, Pair, Snippet, Source, Status, Verification
 from phicode.sandbox.result import RunResult
+from phicode.sandbox.runner import JobRunner, fan_out
 
 FAILURE_CHARS = 2500
 DETAIL_CHARS = 1200  # a pair's detail: the verdict and what was done to the pair
@@ -105,14 +105,10 @@ class Repairer:
     def _check(self, slots: list[_Slot]) -> None:
         if not slots:
             return
-        with ThreadPoolExecutor(
-            max_workers=self.pool.size, thread_name_prefix="repair"
-        ) as executor:
-            for slot, checked in zip(
-                slots, executor.map(lambda s: self.check(s.draft), slots), strict=True
-            ):
-                slot.last, slot.draft = checked, checked.draft
-                slot.attempts += 1
+        checks = fan_out(self.pool, lambda s: self.check(s.draft), slots, name="repair")
+        for slot, checked in zip(slots, checks, strict=True):
+            slot.last, slot.draft = checked, checked.draft
+            slot.attempts += 1
 
     def _settle(self, slot: _Slot) -> None:
         """Passed: done. Failed with enough passing tests: drop the failing ones."""

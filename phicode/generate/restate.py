@@ -29,7 +29,6 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from phicode.generate.backends.base import ModelBackend
@@ -57,7 +56,7 @@ from phicode.generate.oracle.forms import call_form, shown_forms, unshown
 from phicode.generate.oracle.observe import Observed, OracleError, observe
 from phicode.generate.prompts import Prompts
 from phicode.generate.reasons import SynthReason
-from phicode.judge import JobRunner
+from phicode.sandbox.runner import JobRunner, fan_out
 
 VERSION = "restate@5"  # the mechanical rules; the model's prompt adds its own tag
 MAX_TEST_CASES = 40  # calls of the final tests run through the oracle
@@ -128,8 +127,7 @@ class Restater:
         """Each draft with its question restated, or why the question cannot be kept."""
         if not drafts:
             return []
-        with ThreadPoolExecutor(max_workers=self.pool.size, thread_name_prefix="restate") as ex:
-            evidence = list(ex.map(self._evidence, drafts))
+        evidence = fan_out(self.pool, self._evidence, drafts, name="restate")
         rewrites = self._rewrites(drafts, evidence)
         return [
             self._finish(draft, found, rewrite)

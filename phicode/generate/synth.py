@@ -27,8 +27,8 @@ from phicode.generate.prompts import Prompts
 from phicode.generate.reasons import STATUS_REASON, SynthReason
 from phicode.generate.repair import Checked, Repairer, with_notes
 from phicode.generate.restate import Restater
-from phicode.judge import JobRunner
 from phicode.records import Pair, Rejection, Snippet
+from phicode.sandbox.runner import JobRunner
 
 STAGE = "synth"
 

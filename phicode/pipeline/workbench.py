@@ -15,8 +15,8 @@ from typing import Any
 
 from phicode.generate.config import BackendKind
 from phicode.generate.prompts import Prompts
-from phicode.judge import JobRunner
 from phicode.pipeline.config import PipelineConfig
+from phicode.sandbox.runner import JobRunner
 
 
 def load_prompts(config: PipelineConfig) -> Prompts | None:

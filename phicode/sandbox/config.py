@@ -18,13 +18,12 @@ if TYPE_CHECKING:
     from phicode.sandbox.engine import ContainerSpec
 
 DEFAULT_IMAGE = "phicode-sandbox:latest"
-# A job that carries ``SEALED: True`` runs only in containers that never run any other
-# kind (``SandboxPool``): the case judge's jobs, so that no container that held a pair's
+# A job run with ``sealed=True`` (``SandboxPool.run``) runs only in containers that never
+# run any other kind: the case judge's jobs, so that no container that held a pair's
 # tests ever runs one (a container carries a few bits from job to job: process ids,
-# inode numbers). The key never reaches the container.
-SEALED = "sealed"
-# One container kept for sealed jobs per this many workers: a case job holds a container
-# about a sixth as long as a pytest job (bench/bench_verify.py: 30 ms and 185 ms).
+# inode numbers). One container kept for sealed jobs per this many workers: a case job
+# holds a container about a sixth as long as a pytest job (bench/bench_verify.py: 30 ms
+# and 185 ms).
 WORKERS_PER_SEALED = 6
 SERVER_OVERHEAD_MB = 192  # the warm server itself, on top of what a job may use
 

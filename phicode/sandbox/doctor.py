@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from phicode.errors import PhicodeError
 from phicode.sandbox.engine import Engine
 from phicode.sandbox.image import HARNESS_LABEL, harness_hash
+from phicode.sandbox.jobs import Job
 from phicode.sandbox.pool import RunResult, SandboxConfig, SandboxPool
 
 CANARY = "PHICODE_DOCTOR_CANARY"
@@ -119,14 +120,14 @@ def _probe_checks(pool: SandboxPool) -> Iterator[Check]:
     )
 
 
-def _script_job(script: str, config: SandboxConfig) -> dict:
-    return {
-        "mode": "script",
-        "files": {"main.py": script},
-        "target": "main.py",
-        "timeout_s": min(config.timeout_s, 5.0),
-        "memory_mb": config.memory_mb,
-    }
+def _script_job(script: str, config: SandboxConfig) -> Job:
+    return Job.script(
+        {"main.py": script},
+        "main.py",
+        timeout_s=min(config.timeout_s, 5.0),
+        memory_mb=config.memory_mb,
+        max_output=None,  # the server's own
+    )
 
 
 def _why_silent(result: RunResult) -> str:

@@ -68,11 +68,6 @@ def harness_hash(root: Path | None = None) -> str:
     return digest.hexdigest()[:16]
 
 
-def image_is_current(engine: Engine, tag: str = DEFAULT_IMAGE) -> bool:
-    labels = engine.image_labels(tag)
-    return labels is not None and labels.get(HARNESS_LABEL) == harness_hash()
-
-
 def build_image(
     engine: Engine,
     tag: str = DEFAULT_IMAGE,

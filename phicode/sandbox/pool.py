@@ -6,7 +6,7 @@ period), and gives the container back. A container that saw a timeout, a crash,
 a process left behind or any sign of tampering is killed and replaced before
 it serves another job, so no state passes from one job to the next.
 
-Sealed jobs (the case judge's, marked ``SEALED``) run in containers of their
+Sealed jobs (the case judge's, run with ``sealed=True``) run in containers of their
 own, one per ``WORKERS_PER_SEALED`` workers, started on the first such job:
 a container that ever held a pair's tests never runs one (docs/judging.md).
 
@@ -32,9 +32,10 @@ from phicode.errors import SandboxError
 
 # re-exported: code that starts a pool finds its settings here too
 from phicode.sandbox.config import DEFAULT_IMAGE as DEFAULT_IMAGE
-from phicode.sandbox.config import SEALED, WORKERS_PER_SEALED
+from phicode.sandbox.config import WORKERS_PER_SEALED
 from phicode.sandbox.config import SandboxConfig as SandboxConfig
 from phicode.sandbox.engine import Engine, ServerContainer
+from phicode.sandbox.jobs import Job
 from phicode.sandbox.result import RunResult
 
 READY_TIMEOUT_S = 60.0
@@ -76,14 +77,14 @@ class _Worker:
     def adopt(self, container: ServerContainer, ready: dict[str, Any]) -> None:
         self.container, self.ready = container, ready
 
-    def run(self, job: dict[str, Any]) -> RunResult:
+    def run(self, job: Job) -> RunResult:
         if self.container is None:  # an earlier replacement failed: try again now
             self.start()
         assert self.container is not None
         job_id = uuid.uuid4().hex
-        deadline = float(job.get("timeout_s", self._config.timeout_s)) + self._config.grace_s
+        deadline = float(job.timeout_s) + self._config.grace_s
         try:
-            self.container.channel.send({**job, "id": job_id})
+            self.container.channel.send(job.message(job_id))
             message = self.container.channel.receive(deadline)
         except SandboxError as exc:
             return RunResult(sandbox_error=str(exc))
@@ -168,14 +169,12 @@ class SandboxPool:
                 return
         spare[0].kill()
 
-    def run(self, job: dict[str, Any]) -> RunResult:
-        """Run one job on an idle container; thread-safe, blocks while all are busy."""
+    def run(self, job: Job, *, sealed: bool = False) -> RunResult:
+        """Run one job on an idle container; thread-safe, blocks while all are busy.
+        ``sealed``: only on the sealed room's containers, which run nothing else."""
         if self._closed:
             raise SandboxError("the sandbox pool is closed")
-        idle = self._idle
-        if job.get(SEALED):
-            idle = self._sealed_room()
-            job = {key: value for key, value in job.items() if key != SEALED}
+        idle = self._sealed_room() if sealed else self._idle
         worker = idle.get()
         try:
             result = worker.run(job)

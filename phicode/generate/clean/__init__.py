@@ -25,11 +25,11 @@ from phicode.generate.clean.tests import clean_tests, drop_tests, merge_tests, n
 VERSION = "clean@1"
 
 __all__ = [
+    "VERSION",
     "ParseFailure",
     "ParseReason",
     "Parsed",
     "QuestionReason",
-    "VERSION",
     "check_question",
     "clean_question",
     "clean_tests",

@@ -16,7 +16,7 @@ from phicode.generate.drafters.model import ModelDrafter
 from phicode.generate.drafters.oracle import OracleDrafter
 from phicode.generate.drafters.template import TemplateDrafter
 from phicode.generate.prompts import Prompts
-from phicode.judge import JobRunner
+from phicode.sandbox.runner import JobRunner
 
 __all__ = [
     "Drafter",

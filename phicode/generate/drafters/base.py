@@ -10,16 +10,13 @@ template's), so the pipeline's resume key changes when any of them does.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from phicode.generate.codeinfo import FunctionInfo
 from phicode.generate.draft import Draft
 from phicode.records import Snippet
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +47,3 @@ class Drafter(Protocol):
     def draft(self, items: Sequence[Item]) -> list[Draft | Rejected]:
         """One draft or rejection per item, in the items' order."""
         ...
-
-
-def draft_in_parallel(
-    workers: int, items: Sequence[T], one: Callable[[T], Draft | Rejected]
-) -> list[Draft | Rejected]:
-    """``one`` over ``items`` on ``workers`` threads (each call waits on the sandbox)."""
-    if not items:
-        return []
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="draft") as executor:
-        return list(executor.map(one, items))

@@ -16,14 +16,14 @@ from dataclasses import replace
 
 from phicode.generate.clean import QuestionReason
 from phicode.generate.draft import Draft
-from phicode.generate.drafters.base import Item, Rejected, draft_in_parallel
+from phicode.generate.drafters.base import Item, Rejected
 from phicode.generate.drafters.model import ModelDrafter, RawAnswers
 from phicode.generate.oracle import complete
 from phicode.generate.oracle.complete import complete_tests
 from phicode.generate.oracle.examples import fix_examples
 from phicode.generate.oracle.observe import OracleError
 from phicode.generate.reasons import SynthReason
-from phicode.judge import JobRunner
+from phicode.sandbox.runner import JobRunner, fan_out
 
 
 class OracleDrafter:
@@ -39,7 +39,7 @@ class OracleDrafter:
 
     def draft(self, items: Sequence[Item]) -> list[Draft | Rejected]:
         answered = list(zip(items, self.model.ask(items), strict=True))
-        return draft_in_parallel(self.pool.size, answered, self._one)
+        return fan_out(self.pool, self._one, answered, name="draft")
 
     def _one(self, answered: tuple[Item, RawAnswers]) -> Draft | Rejected:
         item, raw = answered

@@ -21,14 +21,14 @@ from collections.abc import Sequence
 
 from phicode.generate.codeinfo import FunctionInfo
 from phicode.generate.draft import Draft
-from phicode.generate.drafters.base import Item, Rejected, draft_in_parallel
+from phicode.generate.drafters.base import Item, Rejected
 from phicode.generate.oracle.asserts import select_cases, template_tests
 from phicode.generate.oracle.examples import MAX_EXAMPLES, example_line, showable
 from phicode.generate.oracle.inputs import Case, docstring_cases, generated_cases
 from phicode.generate.oracle.observe import Observed, OracleError, observe
 from phicode.generate.reasons import SynthReason
-from phicode.judge import JobRunner
 from phicode.records import Generator
+from phicode.sandbox.runner import JobRunner, fan_out
 
 VERSION = "template@3"  # 2: numpy via np.testing; 3: raise examples quote their message
 GENERATED_CASES = 24
@@ -49,7 +49,7 @@ class TemplateDrafter:
         return VERSION
 
     def draft(self, items: Sequence[Item]) -> list[Draft | Rejected]:
-        return draft_in_parallel(self.pool.size, items, self.draft_one)
+        return fan_out(self.pool, self.draft_one, items, name="draft")
 
     def draft_one(self, item: Item) -> Draft | Rejected:
         """Question and tests for one snippet, or why the snippet gives none."""

@@ -30,7 +30,7 @@ from phicode.generate.codeinfo import FunctionInfo
 from phicode.generate.oracle.asserts import select_cases, template_tests
 from phicode.generate.oracle.inputs import Case, docstring_cases, generated_cases
 from phicode.generate.oracle.observe import Observed, observe
-from phicode.judge import JobRunner
+from phicode.sandbox.runner import JobRunner
 
 VERSION = "oracle@3"  # recorded on every pair: how its tests were completed
 MAX_MODEL_CASES = 12  # calls taken from the model's answer

@@ -19,8 +19,8 @@ from phicode.generate.codeinfo import CodeError, function_info
 from phicode.generate.oracle.asserts import check_source
 from phicode.generate.oracle.complete import model_cases
 from phicode.generate.oracle.observe import Observed, OracleError, observe
-from phicode.judge import JobRunner
 from phicode.records import Pair, PairCase
+from phicode.sandbox.runner import JobRunner
 
 VERSION = "cases@1"
 MAX_CASES = 40

@@ -14,7 +14,7 @@ from phicode.generate.clean.outcome import Parsed
 from phicode.generate.codeinfo import FunctionInfo
 from phicode.generate.oracle.inputs import Case
 from phicode.generate.oracle.observe import Observed, observe
-from phicode.judge import JobRunner
+from phicode.sandbox.runner import JobRunner
 
 MAX_EXAMPLES = 3  # worked examples a question shows at most (never all cases)
 

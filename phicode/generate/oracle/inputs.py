@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from phicode.generate.codeinfo import FunctionInfo, Param
 
@@ -95,13 +95,6 @@ class Case:
                 continue
             found.update(n.id for n in ast.walk(tree) if isinstance(n, ast.Name))
         return frozenset(found)
-
-
-@dataclass
-class InputPlan:
-    """Candidate values per parameter; ``None`` where nothing plausible is known."""
-
-    candidates: dict[str, list[str] | None] = field(default_factory=dict)
 
 
 def values_for(param: Param) -> list[str] | None:

@@ -17,7 +17,8 @@ from typing import Any
 
 from phicode.generate.oracle.inputs import Case
 from phicode.generate.oracle.probe import JOB_FILE, MARKER
-from phicode.judge import JobRunner
+from phicode.sandbox.jobs import Job
+from phicode.sandbox.runner import JobRunner
 
 ARRAY_SOURCE = "np.array("  # how the oracle writes an array result (see ``_expected``)
 PER_CALL_S = 0.5
@@ -54,29 +55,26 @@ class OracleError(Exception):
 PROBE_SOURCE = (Path(__file__).with_name("probe.py")).read_text(encoding="utf-8")
 
 
-def probe_job(entry_point: str, cases: list[Case], memory_mb: int) -> dict[str, Any]:
-    """The sandbox job that runs the probe on ``cases`` (``solution.py`` added by the caller)."""
+def probe_job(code: str, entry_point: str, cases: list[Case], memory_mb: int) -> Job:
+    """The sandbox job that runs the probe on ``cases`` against ``code`` (``solution.py``)."""
     spec = {
         "entry": entry_point,
         "cases": [c.to_json() for c in cases],
         "per_call_s": PER_CALL_S,
         "budget_s": BUDGET_S,
     }
-    return {
-        "mode": "script",
-        "files": {"probe.py": PROBE_SOURCE, JOB_FILE: json.dumps(spec)},
-        "target": "probe.py",
-        "timeout_s": BUDGET_S * 2 + 4,
-        "memory_mb": memory_mb,
-        "max_output": 1 << 20,
-    }
+    return Job.script(
+        {"probe.py": PROBE_SOURCE, JOB_FILE: json.dumps(spec), "solution.py": code},
+        "probe.py",
+        timeout_s=BUDGET_S * 2 + 4,
+        memory_mb=memory_mb,
+        max_output=1 << 20,
+    )
 
 
 def observe(pool: JobRunner, code: str, entry_point: str, cases: list[Case]) -> list[Observed]:
     """Run ``code``'s entry point on every case in the sandbox."""
-    job = probe_job(entry_point, cases, pool.config.memory_mb)
-    job["files"]["solution.py"] = code
-    result = pool.run(job)
+    result = pool.run(probe_job(code, entry_point, cases, pool.config.memory_mb))
     payload = _payload(result.stdout)
     if payload is None:
         why = (
