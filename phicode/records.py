@@ -202,6 +202,7 @@ class Verification:
     attempts: int = 1
     mutation_score: float | None = None
     solve_rate: float | None = None  # share of blind answers (question only) that pass the tests
+    branch_coverage: float | None = None  # share of the snippet's branches its tests' calls take
     duration_s: float = 0.0
     detail: str = ""
 
@@ -235,6 +236,7 @@ class Verification:
                 attempts=_optional(data, "attempts", int, 1),
                 mutation_score=_optional(data, "mutation_score", (int, float), None),
                 solve_rate=_optional(data, "solve_rate", (int, float), None),
+                branch_coverage=_optional(data, "branch_coverage", (int, float), None),
                 duration_s=float(_optional(data, "duration_s", (int, float), 0.0)),
                 detail=_optional(data, "detail", str, ""),
             )

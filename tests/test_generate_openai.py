@@ -239,7 +239,7 @@ def test_oracle_tests_correct_a_models_wrong_values(sandbox_pool) -> None:
         )
         pair = synthesizer.synthesize(snippet("gcd"))
     assert pair.verification.passed, pair
-    assert pair.generator.prompt == "question@3+tests@3+oracle@3"
+    assert pair.generator.prompt == "question@3+tests@3+oracle@4"
     assert "gcd(12, 18) == 3" not in pair.tests and "gcd(12, 18) == 6" in pair.tests
     assert "oracle-completed" in pair.verification.detail
     assert "dropped" not in pair.verification.detail

@@ -182,7 +182,7 @@ def test_template_backend_yields_passing_pairs_for_most_of_a_corpus(sandbox_pool
     for pair in passed:
         assert pair.verification.passed and pair.verification.tests_passed >= 2
         assert pair.generator.backend == "template" and pair.generator.prompt.startswith(
-            "template@3"
+            "template@4"
         )
         assert f"`{pair.entry_point}(" in pair.question
         assert "return " not in pair.question

@@ -38,6 +38,7 @@ PAIR = {
         "attempts": 1,
         "mutation_score": None,
         "solve_rate": None,
+        "branch_coverage": None,
         "duration_s": 0.1,
         "detail": "1 passed",
     },

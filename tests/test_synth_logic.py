@@ -131,7 +131,7 @@ def test_the_default_path_takes_the_models_rewrite_and_states_the_exception(pool
     assert "- `clamp(5, 0, 10)` returns `5`." in pair.question
     assert "ValueError" in pair.question and "TypeError" not in pair.question
     assert "rewritten by the model" in pair.verification.detail
-    assert "oracle@3" in pair.generator.prompt
+    assert "oracle@4" in pair.generator.prompt
 
 
 @pytest.mark.parametrize(

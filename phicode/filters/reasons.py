@@ -14,6 +14,7 @@ class FilterReason(StrEnum):
     TOO_EASY = "too_easy"  # every blind answer passed
     AMBIGUOUS = "ambiguous"  # (almost) no blind answer passed
     UNSTATED = "unstated_behaviour"  # too few tests left once those the question omits go
+    TRIVIAL_BASELINE = "trivial_baseline"  # a constant, an echo, an empty value or None passes
 
 
 @dataclass(frozen=True, slots=True)

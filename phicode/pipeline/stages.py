@@ -242,13 +242,20 @@ class CasesUnit:
     """The cases of a pair's final tests."""
 
     cases: tuple[PairCase, ...]
+    branch_coverage: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"cases": [c.to_dict() for c in self.cases]}
+        return {
+            "cases": [c.to_dict() for c in self.cases],
+            "branch_coverage": self.branch_coverage,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CasesUnit:
-        return cls(cases=tuple(PairCase.from_dict(c) for c in data["cases"]))
+        return cls(
+            cases=tuple(PairCase.from_dict(c) for c in data["cases"]),
+            branch_coverage=data.get("branch_coverage"),
+        )
 
 
 class CasesStage(Stage[Pair, CasesUnit]):
@@ -268,14 +275,20 @@ class CasesStage(Stage[Pair, CasesUnit]):
         return (item.solution, item.tests, item.entry_point)
 
     def compute(self, items: Sequence[Pair], bench: Workbench) -> list[CasesUnit]:
-        from phicode.generate.oracle.derive import derive_cases
+        from phicode.generate.oracle.derive import derive
 
-        return [CasesUnit(cases=derive_cases(bench.pool, pair)) for pair in items]
+        units = []
+        for pair in items:
+            found = derive(bench.pool, pair)
+            units.append(CasesUnit(cases=found.cases, branch_coverage=found.branch_coverage))
+        return units
 
     def advance(
         self, item: Pair, unit: CasesUnit, config: PipelineConfig, funnel: Funnel
     ) -> Pair | Dropped:
-        return replace(item, cases=unit.cases)
+        assert item.verification is not None
+        verification = replace(item.verification, branch_coverage=unit.branch_coverage)
+        return replace(item, cases=unit.cases, verification=verification)
 
 
 # --- mutation ------------------------------------------------------------------------
@@ -287,11 +300,14 @@ class MutationUnit:
 
     score: float | None
     total: int
+    baselines: tuple[str, ...] = ()  # the trivial programs that pass the tests
     tests: str | None = None
     verification: Verification | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"score": self.score, "total": self.total}
+        if self.baselines:
+            out["baselines"] = list(self.baselines)
         if self.tests is not None:
             out["tests"] = self.tests
         if self.verification is not None:
@@ -304,6 +320,7 @@ class MutationUnit:
         return cls(
             score=data["score"],
             total=data["total"],
+            baselines=tuple(data.get("baselines", ())),
             tests=data.get("tests"),
             verification=Verification.from_dict(verification) if verification else None,
         )
@@ -315,10 +332,11 @@ class MutationStage(Stage[Pair, MutationUnit]):
     unit_type = MutationUnit
 
     def parts(self, config: PipelineConfig) -> dict[str, Any]:
-        from phicode.filters import mutation
+        from phicode.filters import baselines, mutation
 
         parts = {
             "mutation": mutation.VERSION,
+            "baselines": baselines.VERSION,
             "max_mutants": config.max_mutants,
             **sandbox_parts(config),
         }
@@ -338,6 +356,7 @@ class MutationStage(Stage[Pair, MutationUnit]):
         return [self._one(pair, bench) for pair in items]
 
     def _one(self, pair: Pair, bench: Workbench) -> MutationUnit:
+        from phicode.filters.baselines import passing_baselines
         from phicode.mutate import MutationTester
 
         config = bench.config
@@ -349,6 +368,8 @@ class MutationStage(Stage[Pair, MutationUnit]):
             from phicode.filters.strengthen import strengthen_pair
 
             value.update(strengthen_pair(bench.pool, pair, report, tester))
+        final = replace(pair, tests=value.get("tests", pair.tests))
+        value["baselines"] = passing_baselines(bench.pool, final)
         return MutationUnit.from_dict(value)
 
     def advance(
@@ -356,6 +377,7 @@ class MutationStage(Stage[Pair, MutationUnit]):
     ) -> Pair | Dropped:
         """The pair with its score, then the filters' verdicts."""
         from phicode.filters.agreement import solve_rate_verdict
+        from phicode.filters.baselines import baseline_verdict
         from phicode.filters.mutation import mutation_verdict
 
         assert item.verification is not None  # synth output is always verified
@@ -368,7 +390,9 @@ class MutationStage(Stage[Pair, MutationUnit]):
             verification = unit.verification
         verification = replace(verification, mutation_score=unit.score)
         pair = pair.with_verification(verification)
-        verdict = mutation_verdict(unit.score, config.mutation_threshold)
+        verdict = mutation_verdict(unit.score, config.mutation_threshold) or baseline_verdict(
+            list(unit.baselines)
+        )
         if verdict is None and verification.solve_rate is not None:
             verdict = solve_rate_verdict(
                 verification.solve_rate, config.min_solve_rate, config.max_solve_rate

@@ -22,7 +22,9 @@ from collections.abc import Sequence
 from phicode.generate.codeinfo import FunctionInfo
 from phicode.generate.draft import Draft
 from phicode.generate.drafters.base import Item, Rejected
-from phicode.generate.oracle.asserts import select_cases, template_tests
+from phicode.generate.oracle.asserts import template_tests
+from phicode.generate.oracle.choose import boundary_cases, choose_cases
+from phicode.generate.oracle.domain import paired_variants
 from phicode.generate.oracle.examples import MAX_EXAMPLES, example_line, showable
 from phicode.generate.oracle.inputs import Case, docstring_cases, generated_cases
 from phicode.generate.oracle.observe import Observed, OracleError, observe
@@ -30,7 +32,7 @@ from phicode.generate.reasons import SynthReason
 from phicode.records import Generator
 from phicode.sandbox.runner import JobRunner, fan_out
 
-VERSION = "template@3"  # 2: numpy via np.testing; 3: raise examples quote their message
+VERSION = "template@4"  # 2: numpy via np.testing; 3: raise examples quote their message; 4: cases chosen for branches, boundaries and outcome classes
 GENERATED_CASES = 24
 
 
@@ -55,7 +57,11 @@ class TemplateDrafter:
         """Question and tests for one snippet, or why the snippet gives none."""
         snippet, info = item.snippet, item.info
         seed = zlib.crc32(snippet.id.encode())
-        cases = _unique(docstring_cases(info) + generated_cases(info, self.cases, seed))
+        found = docstring_cases(info) + generated_cases(info, self.cases, seed)
+        more = boundary_cases(found, info, snippet.code) + paired_variants(
+            found, info, snippet.code
+        )
+        cases = _unique(found + more)
         if not cases:
             return Rejected(
                 SynthReason.NO_CASES,
@@ -65,7 +71,7 @@ class TemplateDrafter:
             observed = observe(self.pool, snippet.code, info.name, cases)
         except OracleError as exc:
             return Rejected(SynthReason.SNIPPET_FAILS, str(exc))
-        chosen = select_cases(observed)
+        chosen = choose_cases(observed, info, snippet.code)
         if not any(o.kind == "value" for o in chosen):
             return Rejected(SynthReason.NO_CASES, _why_none(observed))
         return Draft(

@@ -4,7 +4,7 @@ What the snippet really did on a case (:class:`~phicode.generate.oracle.observe.
 becomes one test function: the exact value, ``pytest.approx`` for floats,
 ``np.testing`` for numpy arrays, ``pytest.raises`` where it raised, the changed
 argument where it returned ``None``. One test function per case, so one bad
-case can be dropped alone. :func:`select_cases` picks varied cases.
+case can be dropped alone. Which cases: :mod:`phicode.generate.oracle.choose`.
 """
 
 from __future__ import annotations
@@ -12,32 +12,6 @@ from __future__ import annotations
 from phicode.generate.codeinfo import FunctionInfo
 from phicode.generate.oracle.inputs import Case
 from phicode.generate.oracle.observe import Observed, is_array_source
-
-MAX_VALUE_TESTS = 8
-MAX_RAISE_TESTS = 2
-
-
-def select_cases(observed: list[Observed]) -> list[Observed]:
-    """Docstring examples first, then calls with distinct results, then a few raises."""
-    values = [o for o in observed if o.kind == "value"]
-    chosen = [o for o in values if o.case.origin == "docstring"]
-    results = {o.repr for o in chosen}
-    for o in values:  # one call per distinct result first: varied tests
-        if len(chosen) >= MAX_VALUE_TESTS:
-            break
-        if o not in chosen and o.repr not in results:
-            chosen.append(o)
-            results.add(o.repr)
-    for o in values:
-        if len(chosen) >= min(MAX_VALUE_TESTS, 4):
-            break
-        if o not in chosen:
-            chosen.append(o)
-    raised: dict[str, Observed] = {}
-    for o in observed:
-        if o.kind == "raises" and o.exc and o.exc not in raised and len(raised) < MAX_RAISE_TESTS:
-            raised[o.exc] = o
-    return chosen + list(raised.values())
 
 
 def template_tests(info: FunctionInfo, chosen: list[Observed], *, label: str = "case") -> str:
@@ -118,4 +92,4 @@ def _mutation_test(info: FunctionInfo, o: Observed, name: str) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["check_source", "select_cases", "template_tests"]
+__all__ = ["check_source", "template_tests"]

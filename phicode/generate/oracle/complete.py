@@ -27,15 +27,17 @@ from dataclasses import dataclass
 
 from phicode.generate.clean import Parsed, clean_tests, drop_tests, extract_code, merge_tests
 from phicode.generate.codeinfo import FunctionInfo
-from phicode.generate.oracle.asserts import select_cases, template_tests
-from phicode.generate.oracle.inputs import Case, docstring_cases, generated_cases
-from phicode.generate.oracle.observe import Observed, observe
+from phicode.generate.oracle.asserts import template_tests
+from phicode.generate.oracle.choose import boundary_cases, choose_cases
+from phicode.generate.oracle.domain import paired_variants
+from phicode.generate.oracle.inputs import Case, docstring_cases, generated_cases, neighbour_cases
+from phicode.generate.oracle.observe import observe
 from phicode.sandbox.runner import JobRunner
 
-VERSION = "oracle@3"  # recorded on every pair: how its tests were completed
+VERSION = "oracle@4"  # recorded on every pair: how its tests were completed
 MAX_MODEL_CASES = 12  # calls taken from the model's answer
-MIN_CASES = 4  # fill up with the template's own inputs below this many valid model calls
-FILL_CASES = 16  # template inputs tried when filling up
+FILL_CASES = 16  # template inputs tried beside them
+NEIGHBOURS = 8  # calls one literal away from the model's
 MAX_ARG_CHARS = 300
 _BUILTINS = frozenset(dir(builtins))  # a longer argument is no test input, it is a pasted data set
 
@@ -205,20 +207,11 @@ def complete_tests(
     seed_text: str = "",
 ) -> Completed | None:
     """The oracle-completed test module for one snippet, or None if nothing is testable."""
-    proposed = model_cases(raw_tests, info)
-    cases = list(proposed)
-    # The template's inputs ride along in the same sandbox job: they fill up when the
-    # model's calls turn out invalid (a wrong arity for every call is common).
-    seed = zlib.crc32((seed_text or code).encode())
-    known = {(c.args, c.kwargs) for c in cases}
-    for case in docstring_cases(info) + generated_cases(info, FILL_CASES, seed):
-        if (case.args, case.kwargs) not in known:
-            known.add((case.args, case.kwargs))
-            cases.append(case)
+    cases = candidates(model_cases(raw_tests, info), info, code, seed_text or code)
     if not cases:
         return None
     observed = observe(pool, code, info.name, cases)
-    chosen = _choose(observed)
+    chosen = choose_cases(observed, info, code)
     if not any(o.kind == "value" for o in chosen):
         return None
     oracle = template_tests(info, chosen)
@@ -244,14 +237,25 @@ def complete_tests(
     return Completed(tests, used, dropped, kept, tuple(notes))
 
 
-def _choose(observed: list[Observed]) -> list[Observed]:
-    """All valid model calls first (they are the model's choice); the template's pick
-    fills up to ``MIN_CASES`` when the model proposed fewer valid ones."""
-    model = [o for o in observed if o.case.origin == "model" and o.kind in ("value", "raises")]
-    if len(model) >= MIN_CASES:
-        return model
-    rest = [o for o in observed if o.case.origin != "model"]
-    return (model + select_cases(rest))[: max(MIN_CASES * 2, len(model))]
+def candidates(proposed: list[Case], info: FunctionInfo, code: str, seed_text: str) -> list[Case]:
+    """The calls to observe, each once: the model's, the docstring's, neighbours of the
+    model's (one literal nudged), the compared constants and either side of them, and
+    the template's inputs, which ride along in the same sandbox job (they fill up when
+    the model's calls turn out invalid: a wrong arity for every call is common)."""
+    seed = zlib.crc32(seed_text.encode())
+    documented = docstring_cases(info)
+    found: dict[tuple, Case] = {}
+    generated = generated_cases(info, FILL_CASES, seed)
+    for case in [
+        *proposed,
+        *documented,
+        *neighbour_cases(proposed, NEIGHBOURS),
+        *boundary_cases([*proposed, *documented], info, code),
+        *paired_variants([*proposed, *generated], info, code),
+        *generated,
+    ]:
+        found.setdefault((case.args, case.kwargs), case)
+    return list(found.values())
 
 
 def _model_functions_left(

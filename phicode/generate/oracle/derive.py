@@ -14,35 +14,51 @@ from __future__ import annotations
 
 import ast
 import textwrap
+from dataclasses import dataclass
 
 from phicode.generate.codeinfo import CodeError, function_info
 from phicode.generate.oracle.asserts import check_source
+from phicode.generate.oracle.branches import branch_coverage
 from phicode.generate.oracle.complete import model_cases
 from phicode.generate.oracle.observe import Observed, OracleError, observe
 from phicode.records import Pair, PairCase
 from phicode.sandbox.runner import JobRunner
 
-VERSION = "cases@1"
+VERSION = "cases@2"  # 2: the branch coverage of the tests' calls
 MAX_CASES = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Derived:
+    """A pair's cases, and the share of the snippet's branches its tests' calls take."""
+
+    cases: tuple[PairCase, ...]
+    branch_coverage: float | None
 
 
 def derive_cases(pool: JobRunner, pair: Pair) -> tuple[PairCase, ...]:
     """The cases of ``pair`` (empty when no test has the oracle's shape)."""
+    return derive(pool, pair).cases
+
+
+def derive(pool: JobRunner, pair: Pair) -> Derived:
+    """The cases of ``pair`` and the branch coverage of every call in its tests."""
     try:
         info = function_info(pair.solution, pair.entry_point)
     except CodeError:
-        return ()
+        return Derived((), None)
     calls = model_cases(pair.tests, info, limit=MAX_CASES)
     if not calls:
-        return ()
+        return Derived((), None)
     try:
         seen = observe(pool, pair.solution, info.name, calls)
     except OracleError:
-        return ()
+        return Derived((), None)
     checks = _statements(pair.tests)
-    return tuple(
+    cases = tuple(
         as_case(o) for o in seen if checkable(o) and _dump(check_source(info, o)) in checks
     )
+    return Derived(cases, branch_coverage(pair.solution, [o.arcs for o in seen]))
 
 
 def _statements(tests: str) -> set[str]:
@@ -80,4 +96,4 @@ def as_case(o: Observed) -> PairCase:
     return PairCase(args=args, kwargs=kwargs, expect=o.repr, compare=compare, listed=o.generator)
 
 
-__all__ = ["VERSION", "as_case", "checkable", "derive_cases"]
+__all__ = ["VERSION", "Derived", "as_case", "checkable", "derive", "derive_cases"]

@@ -41,6 +41,14 @@ class Observed:
     array: str | None = None  # dtype of a numpy array result: compare with np.testing
     numpy: bool = False  # a numpy result (array or number): ``is True`` does not hold
     message: str = ""  # a raise's own message (evidence of when it raises), at most 160 chars
+    arcs: frozenset[tuple[int, int]] = frozenset()  # line arcs the first call ran in solution.py
+    deliberate: bool | None = None  # a raise from the snippet's own raise/assert statement
+
+    @property
+    def incidental(self) -> bool:
+        """A raise that no ``raise`` or ``assert`` of the snippet made: an accident of input
+        the function was never meant to take (an ``IndexError`` from ``xs[0]`` on ``[]``)."""
+        return self.kind == "raises" and self.deliberate is False
 
 
 def is_array_source(text: str) -> bool:
@@ -117,4 +125,6 @@ def _observed(case: Case, raw: dict[str, Any]) -> Observed:
         array=raw.get("array"),
         numpy=bool(raw.get("numpy")),
         message=str(raw.get("message") or ""),
+        arcs=frozenset((int(a), int(b)) for a, b in raw.get("arcs") or ()),
+        deliberate=raw.get("deliberate"),
     )

@@ -14,6 +14,12 @@ exception's name), or why the call cannot be a test (invalid, slow, unstable,
 unrepresentable, skipped when the whole budget is spent). Output the snippet
 prints itself is swallowed, so it cannot forge or crowd out the one marked JSON
 line this writes to stdout.
+
+Two facts of the first call feed the choice of cases on the host: the *arcs* it ran
+in ``solution.py`` (``(from line, to line)``, entry and exit as minus the function's
+first line: coverage.py's convention), and for a raise whether it was *deliberate*
+(raised by a ``raise`` or ``assert`` statement of the snippet, not by indexing, a
+lookup, arithmetic or a library on input the function never meant to take).
 """
 
 import ast
@@ -22,6 +28,7 @@ import copy
 import inspect
 import io
 import json
+import os
 import signal
 import sys
 import time
@@ -139,6 +146,65 @@ def _lazy(value):
     )
 
 
+class _Arcs:
+    """A trace function that records the line arcs run in one file's code."""
+
+    def __init__(self, filename):
+        self.filename = filename
+        self.arcs = set()
+
+    def __call__(self, frame, event, arg):
+        if event != "call" or frame.f_code.co_filename != self.filename:
+            return None
+        code = frame.f_code
+        last = [-code.co_firstlineno]
+
+        def local(frame, event, arg):
+            if event == "line":
+                self.arcs.add((last[0], frame.f_lineno))
+                last[0] = frame.f_lineno
+            elif event == "return":
+                self.arcs.add((last[0], -code.co_firstlineno))
+            return local
+
+        return local
+
+
+def _statement_lines(path):
+    """The lines of the snippet's ``raise`` and ``assert`` statements."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            tree = ast.parse(handle.read())
+    except (OSError, SyntaxError, ValueError):
+        return set()
+    lines = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Raise, ast.Assert)):
+            lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    return lines
+
+
+def _deliberate(exc, filename, raise_lines):
+    """Whether the innermost frame of ``exc`` is a ``raise``/``assert`` of the snippet."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return (
+        tb is not None
+        and tb.tb_frame.f_code.co_filename == filename
+        and tb.tb_lineno in raise_lines
+    )
+
+
+def _traced_call(func, args, kwargs, per_call_s, tracer):
+    """:func:`_call` with ``tracer`` on (the arcs of the first call)."""
+    sys.settrace(tracer)
+    try:
+        return _call(func, args, kwargs, per_call_s)
+    finally:
+        sys.settrace(None)
+
+
 def _call(func, args, kwargs, per_call_s):
     signal.setitimer(signal.ITIMER_REAL, per_call_s)
     try:
@@ -150,25 +216,37 @@ def _call(func, args, kwargs, per_call_s):
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def _outcome(func, namespace, case, per_call_s):
+def _outcome(func, namespace, case, per_call_s, source):
+    """What the snippet did on ``case``; ``source``: (its file, its raise lines)."""
     try:
         args = [eval(src, dict(namespace)) for src in case["args"]]
         kwargs = {k: eval(v, dict(namespace)) for k, v in case["kwargs"].items()}
     except Exception as exc:
         return {"kind": "invalid", "why": "arguments: " + type(exc).__name__}
     runs = []
-    for _ in range(3):
+    tracer = _Arcs(source[0])
+    deliberate = None
+    for number in range(3):
         a, k = copy.deepcopy(args), copy.deepcopy(kwargs)
         try:
-            value = _call(func, a, k, per_call_s)
+            if number == 0:
+                value = _traced_call(func, a, k, per_call_s, tracer)
+            else:
+                value = _call(func, a, k, per_call_s)
             runs.append(("value", value, a))
         except _Slow:
             return {"kind": "slow"}
         except RecursionError:
             return {"kind": "invalid", "why": "RecursionError"}
         except Exception as exc:
+            if number == 0:
+                deliberate = _deliberate(exc, source[0], source[1])
             runs.append(("raises", type(exc), _message(exc)))
-    return _judge(runs, args)
+    outcome = _judge(runs, args)
+    outcome["arcs"] = sorted(tracer.arcs)
+    if outcome["kind"] == "raises":
+        outcome["deliberate"] = deliberate
+    return outcome
 
 
 def _message(exc):
@@ -234,6 +312,8 @@ def run(job):
     except BaseException as exc:
         return {"error": f"import: {type(exc).__name__}: {exc}"}
     namespace = dict(vars(solution))
+    filename = getattr(solution, "__file__", "") or ""
+    source = (filename, _statement_lines(filename) if os.path.exists(filename) else set())
     results = []
     started = time.monotonic()
     for case in job["cases"]:
@@ -241,7 +321,7 @@ def run(job):
             results.append({"kind": "skipped"})
             continue
         sys.stdout = io.StringIO()
-        results.append(_outcome(func, namespace, case, job["per_call_s"]))
+        results.append(_outcome(func, namespace, case, job["per_call_s"], source))
     return {"results": results}
 
 
