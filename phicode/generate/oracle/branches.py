@@ -15,15 +15,19 @@ import ast
 from collections.abc import Iterable
 from functools import lru_cache
 
+# At import, not on first use: the oracle calls this from several threads at once, and
+# coverage's own modules import each other (a first import in two threads can see one
+# half-initialised).
+import coverage  # noqa: F401  (its package first: coverage.parser needs it loaded)
+from coverage.exceptions import NotPython
+from coverage.parser import PythonParser
+
 Arc = tuple[int, int]
 
 
 @lru_cache(maxsize=256)
 def _parsed(code: str) -> tuple[frozenset[Arc], dict[int, int]] | None:
     """The snippet's branch arcs, and each line's first line (multi-line statements)."""
-    from coverage.exceptions import NotPython
-    from coverage.parser import PythonParser
-
     try:
         parser = PythonParser(text=code)
         parser.parse_source()

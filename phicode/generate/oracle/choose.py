@@ -14,8 +14,9 @@ keeps a small set, greedily, each case for something no case before it showed:
 
 Candidates are tried in order of trust: the docstring's examples (always kept),
 the model's calls, then the rest; calls outside the function's domain never
-(:mod:`.domain`). Up to :data:`MIN_CASES` more are added for distinct results,
-so no constant function passes, then the set stops at :data:`MAX_CASES`.
+(:mod:`.domain`). Then calls with results no chosen case has fill the set up to
+:data:`DISTINCT_RESULTS` (a changed operator or constant shows in the value), and
+any call up to :data:`MIN_CASES`; the set stops at :data:`MAX_CASES`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from phicode.generate.oracle.inputs import Case
 from phicode.generate.oracle.observe import Observed
 
 MIN_CASES = 4
+DISTINCT_RESULTS = 8  # fill with calls of distinct results up to this many cases
 MAX_CASES = 10
 MAX_BOUNDARY_CASES = 12
 _TRUST = {"docstring": 0, "model": 1}
@@ -52,8 +54,8 @@ def choose_cases(
             chosen.append(o)
             shown |= found
     results = {o.repr for o in chosen if o.kind == "value"}
-    for o in ordered:  # distinct results next, so that no constant passes
-        if len(chosen) >= min(limit, MIN_CASES):
+    for o in ordered:  # distinct results next: what kills a changed operator or constant
+        if len(chosen) >= min(limit, DISTINCT_RESULTS):
             break
         if o not in chosen and o.kind == "value" and o.repr not in results:
             chosen.append(o)
