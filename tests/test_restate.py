@@ -130,6 +130,11 @@ def test_worked_examples_are_added_only_when_the_question_has_none() -> None:
         "The function should raise appropriate exceptions for invalid inputs and handle ties "
         "in the indentation level.",
         "It should handle different types of inputs.",
+        # issue 22's noise, recorded from default runs on held-out code
+        "The function should handle exceptions.",
+        "The code should be easy to understand and test.",
+        "Make sure the function returns the correct results.",
+        "The solution should be efficient and readable.",
     ],
 )
 def test_vague_promises_are_removed(sentence: str) -> None:
@@ -148,6 +153,7 @@ def test_vague_promises_are_removed(sentence: str) -> None:
         "It handles inputs where low is greater than high by raising ValueError.",
         "It should handle negative numbers by returning 0.",
         "Invalid inputs such as None raise TypeError.",
+        "It returns the correct change as a list of coins.",
     ],
 )
 def test_a_stated_rule_is_not_vague(sentence: str) -> None:

@@ -58,7 +58,7 @@ from phicode.generate.prompts import Prompts
 from phicode.generate.reasons import SynthReason
 from phicode.sandbox.runner import JobRunner, fan_out
 
-VERSION = "restate@5"  # the mechanical rules; the model's prompt adds its own tag
+VERSION = "restate@6"  # the mechanical rules; the model's prompt adds its own tag; 6: more noise
 MAX_TEST_CASES = 40  # calls of the final tests run through the oracle
 PROMPT_CASES = 10  # observed cases shown to the model
 MIN_CHARS = 40
@@ -79,7 +79,15 @@ _VAGUE = re.compile(
     r"different|any|possible|potential|common|other|all|such|these)?\s*(?:kinds?\s+of\s+|types?\s+of\s+)?"
     r"(?:edge|corner|special|invalid|unexpected)?\s*(?:cases|inputs|scenarios|situations|errors|"
     r"objects|data\s+structures)\b(?!\s+(?:where|when|in\s+which|such\s+as|like|by|as\s+follows))"
-    r"|\b(?:appropriate|relevant|suitable|necessary|proper)\s+(?:exceptions?|errors?)\b",
+    r"|\b(?:appropriate|relevant|suitable|necessary|proper)\s+(?:exceptions?|errors?)\b"
+    # issue 22's noise: "should handle exceptions", "easy to understand and test",
+    # "return the correct results", "efficient and readable"
+    r"|\b(?:handles?|handling|catch(?:es)?)\s+(?:any\s+|all\s+|possible\s+)?(?:exceptions|errors)"
+    r"(?!\s+(?:where|when|in\s+which|such\s+as|like|by|as\s+follows|raised\s+by))\s*[.,;]"
+    r"|\beasy\s+to\s+(?:understand|read|test|use|maintain)\b"
+    r"|\b(?:well[- ]documented|readable|maintainable|efficient(?:ly)?|robust)\s*(?:and\s+\w+\s*)?[.,;]"
+    r"|\b(?:returns?|produces?|gives?|outputs?)\s+the\s+(?:correct|right|expected|proper|desired)"
+    r"\s+(?:results?|outputs?|values?|answers?)\s*[.,;]",
     re.I,
 )
 _EXC = r"`?(?P<{}>[A-Z]\w*(?:Error|Exception|Warning))`?"
