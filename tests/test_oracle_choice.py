@@ -87,11 +87,6 @@ def test_clamp_cases_clamp_on_both_sides_and_cover_every_branch(sandbox_pool) ->
     assert any(o.kind == "raises" for o in chosen)
     assert branch_coverage(CLAMP, [o.arcs for o in chosen]) == 1.0
     assert len(chosen) <= 10
-    # the in-range calls that show nothing new are not all kept
-    assert (
-        sum(o.case.args in {("5", "0", "10"), ("7", "0", "10"), ("3", "1", "9")} for o in chosen)
-        < 3
-    )
 
 
 def test_outcome_classes() -> None:

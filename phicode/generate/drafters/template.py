@@ -23,7 +23,7 @@ from phicode.generate.codeinfo import FunctionInfo
 from phicode.generate.draft import Draft
 from phicode.generate.drafters.base import Item, Rejected
 from phicode.generate.oracle.asserts import template_tests
-from phicode.generate.oracle.choose import boundary_cases, choose_cases
+from phicode.generate.oracle.choose import MIN_CHECKS, boundary_cases, choose_cases
 from phicode.generate.oracle.domain import paired_variants
 from phicode.generate.oracle.examples import MAX_EXAMPLES, example_line, showable
 from phicode.generate.oracle.inputs import Case, docstring_cases, generated_cases
@@ -72,8 +72,8 @@ class TemplateDrafter:
         except OracleError as exc:
             return Rejected(SynthReason.SNIPPET_FAILS, str(exc))
         chosen = choose_cases(observed, info, snippet.code)
-        if not any(o.kind == "value" for o in chosen):
-            return Rejected(SynthReason.NO_CASES, _why_none(observed))
+        if not any(o.kind == "value" for o in chosen) or len(chosen) < MIN_CHECKS:
+            return Rejected(SynthReason.NO_CASES, _why_none(observed, len(chosen)))
         return Draft(
             snippet=snippet,
             info=info,
@@ -90,9 +90,11 @@ def _unique(cases: list[Case]) -> list[Case]:
     return list(seen.values())
 
 
-def _why_none(observed: list[Observed]) -> str:
+def _why_none(observed: list[Observed], found: int = 0) -> str:
     kinds = Counter(o.kind if o.kind != "invalid" else f"invalid ({o.why})" for o in observed)
     listed = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common(4))
+    if found:
+        return f"only {found} call in the function's domain with a result to test ({listed})"
     return f"no call returned a testable value ({listed})"
 
 

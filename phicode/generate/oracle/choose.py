@@ -30,6 +30,7 @@ from phicode.generate.oracle.domain import in_domain
 from phicode.generate.oracle.inputs import Case
 from phicode.generate.oracle.observe import Observed
 
+MIN_CHECKS = 2  # fewer in-domain, deterministic calls than this: nothing to test
 MIN_CASES = 4
 DISTINCT_RESULTS = 8  # fill with calls of distinct results up to this many cases
 MAX_CASES = 10
@@ -165,6 +166,7 @@ def _literal(source: str) -> object:
 __all__ = [
     "MAX_CASES",
     "MIN_CASES",
+    "MIN_CHECKS",
     "boundary_cases",
     "choose_cases",
     "comparison_constants",

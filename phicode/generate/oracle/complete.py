@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from phicode.generate.clean import Parsed, clean_tests, drop_tests, extract_code, merge_tests
 from phicode.generate.codeinfo import FunctionInfo
 from phicode.generate.oracle.asserts import template_tests
-from phicode.generate.oracle.choose import boundary_cases, choose_cases
+from phicode.generate.oracle.choose import MIN_CHECKS, boundary_cases, choose_cases
 from phicode.generate.oracle.domain import paired_variants
 from phicode.generate.oracle.inputs import Case, docstring_cases, generated_cases, neighbour_cases
 from phicode.generate.oracle.observe import observe
@@ -212,7 +212,7 @@ def complete_tests(
         return None
     observed = observe(pool, code, info.name, cases)
     chosen = choose_cases(observed, info, code)
-    if not any(o.kind == "value" for o in chosen):
+    if not any(o.kind == "value" for o in chosen) or len(chosen) < MIN_CHECKS:
         return None
     oracle = template_tests(info, chosen)
     valid_keys = {(o.case.args, o.case.kwargs) for o in observed if o.kind in ("value", "raises")}
