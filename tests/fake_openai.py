@@ -52,6 +52,18 @@ def completion(text: str, tokens: int = 5) -> dict[str, Any]:
 Answer = Callable[[Request], "Reply | str"]
 
 
+def by_prompt(rules: list[tuple[str, str]], default: str) -> Answer:
+    """A scripted model: the text of the first rule whose marker the prompt contains
+    (a task's own words: ``"Solve this programming exercise"``), else ``default``."""
+
+    def answer(request: Request) -> Reply:
+        prompt = request.prompt
+        text = next((text for marker, text in rules if marker in prompt), default)
+        return Reply(body=completion(text))
+
+    return answer
+
+
 class FakeServer:
     """Use as a context manager; ``url`` is the API root (``…/v1``)."""
 

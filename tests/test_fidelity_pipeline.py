@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from phicode.cli import main
-from tests.fake_openai import FakeServer, Reply, Request, completion
+from tests.fake_openai import FakeServer, by_prompt
 
 pytestmark = pytest.mark.docker
 
@@ -47,15 +47,14 @@ def test_mixed_case():
 CASE_SENSITIVE = "```python\ndef is_palindrome(text):\n    return text == text[::-1]\n```"
 
 
-def answer(request: Request) -> Reply:
-    prompt = request.prompt
-    if prompt.startswith("Here is a Python function:"):
-        return Reply(body=completion(QUESTION))
-    if "Write pytest tests for" in prompt:
-        return Reply(body=completion(TESTS))
-    if prompt.startswith("Solve this programming exercise"):
-        return Reply(body=completion(CASE_SENSITIVE))
-    return Reply(body=completion("Sorry, I cannot rewrite this."))  # restate: unusable
+answer = by_prompt(
+    [
+        ("Here is a Python function:", QUESTION),
+        ("Write pytest tests for", TESTS),
+        ("Solve this programming exercise", CASE_SENSITIVE),
+    ],
+    "Sorry, I cannot rewrite this.",  # restate: unusable
+)
 
 
 def run(tmp_path: Path, *extra: str) -> tuple[list[dict], list[dict], FakeServer]:

@@ -18,7 +18,7 @@ from generate_corpus import snippet
 
 from phicode.cli import main
 from phicode.resources import data_root
-from tests.fake_openai import FakeServer, Reply, Request, completion
+from tests.fake_openai import FakeServer, Reply, Request, by_prompt, completion
 
 pytestmark = pytest.mark.docker
 
@@ -44,15 +44,14 @@ def prompts(tmp_path: Path) -> Path:
     return folder
 
 
-def answer(request: Request) -> Reply:
-    prompt = request.prompt
-    if "Write the exercise a teacher would give" in prompt:
-        return Reply(body=completion(QUESTION))
-    if "Some of these pytest tests fail" in prompt:
-        return Reply(body=completion(TESTS))
-    if prompt.startswith("Solve this programming exercise"):
-        return Reply(body=completion("```python\ndef gcd(a, b):\n    return 1\n```"))
-    return Reply(body=completion(TESTS))
+answer = by_prompt(
+    [
+        ("Write the exercise a teacher would give", QUESTION),
+        ("Some of these pytest tests fail", TESTS),
+        ("Solve this programming exercise", "```python\ndef gcd(a, b):\n    return 1\n```"),
+    ],
+    TESTS,
+)
 
 
 CLAMP = """def clamp(value, low, high):

@@ -22,7 +22,7 @@ from phicode.cli import build_parser
 from phicode.commands.run import config_from
 from phicode.pipeline import run_pipeline
 from phicode.resources import data_root
-from tests.fake_openai import FakeServer, Reply, Request, completion
+from tests.fake_openai import FakeServer, by_prompt
 
 pytestmark = pytest.mark.docker
 
@@ -179,15 +179,14 @@ def test_hex():
 ANSWER = "```python\n" + CODE + "```"  # a blind answer that passes
 
 
-def _answer(request: Request) -> Reply:
-    prompt = request.prompt
-    if prompt.startswith("Here is a Python function:"):
-        return Reply(body=completion(QUESTION))
-    if "Write pytest tests for" in prompt:
-        return Reply(body=completion(TESTS))
-    if prompt.startswith("Solve this programming exercise"):
-        return Reply(body=completion(ANSWER))
-    return Reply(body=completion("Sorry, I cannot rewrite this."))
+_answer = by_prompt(
+    [
+        ("Here is a Python function:", QUESTION),
+        ("Write pytest tests for", TESTS),
+        ("Solve this programming exercise", ANSWER),
+    ],
+    "Sorry, I cannot rewrite this.",
+)
 
 
 @pytest.fixture(scope="module")

@@ -46,7 +46,7 @@ class Job:
         """pytest runs ``target`` among ``files``."""
         return cls(
             mode="pytest",
-            files=MappingProxyType(dict(files)),
+            files=dict(files),  # made read-only by __post_init__
             target=target,
             timeout_s=timeout_s,
             memory_mb=memory_mb,
@@ -67,7 +67,7 @@ class Job:
         """``target`` runs as ``__main__`` among ``files``."""
         return cls(
             mode="script",
-            files=MappingProxyType(dict(files)),
+            files=dict(files),  # made read-only by __post_init__
             target=target,
             timeout_s=timeout_s,
             memory_mb=memory_mb,
