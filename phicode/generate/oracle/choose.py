@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from phicode.generate.codeinfo import FunctionInfo
 from phicode.generate.oracle.branches import taken
 from phicode.generate.oracle.domain import in_domain
-from phicode.generate.oracle.inputs import Case
+from phicode.generate.oracle.inputs import Case, read_literal
 from phicode.generate.oracle.observe import Observed
 
 MIN_CHECKS = 2  # fewer in-domain, deterministic calls than this: nothing to test
@@ -74,7 +74,7 @@ def features(o: Observed, code: str, bounds: frozenset[object] = frozenset()) ->
     found: set[object] = {("branch", arc) for arc in taken(code, [o.arcs])}
     found.add(("outcome", outcome_class(o)))
     for source in (*o.case.args, *(v for _, v in o.case.kwargs)):
-        value = _literal(source)
+        value = read_literal(source)
         if _is_number(value) and value in bounds:
             found.add(("boundary", value))
     return found
@@ -86,7 +86,7 @@ def outcome_class(o: Observed) -> tuple[object, ...]:
         return ("raises", o.exc)
     if o.mutated:
         return ("changes an argument",)
-    value = _literal(o.repr or "")
+    value = read_literal(o.repr or "")
     if value is None or isinstance(value, bool):
         return ("value", value)
     if _is_number(value):
@@ -124,7 +124,7 @@ def boundary_cases(
     seen: set[tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = set()
     for seed in seeds:
         for index, source in enumerate(seed.args):
-            value = _literal(source)
+            value = read_literal(source)
             if not isinstance(value, int) or isinstance(value, bool):
                 continue
             for bound in bounds:
@@ -154,13 +154,6 @@ def _signed_constant(node: ast.expr) -> object:
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _literal(source: str) -> object:
-    try:
-        return ast.literal_eval(source)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return object()
 
 
 __all__ = [

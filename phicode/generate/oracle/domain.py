@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 
 from phicode.generate.codeinfo import FunctionInfo
-from phicode.generate.oracle.inputs import Case
+from phicode.generate.oracle.inputs import NOT_LITERAL, Case, read_literal
 from phicode.generate.oracle.observe import Observed
 
 _PLAIN_HINTS: dict[str, tuple[type, ...]] = {
@@ -43,7 +44,6 @@ _PLAIN_HINTS: dict[str, tuple[type, ...]] = {
     "set": (set, frozenset),
     "frozenset": (frozenset, set),
 }
-_NOT_LITERAL = object()
 
 
 def in_domain(o: Observed, info: FunctionInfo, code: str) -> bool:
@@ -58,13 +58,6 @@ def in_domain(o: Observed, info: FunctionInfo, code: str) -> bool:
 def documented(exc: str | None, info: FunctionInfo) -> bool:
     """Whether the docstring names ``exc`` (a documented precondition)."""
     return bool(exc and info.docstring and re.search(rf"\b{re.escape(exc)}\b", info.docstring))
-
-
-def _literal(source: str) -> object:
-    try:
-        return ast.literal_eval(source)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return _NOT_LITERAL
 
 
 def _arguments(o: Observed, info: FunctionInfo) -> dict[str, str]:
@@ -82,8 +75,8 @@ def _contradicts_hints(o: Observed, info: FunctionInfo) -> bool:
         allowed = _PLAIN_HINTS.get(_outer(hint)) if hint else None
         if allowed is None:
             continue
-        value = _literal(source)
-        if value is _NOT_LITERAL or value is None:
+        value = read_literal(source)
+        if value is NOT_LITERAL or value is None:
             continue
         if isinstance(value, bool) and bool not in allowed:
             return True  # True is an int to Python, not to a reader of `n: int`
@@ -102,17 +95,22 @@ def _outer(hint: str | None) -> str:
 
 def paired_parameters(info: FunctionInfo, code: str) -> set[frozenset[str]]:
     """Pairs of parameters the function walks in step."""
-    names = {p.name for p in info.params}
+    return set(_pairs(code, info.name, frozenset(p.name for p in info.params)))
+
+
+@lru_cache(maxsize=256)
+def _pairs(code: str, name: str, names: frozenset[str]) -> frozenset[frozenset[str]]:
+    """:func:`paired_parameters`, parsed once per snippet (every observed call asks)."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
-        return set()
+        return frozenset()
     function = next(
-        (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == info.name),
+        (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == name),
         None,
     )
     if function is None:
-        return set()
+        return frozenset()
     pairs: set[frozenset[str]] = set()
     indexed: dict[str, set[str]] = {}
     for node in ast.walk(function):
@@ -128,7 +126,7 @@ def paired_parameters(info: FunctionInfo, code: str) -> set[frozenset[str]]:
             indexed.setdefault(node.slice.id, set()).add(node.value.id)
     for together in indexed.values():
         pairs.update(frozenset((a, b)) for a in together for b in together if a < b)
-    return pairs
+    return frozenset(pairs)
 
 
 def _unpaired(o: Observed, info: FunctionInfo, code: str) -> bool:
@@ -140,7 +138,7 @@ def _unpaired(o: Observed, info: FunctionInfo, code: str) -> bool:
         a, b = sorted(pair)
         if a not in bound or b not in bound:
             continue
-        left, right = _literal(bound[a]), _literal(bound[b])
+        left, right = read_literal(bound[a]), read_literal(bound[b])
         sized = (list, tuple, str)
         if isinstance(left, sized) and isinstance(right, sized) and len(left) != len(right):
             return True
@@ -159,7 +157,7 @@ def paired_variants(cases: list[Case], info: FunctionInfo, code: str) -> list[Ca
             a, b = (positions.get(name) for name in sorted(pair))
             if a is None or b is None or max(a, b) >= len(args):
                 continue
-            left, right = _literal(args[a]), _literal(args[b])
+            left, right = read_literal(args[a]), read_literal(args[b])
             if not (isinstance(left, list | tuple) and isinstance(right, list | tuple)):
                 continue
             size = min(len(left), len(right))

@@ -34,7 +34,7 @@ STRINGS = [
 ]
 CHARS = ['","', '" "', '"a"', '"-"']
 BOOLS = ["True", "False"]
-_NOT_LITERAL = object()  # what _read_literal gives for text that is no literal (None is one)
+NOT_LITERAL = object()  # what read_literal gives for text that is no literal (None is one)
 
 _COUNT_NAMES = re.compile(
     r"^(n|k|m|num|count|size|length|len|limit|depth|times|steps|width|height|bits|degree|order|"
@@ -124,8 +124,8 @@ def _with_default(values: list[str], default: str | None) -> list[str]:
 
 
 def _from_default(default: str) -> list[str] | None:
-    value = _read_literal(default)
-    if value is _NOT_LITERAL:
+    value = read_literal(default)
+    if value is NOT_LITERAL:
         return None
     for kind, values in ((bool, BOOLS), (int, INTS), (float, FLOATS)):
         if type(value) is kind:
@@ -444,8 +444,8 @@ def neighbour_cases(cases: list[Case], count: int) -> list[Case]:
 def _variants(text: str) -> list[str]:
     """Literal values near ``text``: zero and empty, sign and order flipped, far out
     of the usual range. Nothing for what is not a plain literal."""
-    value = _read_literal(text)
-    if value is _NOT_LITERAL:
+    value = read_literal(text)
+    if value is NOT_LITERAL:
         return []
     if isinstance(value, bool):
         options: list[object] = [not value]
@@ -465,16 +465,16 @@ def _variants(text: str) -> list[str]:
     for option in options:
         source = repr(option)
         # repr of an overflowed float is 'inf': a name the test file would not know
-        if source not in seen and len(source) <= 200 and _read_literal(source) is not _NOT_LITERAL:
+        if source not in seen and len(source) <= 200 and read_literal(source) is not NOT_LITERAL:
             seen.add(source)
             variants.append(source)
     return variants
 
 
-def _read_literal(text: str) -> object:
-    """The value ``text`` spells, or ``_NOT_LITERAL``: model-written text may be code,
+def read_literal(text: str) -> object:
+    """The value ``text`` spells, or ``NOT_LITERAL``: model-written text may be code,
     nested past the parser's depth or too long a number, and is then simply no literal."""
     try:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return _NOT_LITERAL
+        return NOT_LITERAL
