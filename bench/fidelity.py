@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=20, help="kept pairs in the audit sheet")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache", type=Path, default=Path(".cache/fidelity-corpus"))
+    parser.add_argument("--corpus", default="v1", choices=sorted(fidelity_corpus.CORPORA))
     parser.add_argument("--read-sheet", type=Path, default=None)
     args = parser.parse_args(argv)
     if args.read_sheet:
@@ -65,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    paths = [str(p) for p in fidelity_corpus.fetch(args.cache)]
+    packages = fidelity_corpus.CORPORA[args.corpus]
+    paths = [str(p) for p in fidelity_corpus.fetch(args.cache, packages)]
     args.out.mkdir(parents=True, exist_ok=True)
     model = ModelConfig(backend=BackendKind(args.backend), model=args.model)
     if args.base_url:
@@ -86,13 +88,19 @@ def run(args: argparse.Namespace) -> int:
     funnel = run_pipeline(config)
     seconds = time.monotonic() - started
     kept = [line.record for line in read_jsonl(config.output, Pair.from_dict) if line.record]
-    report(args, funnel, kept, seconds)
+    report(args, funnel, kept, seconds, packages)
     sheet = write_sheet(args.out / "audit.md", kept, args.sample, args.seed)
     print(f"audit sheet: {sheet} ({min(args.sample, len(kept))} pairs); mark it, then --read-sheet")
     return 0
 
 
-def report(args: argparse.Namespace, funnel: Funnel, kept: list[Pair], seconds: float) -> None:
+def report(
+    args: argparse.Namespace,
+    funnel: Funnel,
+    kept: list[Pair],
+    seconds: float,
+    packages: tuple[fidelity_corpus.Package, ...],
+) -> None:
     scores = [p.verification.mutation_score for p in kept if p.verification]
     rates = [p.verification.solve_rate for p in kept if p.verification]
     showing = sum(_shows_code(p) for p in kept)
@@ -109,7 +117,7 @@ def report(args: argparse.Namespace, funnel: Funnel, kept: list[Pair], seconds: 
     ]
     rows += [(label, n) for label, n in funnel.rows()]
     width = max(len(label) for label, _ in rows)
-    print(f"\n== bench/fidelity.py ({_corpus_line()})")
+    print(f"\n== bench/fidelity.py ({_corpus_line(packages)})")
     for label, value in rows:
         print(f"{label:<{width}}  {value}")
 
@@ -185,10 +193,8 @@ def _share(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "n/a"
 
 
-def _corpus_line() -> str:
-    return ", ".join(
-        f"{name} {version} ({licence})" for name, version, licence, _ in fidelity_corpus.PACKAGES
-    )
+def _corpus_line(packages: tuple[fidelity_corpus.Package, ...]) -> str:
+    return ", ".join(f"{name} {version} ({licence})" for name, version, licence, _ in packages)
 
 
 if __name__ == "__main__":

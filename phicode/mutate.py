@@ -2,7 +2,8 @@
 
 :func:`mutants` makes single-change variants of the entry point (arithmetic
 operators, comparisons, constants, boundaries, returned values, boolean
-operators); :class:`MutationTester` runs the pair's tests against each one in
+operators, a dropped ``min``/``max``/``abs``/``round``/``sorted`` call);
+:class:`MutationTester` runs the pair's tests against each one in
 the sandbox. A mutant is *killed* when the tests do not pass on it. The
 mutation score is killed / mutants: a test file that only checks ``is not
 None`` or that the call does not raise kills almost nothing and scores near 0.
@@ -24,6 +25,9 @@ from phicode.records import Pair, Status, Verification
 from phicode.sandbox.runner import JobRunner, fan_out
 
 DEFAULT_MAX_MUTANTS = 16
+# Builtins a wrong answer plausibly leaves out (issue 22: a ``clamp`` whose tests pass
+# ``min(value, high)``): the ``call`` mutant replaces the call by its last argument.
+_SKIPPABLE = frozenset({"min", "max", "abs", "round", "sorted", "reversed", "int", "float"})
 DEFAULT_THRESHOLD = 0.6
 # A mutant gets a deadline scaled from the real solution's own test run: a
 # negated loop condition often never ends, and waiting the pool's full timeout
@@ -128,12 +132,28 @@ def _sites(function: ast.AST, root: _Path) -> Iterator[_Site]:
             and node.args
         ):
             yield "boundary", line, "range stop + 1", path
+        elif _skippable_call(node):
+            assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            yield "call", line, f"{node.func.id}(...) -> its last argument", path
         elif isinstance(node, ast.Return) and node.value is not None:
             yield "return", line, "return value replaced", path
         elif isinstance(node, ast.BoolOp):
             yield "boolean", line, f"{type(node.op).__name__} swapped", path
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             yield "boolean", line, "not removed", path
+
+
+def _skippable_call(node: ast.AST) -> bool:
+    """A builtin call whose absence is a plausible slip: a dropped bound (``max(low, x)``),
+    a missing ``abs``, ``round``, ``sorted`` or conversion."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in _SKIPPABLE
+        and bool(node.args)
+        and not node.keywords
+        and not any(isinstance(a, ast.Starred) for a in node.args)
+    )
 
 
 def _walk_with_paths(node: ast.AST, path: _Path) -> Iterator[tuple[ast.AST, _Path]]:
@@ -203,6 +223,16 @@ def _mutate_boundary(node: ast.AST) -> None:
     node.args[stop_index] = ast.BinOp(stop, ast.Add(), ast.Constant(1))
 
 
+def _mutate_call(node: ast.AST) -> None:
+    """The call becomes its last argument, in place: the node takes the argument's type
+    and fields (a path addresses the node, so its parent cannot be edited)."""
+    assert isinstance(node, ast.Call)
+    kept = node.args[-1]
+    node.__class__ = kept.__class__
+    node.__dict__.clear()
+    node.__dict__.update(kept.__dict__)
+
+
 def _mutate_return(node: ast.AST) -> None:
     assert isinstance(node, ast.Return) and node.value is not None
     if isinstance(node.value, ast.Constant) and node.value.value is None:
@@ -227,6 +257,7 @@ _APPLY: dict[str, Callable[[ast.AST], None]] = {
     "boundary": _mutate_boundary,
     "return": _mutate_return,
     "boolean": _mutate_boolean,
+    "call": _mutate_call,
 }
 
 

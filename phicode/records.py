@@ -203,6 +203,9 @@ class Verification:
     mutation_score: float | None = None
     solve_rate: float | None = None  # share of blind answers (question only) that pass the tests
     branch_coverage: float | None = None  # share of the snippet's branches its tests' calls take
+    adequacy: float | None = (
+        None  # share of the known wrong programs (that differ) the tests reject
+    )
     duration_s: float = 0.0
     detail: str = ""
 
@@ -237,6 +240,7 @@ class Verification:
                 mutation_score=_optional(data, "mutation_score", (int, float), None),
                 solve_rate=_optional(data, "solve_rate", (int, float), None),
                 branch_coverage=_optional(data, "branch_coverage", (int, float), None),
+                adequacy=_optional(data, "adequacy", (int, float), None),
                 duration_s=float(_optional(data, "duration_s", (int, float), 0.0)),
                 detail=_optional(data, "detail", str, ""),
             )

@@ -101,7 +101,7 @@ TABLES: dict[str, dict[str, tuple[list[str], str]]] = {
         "--mine-workers": (["6"], "mine.workers"),
         "--mutation-threshold": (["0.9"], "mutation_threshold"),
         "--max-mutants": (["11"], "max_mutants"),
-        "--strengthen": ([], "strengthen"),
+        "--strengthen": (["--no-strengthen"], "strengthen"),
         "--solve-samples": (["2"], "solve_samples"),
         "--solver-model": (["other/model"], "solver_model"),
         "--min-solve-rate": (["0.1"], "min_solve_rate"),

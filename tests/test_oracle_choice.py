@@ -155,7 +155,7 @@ def test_a_pair_that_a_constant_passes_is_dropped(sandbox_pool) -> None:
         PairCase(args=("[]", "[]"), expect="[]"),
         PairCase(args=("[(1, 2)]", "[]"), expect="[]"),
     )
-    passed = passing_baselines(sandbox_pool, _pair(tests, cases))
+    passed = _passing(sandbox_pool, _pair(tests, cases))
     assert "the constant []" in passed and "an empty list" in passed
     verdict = baseline_verdict(passed)
     assert verdict is not None and verdict.reason is FilterReason.TRIVIAL_BASELINE
@@ -174,7 +174,7 @@ def test_a_pair_whose_tests_reach_the_behaviour_passes_no_baseline(sandbox_pool)
     )
     pair = _pair(tests, cases)
     assert [b.name for b in baselines(pair)][:2] == ["the constant []", "an empty list"]
-    assert passing_baselines(sandbox_pool, pair) == []
+    assert _passing(sandbox_pool, pair) == []
     assert baseline_verdict([]) is None
 
 
@@ -187,4 +187,9 @@ def test_an_echo_of_the_first_argument_is_a_baseline(sandbox_pool) -> None:
         "def test_b():\n    assert clamp(7, 0, 10) == 7\n"
     )
     pair = Pair(id="c", solution=CLAMP, tests=tests, entry_point="clamp")
-    assert passing_baselines(sandbox_pool, pair) == ["the first argument echoed"]
+    assert _passing(sandbox_pool, pair) == ["the first argument echoed"]
+
+
+def _passing(pool, pair: Pair) -> list[str]:
+    """The names of the baselines of ``pair`` that pass its tests."""
+    return [b.name for b in passing_baselines(pool, pair, baselines(pair))]

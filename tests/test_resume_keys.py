@@ -130,9 +130,11 @@ def template_state(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
         (_version("phicode.filters.fidelity.VERSION"), {"fidelity"}),
         (_version("phicode.generate.oracle.derive.VERSION"), {"cases"}),
         (_version("phicode.filters.mutation.VERSION"), {"mutation"}),
+        (_version("phicode.filters.adequacy.VERSION"), {"mutation"}),
+        (_version("phicode.filters.strengthen.VERSION"), {"mutation"}),
         # settings that change results
         (_args("--max-mutants", "5"), {"mutation"}),
-        (_args("--strengthen"), {"mutation"}),
+        (_args("--no-strengthen"), {"mutation"}),
         (_args("--min-tests", "1"), {"synth", "fidelity"}),
         (_args("--timeout", "9"), ALL),  # a sandbox limit that decides outcomes
         (_args("--memory", "400"), ALL),

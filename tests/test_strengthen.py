@@ -162,7 +162,7 @@ def answer(request: Request) -> Reply:
 
 
 @pytest.mark.docker
-@pytest.mark.parametrize("strengthen_on", [True, False], ids=["strengthen", "default"])
+@pytest.mark.parametrize("strengthen_on", [True, False], ids=["default", "no-strengthen"])
 def test_the_pipeline_keeps_a_strengthened_pair_and_says_so(
     tmp_path: Path, strengthen_on: bool
 ) -> None:
@@ -180,8 +180,8 @@ def test_the_pipeline_keeps_a_strengthened_pair_and_says_so(
             # the model's own (weak) tests, as before oracle tests became the default
             "--no-oracle-tests", "--no-restate", "--solve-samples", "0",
         ]  # fmt: skip
-        if strengthen_on:
-            argv.append("--strengthen")
+        if not strengthen_on:
+            argv.append("--no-strengthen")
         assert main(argv) == 0
     kept = [json.loads(line) for line in out.read_text().splitlines()]
     dropped = [json.loads(line) for line in rejected.read_text().splitlines()]
@@ -192,5 +192,12 @@ def test_the_pipeline_keeps_a_strengthened_pair_and_says_so(
     assert [p["entry_point"] for p in kept] == ["clamp"]
     verification = kept[0]["verification"]
     assert verification["mutation_score"] >= DEFAULT_THRESHOLD
-    assert "strengthened: +" in verification["detail"]
+    assert "added: they reject known wrong programs" in verification["detail"]
     assert "def test_inside" in kept[0]["tests"] and "distinguishing" in kept[0]["tests"]
+    # what the added tests check is stated: each becomes a worked example while the
+    # question shows fewer than three
+    question = kept[0]["question"]
+    assert question.startswith(QUESTION) and "Examples:" in question
+    added = [c for c in kept[0]["cases"] if f"clamp({', '.join(c['args'])})" in question]
+    assert added and all(c["expect"] is not None for c in added)
+    assert verification["adequacy"] == 1.0

@@ -62,9 +62,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--max-mutants", type=int, default=default_of(PipelineConfig, "max_mutants"), metavar="N"
     )
     filters.add_argument(
-        "--strengthen", action="store_true",
-        help="before dropping weak tests, add up to 4 oracle tests on inputs that kill their "
-        "surviving mutants (inputs are not checked against the question: see docs/pipeline.md)",
+        "--strengthen", action=argparse.BooleanOptionalAction,
+        default=default_of(PipelineConfig, "strengthen"),
+        help="add up to 4 oracle tests (and examples in the question) on inputs that reject "
+        "surviving mutants or trivial baselines (default: on; see docs/faithful-pairs.md)",
     )  # fmt: skip
     filters.add_argument(
         "--solve-samples", type=int, default=None, metavar="K",

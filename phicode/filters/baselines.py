@@ -70,16 +70,15 @@ def _type_word(literal: str) -> str:
     )
 
 
-def passing_baselines(pool: JobRunner, pair: Pair) -> list[str]:
-    """The baselines that pass every test of ``pair``."""
-    found = baselines(pair)
+def passing_baselines(pool: JobRunner, pair: Pair, found: list[Baseline]) -> list[Baseline]:
+    """Those of ``found`` (from :func:`baselines`) that pass every test of ``pair``."""
     verdicts = fan_out(
         pool,
         lambda b: verify_pair(pool, pair, solution=b.source, stop_on_first_failure=True),
         found,
         name="baselines",
     )
-    return [b.name for b, v in zip(found, verdicts, strict=True) if v.status is Status.PASSED]
+    return [b for b, v in zip(found, verdicts, strict=True) if v.status is Status.PASSED]
 
 
 def baseline_verdict(passed: list[str]) -> Verdict | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from phicode.filters.reasons import FilterReason, Verdict
 from phicode.mutate import DEFAULT_MAX_MUTANTS, DEFAULT_THRESHOLD
 
-VERSION = "mutate@3"  # 3: a timed-out mutant runs once more, 4x longer
+VERSION = "mutate@4"  # 3: a timed-out mutant runs once more, 4x longer; 4: dropped calls
 
 __all__ = ["DEFAULT_MAX_MUTANTS", "DEFAULT_THRESHOLD", "VERSION", "mutation_verdict"]
 

@@ -18,18 +18,17 @@ from __future__ import annotations
 import ast
 import math
 import zlib
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 from phicode.generate.clean import merge_tests
 from phicode.generate.codeinfo import CodeError, FunctionInfo, function_info
 from phicode.generate.oracle.asserts import template_tests
 from phicode.generate.oracle.complete import model_cases
+from phicode.generate.oracle.domain import in_domain
 from phicode.generate.oracle.inputs import Case, docstring_cases, generated_cases, neighbour_cases
 from phicode.generate.oracle.observe import Observed, OracleError, observe
-from phicode.judge import verify_pair
-from phicode.mutate import Mutant, MutationReport, MutationTester
-from phicode.records import Pair
 from phicode.sandbox.runner import JobRunner, fan_out
 
 VERSION = "strengthen@2"
@@ -39,6 +38,28 @@ NEIGHBOURS = 24  # calls one argument away from the tests' own calls
 _REL_TOLERANCE = 1e-6  # what pytest.approx forgives; a smaller change kills nothing
 
 
+class Program(Protocol):
+    """A known wrong program: a mutant or a baseline (its whole solution source)."""
+
+    @property
+    def source(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Distinguishing:
+    """The candidate inputs the snippet handles in its domain, and on each, the
+    programs (by index) that behave differently from it."""
+
+    inputs: tuple[Observed, ...]
+    kills: tuple[frozenset[int], ...]
+
+    @property
+    def distinguishable(self) -> frozenset[int]:
+        """The programs some candidate input tells from the snippet (the rest may be
+        equivalent to it, as far as anyone can know)."""
+        return frozenset().union(*self.kills) if self.kills else frozenset()
+
+
 @dataclass(frozen=True, slots=True)
 class Strengthened:
     """The pair's tests with the added ones, and how many survivors they should kill."""
@@ -46,10 +67,28 @@ class Strengthened:
     tests: str
     added: int
     expected_kills: int
+    inputs: tuple[Observed, ...] = ()  # what the snippet did on each added input
+
+
+def distinguish(
+    pool: JobRunner, solution: str, info: FunctionInfo, tests: str, programs: Sequence[Program]
+) -> Distinguishing:
+    """Which candidate inputs tell which of ``programs`` from the snippet (empty when
+    the snippet cannot be run on any)."""
+    if not programs:
+        return Distinguishing((), ())
+    try:
+        usable = _candidates(pool, solution, info, tests)
+        if not usable:
+            return Distinguishing((), ())
+        kills = _kills(pool, info, usable, programs)
+    except OracleError:
+        return Distinguishing((), ())
+    return Distinguishing(tuple(usable), tuple(frozenset(k) for k in kills))
 
 
 def strengthen(
-    pool: JobRunner, solution: str, entry_point: str, tests: str, survivors: list[Mutant]
+    pool: JobRunner, solution: str, entry_point: str, tests: str, survivors: Sequence[Program]
 ) -> Strengthened | None:
     """``tests`` plus oracle tests that kill survivors, or None when no input does."""
     if not survivors:
@@ -58,28 +97,28 @@ def strengthen(
         info = function_info(solution, entry_point)
     except CodeError:
         return None
-    try:
-        usable = _candidates(pool, solution, info, tests)
-        if not usable:
-            return None
-        kills = _kills(pool, info, usable, survivors)
-    except OracleError:
-        return None
-    chosen = _greedy_cover(kills)
+    return tests_that_kill(info, tests, distinguish(pool, solution, info, tests, survivors))
+
+
+def tests_that_kill(info: FunctionInfo, tests: str, found: Distinguishing) -> Strengthened | None:
+    """``tests`` plus one oracle test per input of the greedy cover of ``found``."""
+    chosen = _greedy_cover(list(found.kills))
     if not chosen:
         return None
-    added = template_tests(info, [usable[i] for i in chosen], label="distinguishing")
+    inputs = tuple(found.inputs[i] for i in chosen)
+    added = template_tests(info, list(inputs), label="distinguishing")
     merged = merge_tests(tests, added, info)
     if merged is None:
         return None
-    killed = set().union(*(kills[i] for i in chosen))
-    return Strengthened(merged, len(chosen), len(killed))
+    killed = set().union(*(found.kills[i] for i in chosen))
+    return Strengthened(merged, len(chosen), len(killed), inputs)
 
 
 def _candidates(pool: JobRunner, solution: str, info: FunctionInfo, tests: str) -> list[Observed]:
-    """What the snippet does on the candidate inputs (values and raises): the tests'
-    own calls and their neighbours, the docstring's, the typed template inputs. A call
-    the tests already make may still help: they may check it weakly (``is not None``)."""
+    """What the snippet does on the candidate inputs (values and raises) in its domain
+    (:func:`~phicode.generate.oracle.domain.in_domain`): the tests' own calls and their
+    neighbours, the docstring's, the typed template inputs. A call the tests already
+    make may still help: they may check it weakly (``is not None``)."""
     seed = zlib.crc32(solution.encode())
     own = model_cases(tests, info)
     tried = own + neighbour_cases(own, NEIGHBOURS) + docstring_cases(info)
@@ -89,22 +128,22 @@ def _candidates(pool: JobRunner, solution: str, info: FunctionInfo, tests: str) 
     if not cases:
         return []
     observed = observe(pool, solution, info.name, list(cases))
-    return [o for o in observed if o.kind in ("value", "raises")]
+    return [o for o in observed if o.kind in ("value", "raises") and in_domain(o, info, solution)]
 
 
 def _kills(
-    pool: JobRunner, info: FunctionInfo, usable: list[Observed], survivors: list[Mutant]
+    pool: JobRunner, info: FunctionInfo, usable: list[Observed], survivors: Sequence[Program]
 ) -> list[set[int]]:
     """For each usable input, the survivors (by index) that behave differently on it."""
     cases = [o.case for o in usable]
 
-    def run(mutant: Mutant) -> list[Observed] | None:
+    def run(program: Program) -> list[Observed] | None:
         try:
-            return observe(pool, mutant.source, info.name, cases)
+            return observe(pool, program.source, info.name, cases)
         except OracleError:
-            return None  # the mutant does not even import: its tests kill it anyway
+            return None  # the program does not even import: its tests reject it anyway
 
-    seen = fan_out(pool, run, survivors, name="strengthen")
+    seen = fan_out(pool, run, list(survivors), name="strengthen")
     kills: list[set[int]] = [set() for _ in usable]
     for number, results in enumerate(seen):
         if results is None:
@@ -169,34 +208,3 @@ def _greedy_cover(kills: list[set[int]]) -> list[int]:
         chosen.append(best)
         left -= kills[best]
     return chosen
-
-
-def strengthen_pair(
-    pool: JobRunner, pair: Pair, report: MutationReport, tester: MutationTester
-) -> dict[str, Any]:
-    """The stronger tests of a weak pair, their verification and score, as the state
-    stores them; empty when no input helps, the new tests fail on the snippet, or
-    they score no better. Nothing is taken on trust: the new file is verified and
-    scored again."""
-    found = strengthen(pool, pair.solution, pair.entry_point, pair.tests, list(report.survivors))
-    if found is None:
-        return {}
-    candidate = replace(pair, tests=found.tests)
-    verification = verify_pair(pool, candidate)
-    if not verification.passed:
-        return {}
-    again = tester.test(candidate.with_verification(verification))
-    if again.score is None or report.score is None or again.score <= report.score:
-        return {}
-    attempts = pair.verification.attempts if pair.verification else 1
-    detail = (
-        f"{verification.detail}; strengthened: +{found.added} oracle tests, "
-        f"mutation score {report.score:.2f} -> {again.score:.2f}"
-    )
-    verification = replace(verification, attempts=attempts, detail=detail)
-    return {
-        "score": again.score,
-        "total": again.total,
-        "tests": found.tests,
-        "verification": verification.to_dict(),
-    }

@@ -30,7 +30,7 @@ class PipelineConfig:
     sandbox: SandboxConfig = field(default_factory=SandboxConfig)
     mutation_threshold: float = DEFAULT_THRESHOLD
     max_mutants: int = DEFAULT_MAX_MUTANTS
-    strengthen: bool = False  # add oracle tests that kill surviving mutants of weak tests
+    strengthen: bool = True  # add oracle tests on inputs that reject surviving wrong programs
     solve_samples: int | None = None  # None: DEFAULT_SOLVE_SAMPLES with a model, 0 without
     solver_model: str | None = None  # blind answers by another model of the same backend
     min_solve_rate: float = 0.0

@@ -6,8 +6,10 @@
    tests no informed answer passes, or called in a form no example shows, are
    stated in the question or dropped (:mod:`phicode.filters.fidelity`);
 3. :class:`CasesStage`: the pair's checks as data for the case judge;
-4. :class:`MutationStage`: test strength (with ``--strengthen``, weak tests first
-   get oracle tests), then the filters' verdicts (mutation score, solve-rate bounds).
+4. :class:`MutationStage`: the known wrong programs (mutants, trivial baselines)
+   against the tests; inputs that reject survivors are added as tests and examples
+   (:mod:`phicode.filters.adequacy`; ``--no-strengthen`` turns that off); then
+   ``mutation_score``, ``adequacy`` and the filters' verdicts.
 
 What a stage is, and how its units are resumed, is :mod:`phicode.pipeline.stage`.
 """
@@ -22,9 +24,10 @@ from typing import TYPE_CHECKING, Any
 from phicode.filters.reasons import FilterReason, Verdict
 from phicode.generate.config import BackendKind
 from phicode.pipeline.stage import Dropped, Stage, record_json
-from phicode.records import Pair, PairCase, Rejection, Snippet, Verification
+from phicode.records import Pair, PairCase, Rejection, Snippet
 
 if TYPE_CHECKING:
+    from phicode.filters.adequacy import AddedTests
     from phicode.filters.fidelity import Aligned
     from phicode.pipeline.config import PipelineConfig
     from phicode.pipeline.funnel import Funnel
@@ -296,33 +299,34 @@ class CasesStage(Stage[Pair, CasesUnit]):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MutationUnit:
-    """A pair's mutation score; with ``--strengthen``, the stronger tests it got."""
+    """What the known wrong programs did against the final tests
+    (:mod:`phicode.filters.adequacy`), and the tests added to get there (None: none)."""
 
     score: float | None
     total: int
     baselines: tuple[str, ...] = ()  # the trivial programs that pass the tests
-    tests: str | None = None
-    verification: Verification | None = None
+    adequacy: float | None = None
+    added: AddedTests | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"score": self.score, "total": self.total}
+        out: dict[str, Any] = {"score": self.score, "total": self.total, "adequacy": self.adequacy}
         if self.baselines:
             out["baselines"] = list(self.baselines)
-        if self.tests is not None:
-            out["tests"] = self.tests
-        if self.verification is not None:
-            out["verification"] = self.verification.to_dict()
+        if self.added is not None:
+            out["added"] = self.added.to_dict()
         return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> MutationUnit:
-        verification = data.get("verification")
+        from phicode.filters.adequacy import AddedTests
+
+        added = data.get("added")
         return cls(
             score=data["score"],
             total=data["total"],
             baselines=tuple(data.get("baselines", ())),
-            tests=data.get("tests"),
-            verification=Verification.from_dict(verification) if verification else None,
+            adequacy=data.get("adequacy"),
+            added=AddedTests.from_dict(added) if added else None,
         )
 
 
@@ -332,63 +336,55 @@ class MutationStage(Stage[Pair, MutationUnit]):
     unit_type = MutationUnit
 
     def parts(self, config: PipelineConfig) -> dict[str, Any]:
-        from phicode.filters import baselines, mutation
+        from phicode.filters import adequacy, baselines, mutation, strengthen
 
         parts = {
             "mutation": mutation.VERSION,
             "baselines": baselines.VERSION,
+            "adequacy": adequacy.VERSION,
             "max_mutants": config.max_mutants,
             **sandbox_parts(config),
         }
         if config.strengthen:
-            from phicode.filters import strengthen
-
-            parts |= {"strengthen": strengthen.VERSION, "threshold": config.mutation_threshold}
+            parts["strengthen"] = strengthen.VERSION
         return parts
 
     def reads(self, item: Pair, config: PipelineConfig) -> tuple[str, ...]:
         cases = json.dumps([c.to_dict() for c in item.cases], sort_keys=True)
         read = (item.solution, item.tests, item.entry_point, cases)
-        # strengthened tests are verified anew and keep the pair's attempts
-        return (*read, record_json(item)) if config.strengthen else read
+        # an added input may become a worked example of the question
+        return (*read, item.question) if config.strengthen else read
 
     def compute(self, items: Sequence[Pair], bench: Workbench) -> list[MutationUnit]:
-        return [self._one(pair, bench) for pair in items]
-
-    def _one(self, pair: Pair, bench: Workbench) -> MutationUnit:
-        from phicode.filters.baselines import passing_baselines
+        from phicode.filters.adequacy import harden
         from phicode.mutate import MutationTester
 
-        config = bench.config
-        tester = MutationTester(bench.pool, config.max_mutants)
-        report = tester.test(pair)
-        value: dict[str, Any] = {"score": report.score, "total": report.total}
-        threshold = config.mutation_threshold
-        if config.strengthen and report.score is not None and report.score < threshold:
-            from phicode.filters.strengthen import strengthen_pair
-
-            value.update(strengthen_pair(bench.pool, pair, report, tester))
-        final = replace(pair, tests=value.get("tests", pair.tests))
-        value["baselines"] = passing_baselines(bench.pool, final)
-        return MutationUnit.from_dict(value)
+        tester = MutationTester(bench.pool, bench.config.max_mutants)
+        units = []
+        for pair in items:
+            found = harden(bench.pool, pair, tester, add=bench.config.strengthen)
+            unit = MutationUnit(
+                score=found.score, total=found.total, baselines=found.baselines,
+                adequacy=found.adequacy, added=found.added,
+            )  # fmt: skip
+            units.append(unit)
+        return units
 
     def advance(
         self, item: Pair, unit: MutationUnit, config: PipelineConfig, funnel: Funnel
     ) -> Pair | Dropped:
-        """The pair with its score, then the filters' verdicts."""
+        """The pair with its scores, then the filters' verdicts."""
         from phicode.filters.agreement import solve_rate_verdict
         from phicode.filters.baselines import baseline_verdict
         from phicode.filters.mutation import mutation_verdict
 
         assert item.verification is not None  # synth output is always verified
-        verification = item.verification
         pair = item
-        if unit.tests is not None:
-            assert unit.verification is not None
+        if unit.added is not None:
             funnel.strengthened += 1
-            pair = replace(pair, tests=unit.tests)
-            verification = unit.verification
-        verification = replace(verification, mutation_score=unit.score)
+            pair = unit.added.apply(pair)
+        assert pair.verification is not None
+        verification = replace(pair.verification, mutation_score=unit.score, adequacy=unit.adequacy)
         pair = pair.with_verification(verification)
         verdict = mutation_verdict(unit.score, config.mutation_threshold) or baseline_verdict(
             list(unit.baselines)
