@@ -44,6 +44,7 @@ from phicode.generate.oracle.examples import (
     with_example,
 )
 from phicode.generate.oracle.observe import Observed
+from phicode.generate.repair import with_notes
 from phicode.judge import verify_pair
 from phicode.mutate import MutationReport, MutationTester
 from phicode.records import Pair, PairCase
@@ -89,7 +90,7 @@ class AddedTests:
         verification = replace(
             before, tests_passed=self.tests_passed, tests_total=self.tests_total,
             tests_failed=0, branch_coverage=self.branch_coverage,
-            detail="; ".join(x for x in (before.detail, self.note) if x),
+            detail=with_notes(before.detail, (self.note,)),
         )  # fmt: skip
         changed = replace(pair, tests=self.tests, question=self.question, cases=self.cases)
         return changed.with_verification(verification)
@@ -113,6 +114,8 @@ class Hardened:
     total: int
     baselines: tuple[str, ...]  # the baselines that still pass
     adequacy: float | None
+    rejected: int = 0  # known wrong programs the final tests reject
+    differing: int = 0  # known wrong programs that differ from the snippet on some input
     added: AddedTests | None = None
 
 
@@ -137,10 +140,16 @@ def harden(pool: JobRunner, pair: Pair, tester: MutationTester, *, add: bool = T
 def adequacy(measured: Measured, distinguishable: frozenset[str]) -> float | None:
     """Rejected / (rejected + survivors some input tells apart); None with no known program
     that differs from the snippet."""
+    rejected, differing = counts(measured, distinguishable)
+    return round(rejected / differing, 4) if differing else None
+
+
+def counts(measured: Measured, distinguishable: frozenset[str]) -> tuple[int, int]:
+    """The known programs the tests reject, and those that differ from the snippet (the
+    rejected and the survivors some input tells apart): adequacy's terms, for pooling."""
     survivors = [s.source for s in measured.survivors]
     rejected = measured.known - len(survivors)
-    open_ = sum(source in distinguishable for source in survivors)
-    return round(rejected / (rejected + open_), 4) if rejected + open_ else None
+    return rejected, rejected + sum(source in distinguishable for source in survivors)
 
 
 def _measure(pool: JobRunner, pair: Pair, tester: MutationTester) -> Measured:
@@ -152,11 +161,14 @@ def _measure(pool: JobRunner, pair: Pair, tester: MutationTester) -> Measured:
 def _hardened(
     measured: Measured, distinguishable: frozenset[str], added: AddedTests | None
 ) -> Hardened:
+    rejected, differing = counts(measured, distinguishable)
     return Hardened(
         score=measured.report.score,
         total=measured.report.total,
         baselines=tuple(b.name for b in measured.passing),
-        adequacy=adequacy(measured, distinguishable),
+        adequacy=round(rejected / differing, 4) if differing else None,
+        rejected=rejected,
+        differing=differing,
         added=added,
     )
 
@@ -210,4 +222,4 @@ def _tests(count: int) -> str:
     return f"{count} test" if count == 1 else f"{count} tests"
 
 
-__all__ = ["VERSION", "AddedTests", "Hardened", "Measured", "adequacy", "harden"]
+__all__ = ["VERSION", "AddedTests", "Hardened", "Measured", "adequacy", "counts", "harden"]

@@ -256,7 +256,7 @@ def sentences(text: str) -> list[str]:
     return out
 
 
-def _rejoin(parts: list[str], text: str) -> str:
+def rejoin(parts: list[str | None], text: str) -> str:
     """Sentences back into lines: each original line's surviving sentences joined by a space."""
     lines: list[str] = []
     index = 0
@@ -278,7 +278,7 @@ def _without(text: str, drop: re.Pattern[str]) -> tuple[str, int]:
         if sentence and drop.search(sentence):
             parts[index] = None
             removed += 1
-    return _rejoin(parts, text), removed  # type: ignore[arg-type]
+    return rejoin(parts, text), removed
 
 
 def _words(text: str) -> list[str]:
@@ -304,7 +304,7 @@ def drop_echo(rewrite: str, instructions: str, allowed: str, notes: list[str]) -
     if not removed:
         return rewrite
     notes.append(f"restate: removed {removed} sentence(s) of the rewrite that echo the prompt")
-    return _rejoin(parts, rewrite)  # type: ignore[arg-type]
+    return rejoin(parts, rewrite)
 
 
 def instructions(question: str) -> list[str]:
@@ -443,5 +443,7 @@ __all__ = [
     "drop_instructions",
     "drop_vague",
     "instructions",
+    "rejoin",
+    "sentences",
     "state_raises",
 ]

@@ -28,6 +28,7 @@ from phicode.records import Pair, PairCase, Rejection, Snippet
 
 if TYPE_CHECKING:
     from phicode.filters.adequacy import AddedTests
+    from phicode.filters.claims import Checked
     from phicode.filters.fidelity import Aligned
     from phicode.pipeline.config import PipelineConfig
     from phicode.pipeline.funnel import Funnel
@@ -307,6 +308,8 @@ class MutationUnit:
     baselines: tuple[str, ...] = ()  # the trivial programs that pass the tests
     adequacy: float | None = None
     added: AddedTests | None = None
+    question: str | None = None  # without the promises no final case shows (None: as it was)
+    notes: tuple[str, ...] = ()  # what was removed from it
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"score": self.score, "total": self.total, "adequacy": self.adequacy}
@@ -314,6 +317,8 @@ class MutationUnit:
             out["baselines"] = list(self.baselines)
         if self.added is not None:
             out["added"] = self.added.to_dict()
+        if self.question is not None:
+            out |= {"question": self.question, "notes": list(self.notes)}
         return out
 
     @classmethod
@@ -327,6 +332,8 @@ class MutationUnit:
             baselines=tuple(data.get("baselines", ())),
             adequacy=data.get("adequacy"),
             added=AddedTests.from_dict(added) if added else None,
+            question=data.get("question"),
+            notes=tuple(data.get("notes", ())),
         )
 
 
@@ -336,12 +343,13 @@ class MutationStage(Stage[Pair, MutationUnit]):
     unit_type = MutationUnit
 
     def parts(self, config: PipelineConfig) -> dict[str, Any]:
-        from phicode.filters import adequacy, baselines, mutation, strengthen
+        from phicode.filters import adequacy, baselines, claims, mutation, strengthen
 
         parts = {
             "mutation": mutation.VERSION,
             "baselines": baselines.VERSION,
             "adequacy": adequacy.VERSION,
+            "claims": claims.VERSION,
             "max_mutants": config.max_mutants,
             **sandbox_parts(config),
         }
@@ -351,9 +359,9 @@ class MutationStage(Stage[Pair, MutationUnit]):
 
     def reads(self, item: Pair, config: PipelineConfig) -> tuple[str, ...]:
         cases = json.dumps([c.to_dict() for c in item.cases], sort_keys=True)
-        read = (item.solution, item.tests, item.entry_point, cases)
-        # an added input may become a worked example of the question
-        return (*read, item.question) if config.strengthen else read
+        # the question: an added input may become a worked example; its promises are
+        # checked against the final cases
+        return (item.solution, item.tests, item.entry_point, cases, item.question)
 
     def compute(self, items: Sequence[Pair], bench: Workbench) -> list[MutationUnit]:
         from phicode.filters.adequacy import harden
@@ -363,9 +371,12 @@ class MutationStage(Stage[Pair, MutationUnit]):
         units = []
         for pair in items:
             found = harden(bench.pool, pair, tester, add=bench.config.strengthen)
+            final = found.added.apply(pair) if found.added is not None else pair
+            checked = _claims_checked(final)
             unit = MutationUnit(
                 score=found.score, total=found.total, baselines=found.baselines,
                 adequacy=found.adequacy, added=found.added,
+                question=checked.question if checked.notes else None, notes=checked.notes,
             )  # fmt: skip
             units.append(unit)
         return units
@@ -377,6 +388,7 @@ class MutationStage(Stage[Pair, MutationUnit]):
         from phicode.filters.agreement import solve_rate_verdict
         from phicode.filters.baselines import baseline_verdict
         from phicode.filters.mutation import mutation_verdict
+        from phicode.generate.repair import with_notes
 
         assert item.verification is not None  # synth output is always verified
         pair = item
@@ -385,6 +397,10 @@ class MutationStage(Stage[Pair, MutationUnit]):
             pair = unit.added.apply(pair)
         assert pair.verification is not None
         verification = replace(pair.verification, mutation_score=unit.score, adequacy=unit.adequacy)
+        if unit.question is not None:
+            pair = replace(pair, question=unit.question)
+            detail = with_notes(verification.detail, unit.notes)
+            verification = replace(verification, detail=detail)
         pair = pair.with_verification(verification)
         verdict = mutation_verdict(unit.score, config.mutation_threshold) or baseline_verdict(
             list(unit.baselines)
@@ -394,6 +410,19 @@ class MutationStage(Stage[Pair, MutationUnit]):
                 verification.solve_rate, config.min_solve_rate, config.max_solve_rate
             )
         return _drop(pair, verdict, funnel) if verdict is not None else pair
+
+
+def _claims_checked(pair: Pair) -> Checked:
+    """The final question without promises no final case shows (as it is when the
+    snippet cannot be read: nothing to hold the claims against)."""
+    from phicode.filters.claims import Checked, drop_unshown_claims
+    from phicode.generate.codeinfo import CodeError, function_info
+
+    try:
+        info = function_info(pair.solution, pair.entry_point)
+    except CodeError:
+        return Checked(pair.question, ())
+    return drop_unshown_claims(pair.question, info, pair.cases)
 
 
 STAGES: tuple[Stage[Any, Any], ...] = (SynthStage(), FidelityStage(), CasesStage(), MutationStage())

@@ -1,0 +1,113 @@
+"""A question claims only what its final cases show: the last check of a question.
+
+The question is restated from the tests at the end of synthesis
+(:mod:`phicode.generate.restate`), but the tests are final only after the known
+wrong programs have run (:mod:`phicode.filters.adequacy`). So once they are, each
+sentence of the question that makes a checkable promise is held against the
+pair's cases, and dropped when no case shows it (issue 22: "should raise an
+exception if the range is invalid" beside tests that never raise; "should return
+-100.0 for any other input" beside tests that never get -100.0):
+
+1. **a raise**: the sentence says the function raises a named exception that no
+   case raises, or raises "an exception" / "an error" while no case raises at all;
+2. **a returned literal**: the sentence says the function returns a number, a
+   quoted string, ``True``, ``False`` or ``None`` that no case expects.
+
+Worked examples (``- `f(1)` returns `2`.``) and the ``Errors:`` list are not
+touched: they come from observed cases. A question left without a sentence that
+names the function keeps its sentences (a question with no task is worse than one
+with an unproven promise), with a note.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from phicode.generate.codeinfo import FunctionInfo
+from phicode.generate.oracle.examples import count_examples
+from phicode.generate.restate import claimed_raises, rejoin, sentences
+from phicode.records import PairCase
+
+VERSION = "claims@1"
+
+_GENERIC_RAISE = re.compile(
+    r"\b(?:raise[sd]?|raising|throws?|throwing)\s+(?:an?\s+|the\s+)?(?:appropriate\s+)?"
+    r"(?:exception|error)s?\b",
+    re.I,
+)
+_RETURNED = re.compile(
+    r"\breturns?\s+(?:the\s+(?:value|number|string)\s+)?`?"
+    r"(?P<lit>-?\d+(?:\.\d+)?|True|False|None|'[^'\n]{0,40}'|\"[^\"\n]{0,40}\")`?"
+    # a result, not a count ("returns 0 elements"): the sentence ends or a condition follows
+    r"(?=\s*(?:[.,;:)]\s|[.,;:)]?$)|\s+(?:if|when|whenever|for|on|otherwise|unless|in|as|and|or"
+    r"|where|because|since)\b)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """The question without unshown claims, and a note per kind of removal (empty: as it was)."""
+
+    question: str
+    notes: tuple[str, ...]
+
+
+def drop_unshown_claims(question: str, info: FunctionInfo, cases: tuple[PairCase, ...]) -> Checked:
+    """``question`` without the sentences whose promise no case shows (see the module)."""
+    raised = {c.raises for c in cases if c.raises}
+    expected = {_value(c.expect) for c in cases if c.expect is not None}
+    notes: list[str] = []
+    kept: list[str | None] = []
+    for sentence in sentences(question):
+        why = None if _is_example(sentence, info) else _unshown(sentence, raised, expected)
+        if why is None:
+            kept.append(sentence)
+        else:
+            kept.append(None)
+            notes.append(why)
+    if not notes:
+        return Checked(question, ())
+    text = re.sub(r"\n{3,}", "\n\n", rejoin(kept, question)).strip() + "\n"
+    if info.name not in text:
+        return Checked(
+            question, ("claims: kept unshown promises, the task is in the same sentence",)
+        )
+    return Checked(text, tuple(f"claims: removed a sentence that {why}" for why in notes))
+
+
+def _unshown(sentence: str, raised: set[str], expected: set[object]) -> str | None:
+    """Why ``sentence`` promises what no case shows, or None."""
+    named = claimed_raises(sentence) - raised
+    if named:
+        return f"promises {', '.join(sorted(named))}, which no case raises"
+    if not raised and _GENERIC_RAISE.search(sentence):
+        return "promises an exception, and no case raises one"
+    for match in _RETURNED.finditer(sentence):
+        if _value(match["lit"]) not in expected:
+            return f"promises the result {match['lit']}, which no case expects"
+    return None
+
+
+def _is_example(sentence: str, info: FunctionInfo) -> bool:
+    stripped = sentence.lstrip()
+    return stripped.startswith("- ") and (
+        count_examples(stripped, info) > 0 or f"{info.name}(" in stripped
+    )
+
+
+def _value(text: str | None) -> object:
+    """A literal's value (so ``1.0`` and ``1`` agree), else its text."""
+    try:
+        value = ast.literal_eval(text or "")
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return text
+    try:
+        hash(value)
+    except TypeError:
+        return text
+    return value
+
+
+__all__ = ["VERSION", "Checked", "drop_unshown_claims"]
