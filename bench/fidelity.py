@@ -158,12 +158,9 @@ class FinalCheck:
 def final_checks(kept: list[Pair]) -> list[FinalCheck]:
     """Each kept pair's adequacy terms, passing baselines and incidental raises, from its
     final tests in the sandbox (nothing added: what a user of the dataset gets)."""
-    pool = SandboxPool(SandboxConfig(workers=2))
-    try:
+    with SandboxPool(SandboxConfig(workers=2)) as pool:
         tester = MutationTester(pool)
         return [_final_check(pool, tester, pair) for pair in kept]
-    finally:
-        pool.close()
 
 
 def _final_check(pool: SandboxPool, tester: MutationTester, pair: Pair) -> FinalCheck:

@@ -39,6 +39,7 @@ PAIR = {
         "mutation_score": None,
         "solve_rate": None,
         "branch_coverage": None,
+        "adequacy": None,
         "duration_s": 0.1,
         "detail": "1 passed",
     },
