@@ -32,7 +32,7 @@ from phicode.generate.reasons import SynthReason
 from phicode.records import Generator
 from phicode.sandbox.runner import JobRunner, fan_out
 
-VERSION = "template@4"  # 2: numpy via np.testing; 3: raise examples quote their message; 4: cases chosen for branches, boundaries and outcome classes
+VERSION = "template@5"  # 2: numpy via np.testing; 3: raise examples quote their message; 4: cases chosen for branches, boundaries and outcome classes; 5: no reST directives
 GENERATED_CASES = 24
 
 
@@ -118,12 +118,23 @@ def template_question(info: FunctionInfo, chosen: list[Observed]) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+_DIRECTIVE = re.compile(r"^\s*\.\.\s+[\w-]+::")  # .. versionadded:: 4.0.0 (release notes)
+
+
 def _docstring_prose(docstring: str) -> str:
-    """The docstring without its ``>>>`` examples and their expected output."""
+    """The docstring without its ``>>>`` examples and their expected output, and without
+    reST directives (``.. versionchanged::`` and what is indented under it: noise to a
+    reader of the task)."""
     kept: list[str] = []
-    in_example = False
+    in_example = in_directive = False
     for line in docstring.splitlines():
         stripped = line.strip()
+        if _DIRECTIVE.match(line):
+            in_directive = True
+            continue
+        if in_directive and (not stripped or line[:1].isspace()):
+            continue  # the directive's body, indented under it
+        in_directive = False
         if stripped.startswith(">>>") or stripped.startswith("..."):
             in_example = True
             continue

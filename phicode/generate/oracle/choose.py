@@ -10,7 +10,8 @@ keeps a small set, greedily, each case for something no case before it showed:
 - an outcome class: each exception the snippet raises on purpose, ``True`` and
   ``False``, ``None``, a negative / zero / positive number, an empty / one-item /
   longer collection or string, a changed argument;
-- an argument at a boundary the snippet compares with (``x < 10``: ``10``).
+- an argument at a boundary the snippet compares with (``x < 10``: ``10``);
+- a form of call: a number of positional arguments, a parameter passed by name.
 
 Candidates are tried in order of trust: the docstring's examples (always kept),
 the model's calls, then the rest; calls outside the function's domain never
@@ -73,6 +74,10 @@ def features(o: Observed, code: str, bounds: frozenset[object] = frozenset()) ->
     """What ``o`` shows: the branches it took, its outcome class, the boundaries it hits."""
     found: set[object] = {("branch", arc) for arc in taken(code, [o.arcs])}
     found.add(("outcome", outcome_class(o)))
+    # each form of call: how many arguments by position, each one passed by name (a
+    # parameter no case passes is a behaviour no test reaches: ``limit``'s ``max_lim``)
+    found.add(("positional", len(o.case.args)))
+    found.update(("keyword", name) for name, _ in o.case.kwargs)
     for source in (*o.case.args, *(v for _, v in o.case.kwargs)):
         value = read_literal(source)
         if _is_number(value) and value in bounds:

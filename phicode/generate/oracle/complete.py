@@ -34,7 +34,7 @@ from phicode.generate.oracle.inputs import Case, docstring_cases, generated_case
 from phicode.generate.oracle.observe import observe
 from phicode.sandbox.runner import JobRunner
 
-VERSION = "oracle@4"  # recorded on every pair: how its tests were completed
+VERSION = "oracle@5"  # recorded on every pair: how its tests were completed; 5: documented preconditions, forms of call
 MAX_MODEL_CASES = 12  # calls taken from the model's answer
 FILL_CASES = 16  # template inputs tried beside them
 NEIGHBOURS = 8  # calls one literal away from the model's

@@ -19,6 +19,10 @@ The rules (each checked in ``tests/test_oracle_choice.py``):
    step (``zip(xs, ys)``, or ``xs[i]`` and ``ys[i]`` with one index), a call that
    gives them different lengths is no case, unless the snippet rejects it on
    purpose (rule 1).
+4. **Arguments keep what the docstring says of them**: a "non-empty", "sorted",
+   "non-negative", "binary", "digits" or "[start, end] pairs" parameter given a
+   literal that is not (:mod:`.preconditions`) is no case, unless the snippet
+   rejects it on purpose (rule 1).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from functools import lru_cache
 from phicode.generate.codeinfo import FunctionInfo
 from phicode.generate.oracle.inputs import NOT_LITERAL, Case, read_literal
 from phicode.generate.oracle.observe import Observed
+from phicode.generate.oracle.preconditions import breaks_preconditions
 
 _PLAIN_HINTS: dict[str, tuple[type, ...]] = {
     "int": (int,),
@@ -52,7 +57,9 @@ def in_domain(o: Observed, info: FunctionInfo, code: str) -> bool:
         return False
     if _contradicts_hints(o, info):
         return False
-    return not (o.kind != "raises" and _unpaired(o, info, code))
+    if o.kind == "raises":
+        return True  # rejecting bad input on purpose is behaviour
+    return not (_unpaired(o, info, code) or breaks_preconditions(_arguments(o, info), info))
 
 
 def documented(exc: str | None, info: FunctionInfo) -> bool:

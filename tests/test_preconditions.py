@@ -1,0 +1,92 @@
+"""What the docstring says a parameter must be: inputs that break it are no cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from phicode.generate.codeinfo import function_info
+from phicode.generate.drafters.template import _docstring_prose
+from phicode.generate.oracle.domain import in_domain
+from phicode.generate.oracle.inputs import Case
+from phicode.generate.oracle.observe import Observed
+from phicode.generate.oracle.preconditions import breaks_preconditions
+
+GOOGLE = '''def merge(intervals, digits, bits, nums, count, flag=None):
+    """Merge things.
+
+    Args:
+        intervals: List of [start, end] pairs, sorted by start.
+        digits (list): A non-empty list of digits.
+        bits: Binary array.
+        nums: Non-negative integers.
+        count (int): How many; must be positive.
+        flag: Anything at all.
+
+    Returns:
+        Something.
+    """
+    return intervals
+'''
+INFO = function_info(GOOGLE, "merge")
+
+
+@pytest.mark.parametrize(
+    ("name", "broken", "kept"),
+    [
+        ("intervals", "[[0], [1, 2, 3]]", "[[1, 3], [2, 6]]"),  # pairs
+        ("intervals", "[[5, 6], [1, 2]]", "[[1, 2], [5, 6]]"),  # sorted
+        ("digits", "[1, 10]", "[1, 9]"),
+        ("digits", "[]", "[0]"),  # non-empty
+        ("bits", "[3, 0, 5, 1, 0]", "[1, 0, 1]"),
+        ("nums", "[1, -2]", "[0, 2]"),
+        ("count", "0", "3"),  # positive
+    ],
+)
+def test_an_argument_breaking_its_description_is_no_case(name: str, broken: str, kept: str) -> None:
+    assert breaks_preconditions({name: broken}, INFO)
+    assert not breaks_preconditions({name: kept}, INFO)
+
+
+def test_what_the_docstring_does_not_constrain_is_free() -> None:
+    assert not breaks_preconditions({"flag": "[]"}, INFO)  # "anything at all"
+    assert not breaks_preconditions({"digits": "some_name"}, INFO)  # not a literal
+    unsorted = function_info(
+        'def f(xs):\n    """Sum xs.\n\n    Args:\n        xs: Numbers, not necessarily sorted.\n    """\n'
+        "    return sum(xs)\n",
+        "f",
+    )
+    assert not breaks_preconditions({"xs": "[3, 1]"}, unsorted)
+
+
+def test_sphinx_and_one_parameter_summaries_are_read() -> None:
+    sphinx = function_info(
+        'def f(xs, k):\n    """Pick.\n\n    :param xs: a non-empty list\n    :param k: anything\n    """\n'
+        "    return xs[k]\n",
+        "f",
+    )
+    assert breaks_preconditions({"xs": "[]"}, sphinx)
+    one = function_info(
+        'def g(digits):\n    """Add one to a list of digits."""\n    return digits\n', "g"
+    )
+    assert breaks_preconditions({"digits": "[1, 10]"}, one)
+
+
+def test_a_deliberate_rejection_of_a_broken_precondition_stays_a_case() -> None:
+    code = (
+        'def first(xs):\n    """Args:\n        xs: A non-empty list.\n    """\n'
+        "    if not xs:\n        raise ValueError('empty')\n    return xs[0]\n"
+    )
+    info = function_info(code, "first")
+    rejected = Observed(Case(("[]",)), "raises", exc="ValueError", deliberate=True)
+    returned = Observed(Case(("[]",)), "value", repr="None")
+    assert in_domain(rejected, info, code)
+    assert not in_domain(returned, info, code)
+
+
+def test_release_notes_are_not_part_of_a_template_question() -> None:
+    prose = _docstring_prose(
+        "Creates a slice.\n\nArgs:\n    array: List.\n\n.. versionadded:: 1.1.0\n\n"
+        ".. versionchanged:: 4.0.0\n    Changed to return a list.\n\nMore prose.\n"
+    )
+    assert "versionadded" not in prose and "Changed to return" not in prose
+    assert prose.startswith("Creates a slice.") and prose.endswith("More prose.")
