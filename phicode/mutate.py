@@ -2,7 +2,8 @@
 
 :func:`mutants` makes single-change variants of the entry point (arithmetic
 operators, comparisons, constants, boundaries, returned values, boolean
-operators, a dropped ``min``/``max``/``abs``/``round``/``sorted`` call);
+operators, a dropped ``min``/``max``/``abs``/``round``/``sorted`` call, an
+``if`` block without ``else`` removed);
 :class:`MutationTester` runs the pair's tests against each one in
 the sandbox. A mutant is *killed* when the tests do not pass on it. The
 mutation score is killed / mutants: a test file that only checks ``is not
@@ -27,6 +28,7 @@ from phicode.sandbox.runner import JobRunner, fan_out
 DEFAULT_MAX_MUTANTS = 16
 # Builtins a wrong answer plausibly leaves out (issue 22: a ``clamp`` whose tests pass
 # ``min(value, high)``): the ``call`` mutant replaces the call by its last argument.
+_STEPS = frozenset({"branch", "call"})
 _SKIPPABLE = frozenset({"min", "max", "abs", "round", "sorted", "reversed", "int", "float"})
 DEFAULT_THRESHOLD = 0.6
 # A mutant gets a deadline scaled from the real solution's own test run: a
@@ -80,7 +82,11 @@ def mutants(solution: str, entry_point: str, limit: int = DEFAULT_MAX_MUTANTS) -
     if position is None:
         return []
     sites = list(_sites(tree.body[position], [("body", position)]))
-    chosen = _spread(sites, limit)
+    # a removed if-block or a dropped call is the slip of a whole step: they come first
+    # (up to half the limit), the single-token changes are spread over the rest
+    steps = [site for site in sites if site[0] in _STEPS][: limit // 2]
+    rest = [site for site in sites if site not in steps]
+    chosen = sorted(steps + _spread(rest, limit - len(steps)), key=sites.index)
     out: list[Mutant] = []
     for kind, line, description, path in chosen:
         variant = copy.deepcopy(tree)
@@ -141,6 +147,10 @@ def _sites(function: ast.AST, root: _Path) -> Iterator[_Site]:
             yield "boolean", line, f"{type(node.op).__name__} swapped", path
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             yield "boolean", line, "not removed", path
+        if isinstance(node, ast.If) and not node.orelse:
+            # a case no test reaches makes no difference: Damerau-Levenshtein without its
+            # transposition step is plain Levenshtein
+            yield "branch", line, "if-block removed", path
 
 
 def _skippable_call(node: ast.AST) -> bool:
@@ -233,6 +243,14 @@ def _mutate_call(node: ast.AST) -> None:
     node.__dict__.update(kept.__dict__)
 
 
+def _mutate_branch(node: ast.AST) -> None:
+    """The ``if`` statement (no ``else``) becomes ``pass``, in place."""
+    assert isinstance(node, ast.If)
+    node.__class__ = ast.Pass
+    node.__dict__.clear()
+    node.lineno, node.col_offset = 1, 0
+
+
 def _mutate_return(node: ast.AST) -> None:
     assert isinstance(node, ast.Return) and node.value is not None
     if isinstance(node.value, ast.Constant) and node.value.value is None:
@@ -258,6 +276,7 @@ _APPLY: dict[str, Callable[[ast.AST], None]] = {
     "return": _mutate_return,
     "boolean": _mutate_boolean,
     "call": _mutate_call,
+    "branch": _mutate_branch,
 }
 
 

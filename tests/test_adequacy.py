@@ -113,3 +113,53 @@ def test_tests_that_reject_every_known_program_are_left_alone(sandbox_pool: Sand
     pair = _verified(sandbox_pool, below)
     found = harden(sandbox_pool, pair, MutationTester(sandbox_pool))
     assert found.added is None and found.adequacy == 1.0 and found.score == 1.0
+
+
+# issue 22's readers: a Damerau-Levenshtein whose tests never transpose; plain
+# Levenshtein (the snippet without its transposition step) passed all of them
+OSA = '''def osa_distance(a: str, b: str) -> int:
+    """Edit distance counting an adjacent transposition as one edit."""
+    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        d[i][0] = i
+    for j in range(len(b) + 1):
+        d[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+'''
+NO_TRANSPOSITION = """from solution import osa_distance
+
+
+def test_same():
+    assert osa_distance("abc", "abc") == 0
+
+
+def test_empty():
+    assert osa_distance("", "abc") == 3
+
+
+def test_substitution():
+    assert osa_distance("kitten", "sitten") == 1
+
+
+def test_insertion():
+    assert osa_distance("abc", "abcd") == 1
+"""
+
+
+@pytest.mark.docker
+def test_a_step_no_test_reaches_gets_the_input_that_needs_it(sandbox_pool: SandboxPool) -> None:
+    plain = OSA.replace("            if i > 1 and j > 1", "            if False and i > 1")
+    pair = Pair(id="o", solution=OSA, tests=NO_TRANSPOSITION, entry_point="osa_distance")
+    pair = pair.with_verification(verify_pair(sandbox_pool, pair))
+    assert solution_passes(sandbox_pool, plain, "osa_distance", pair.tests)  # the defect
+    found = harden(sandbox_pool, pair, MutationTester(sandbox_pool))
+    assert found.added is not None
+    final = found.added.apply(pair)
+    assert not solution_passes(sandbox_pool, plain, "osa_distance", final.tests)
+    assert solution_passes(sandbox_pool, OSA, "osa_distance", final.tests)

@@ -48,7 +48,7 @@ def test_does_not_raise():
 def test_each_mutant_is_one_change_that_parses() -> None:
     found = mutants(SOLUTION, "clamp", limit=50)
     kinds = {m.kind for m in found}
-    assert {"comparison", "return"} <= kinds
+    assert {"comparison", "return", "branch"} <= kinds
     for mutant in found:
         ast.parse(mutant.source)
         assert mutant.source != ast.unparse(ast.parse(SOLUTION)) + "\n"
@@ -82,7 +82,7 @@ def test_unknown_entry_point_or_broken_code_gives_no_mutants() -> None:
 def test_strong_tests_kill_the_mutants(sandbox_pool: SandboxPool) -> None:
     pair = Pair(id="strong", solution=SOLUTION, tests=STRONG, entry_point="clamp")
     report = MutationTester(sandbox_pool).test(pair)
-    assert report.total == 5  # two comparisons, three returns
+    assert report.total == 7  # two comparisons, three returns, two if-blocks
     assert report.score is not None and report.score >= 0.8
 
 

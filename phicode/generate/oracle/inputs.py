@@ -442,8 +442,8 @@ def neighbour_cases(cases: list[Case], count: int) -> list[Case]:
 
 
 def _variants(text: str) -> list[str]:
-    """Literal values near ``text``: zero and empty, sign and order flipped, far out
-    of the usual range. Nothing for what is not a plain literal."""
+    """Literal values near ``text``: zero and empty, sign and order flipped, the first
+    two items swapped, far out of the usual range. Nothing for what is not a plain literal."""
     value = read_literal(text)
     if value is NOT_LITERAL:
         return []
@@ -454,10 +454,12 @@ def _variants(text: str) -> list[str]:
     elif isinstance(value, float):
         options = [0.0, -value, value * 2 + 0.5, value / 3, 1e6]
     elif isinstance(value, str):
-        options = ["", value[::-1], value + value, value.upper(), value[:1]]
+        swapped = value[1::-1] + value[2:]  # the first two swapped: a transposition
+        options = ["", value[::-1], swapped, value + value, value.upper(), value[:1]]
     elif isinstance(value, list | tuple):
         kind = type(value)
-        options = [kind(), kind(value[::-1]), kind(list(value) * 2), kind(value[:1])]
+        swapped = [*value[1::-1], *value[2:]]
+        options = [kind(), kind(value[::-1]), kind(swapped), kind(list(value) * 2), kind(value[:1])]
     else:
         return []
     seen = {text}
