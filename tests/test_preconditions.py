@@ -6,6 +6,7 @@ import pytest
 
 from phicode.generate.codeinfo import function_info
 from phicode.generate.drafters.template import _docstring_prose
+from phicode.generate.oracle.choose import boundary_cases, optional_cases
 from phicode.generate.oracle.domain import in_domain
 from phicode.generate.oracle.inputs import Case
 from phicode.generate.oracle.observe import Observed
@@ -90,3 +91,38 @@ def test_release_notes_are_not_part_of_a_template_question() -> None:
     )
     assert "versionadded" not in prose and "Changed to return" not in prose
     assert prose.startswith("Creates a slice.") and prose.endswith("More prose.")
+
+
+def test_a_literal_is_never_a_comparator_or_a_key() -> None:
+    sort = function_info(
+        "def sort(array, comparator=None, key=None):\n    return sorted(array)\n", "sort"
+    )
+    assert breaks_preconditions({"comparator": "10"}, sort)
+    assert breaks_preconditions({"key": "'x'"}, sort)
+    assert not breaks_preconditions({"key": "None"}, sort)  # the default: no function
+    assert not breaks_preconditions({"array": "[3, 1]"}, sort)
+
+
+def test_optional_parameters_are_passed_near_their_defaults() -> None:
+    limit = function_info(
+        "def limit(array: list[int], low: int | None = None, high: int | None = None,"
+        " strict: bool = False) -> list[int]:\n    return array\n",
+        "limit",
+    )
+    calls = {c.call("limit") for c in optional_cases([Case(("[1, 2, 3]",))], limit)}
+    assert {"limit([1, 2, 3], high=2)", "limit([1, 2, 3], strict=True)"} <= calls
+    # a parameter the seed already passes by position is left as it is
+    assert not any("low=" in c.call("limit") for c in optional_cases([Case(("[1]", "0"))], limit))
+
+
+def test_a_list_of_ints_is_filled_with_a_compared_constant() -> None:
+    code = (
+        "def plus_one(digits: list[int]) -> list[int]:\n    out = list(digits)\n"
+        "    i = len(out) - 1\n    while i >= 0 and out[i] == 9:\n        out[i] = 0\n"
+        "        i -= 1\n    return out\n"
+    )
+    found = {
+        c.call("f")
+        for c in boundary_cases([Case(("[1, 2]",))], function_info(code, "plus_one"), code)
+    }
+    assert "f([9, 9])" in found  # the carry that runs through every digit

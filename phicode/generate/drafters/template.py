@@ -23,7 +23,12 @@ from phicode.generate.codeinfo import FunctionInfo
 from phicode.generate.draft import Draft
 from phicode.generate.drafters.base import Item, Rejected
 from phicode.generate.oracle.asserts import template_tests
-from phicode.generate.oracle.choose import MIN_CHECKS, boundary_cases, choose_cases
+from phicode.generate.oracle.choose import (
+    MIN_CHECKS,
+    boundary_cases,
+    choose_cases,
+    optional_cases,
+)
 from phicode.generate.oracle.domain import paired_variants
 from phicode.generate.oracle.examples import MAX_EXAMPLES, example_line, showable
 from phicode.generate.oracle.inputs import Case, docstring_cases, generated_cases
@@ -32,7 +37,7 @@ from phicode.generate.reasons import SynthReason
 from phicode.records import Generator
 from phicode.sandbox.runner import JobRunner, fan_out
 
-VERSION = "template@5"  # 2: numpy via np.testing; 3: raise examples quote their message; 4: cases chosen for branches, boundaries and outcome classes; 5: no reST directives
+VERSION = "template@6"  # 2: numpy via np.testing; 3: raise examples quote their message; 4: cases chosen for branches, boundaries and outcome classes; 5: no reST directives; 6: optional parameters passed
 GENERATED_CASES = 24
 
 
@@ -58,8 +63,10 @@ class TemplateDrafter:
         snippet, info = item.snippet, item.info
         seed = zlib.crc32(snippet.id.encode())
         found = docstring_cases(info) + generated_cases(info, self.cases, seed)
-        more = boundary_cases(found, info, snippet.code) + paired_variants(
-            found, info, snippet.code
+        more = (
+            boundary_cases(found, info, snippet.code)
+            + optional_cases(found[:4], info)
+            + paired_variants(found, info, snippet.code)
         )
         cases = _unique(found + more)
         if not cases:

@@ -23,6 +23,7 @@ any call up to :data:`MIN_CASES`; the set stops at :data:`MAX_CASES`.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Sequence
 
 from phicode.generate.codeinfo import FunctionInfo
@@ -121,7 +122,8 @@ def boundary_cases(
     seeds: Iterable[Case], info: FunctionInfo, code: str, count: int = MAX_BOUNDARY_CASES
 ) -> list[Case]:
     """Each seed with one integer argument moved to a compared constant, and one either
-    side of it: ``x < 10`` gives ``9``, ``10`` and ``11``."""
+    side of it: ``x < 10`` gives ``9``, ``10`` and ``11`` (and a list of ints filled with
+    the constant)."""
     bounds = sorted(
         (b for b in comparison_constants(code, info.name) if isinstance(b, int)), key=abs
     )
@@ -129,19 +131,70 @@ def boundary_cases(
     seen: set[tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = set()
     for seed in seeds:
         for index, source in enumerate(seed.args):
-            value = read_literal(source)
-            if not isinstance(value, int) or isinstance(value, bool):
-                continue
-            for bound in bounds:
-                for near in (bound - 1, bound, bound + 1):
-                    args = (*seed.args[:index], repr(near), *seed.args[index + 1 :])
-                    if (args, seed.kwargs) in seen or args == seed.args:
-                        continue
-                    seen.add((args, seed.kwargs))
-                    found.append(Case(args, seed.kwargs, origin="boundary"))
-                    if len(found) >= count:
-                        return found
+            for near in _near_bounds(read_literal(source), bounds):
+                args = (*seed.args[:index], repr(near), *seed.args[index + 1 :])
+                if (args, seed.kwargs) in seen or args == seed.args:
+                    continue
+                seen.add((args, seed.kwargs))
+                found.append(Case(args, seed.kwargs, origin="boundary"))
+                if len(found) >= count:
+                    return found
     return found
+
+
+def _near_bounds(value: object, bounds: list[int]) -> list[object]:
+    """An int moved to each bound and either side of it; a list of ints filled with each
+    bound (``digit == 9`` gives ``[9, 9, 9]``: the carry that runs through every digit)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return [near for bound in bounds for near in (bound - 1, bound, bound + 1)]
+    if isinstance(value, list) and value and all(_is_int(v) for v in value):
+        return [[bound] * max(2, len(value)) for bound in bounds]
+    return []
+
+
+def optional_cases(seeds: Iterable[Case], info: FunctionInfo, count: int = 8) -> list[Case]:
+    """Each seed with one optional parameter passed by name, near its default (``1`` for
+    ``0``, ``not flag`` for a bool, ``2`` for a ``None`` whose hint allows an int): a
+    parameter no call passes is a behaviour no test reaches (``limit``'s ``max_lim``)."""
+    found: list[Case] = []
+    for param in info.params:
+        if param.default is None or param.kind not in ("positional", "keyword"):
+            continue
+        values = _near_default(read_literal(param.default), param.annotation or "")
+        for seed in seeds:
+            passed = {name for name, _ in seed.kwargs}
+            if param.name in passed or len(seed.args) > _position(info, param.name):
+                continue
+            for value in values:
+                kwargs = (*seed.kwargs, (param.name, repr(value)))
+                found.append(Case(seed.args, kwargs, origin="optional"))
+            break  # one seed per parameter: the first that leaves it out
+        if len(found) >= count:
+            break
+    return found[:count]
+
+
+def _near_default(default: object, hint: str) -> list[object]:
+    if isinstance(default, bool):
+        return [not default]
+    if isinstance(default, int):
+        return [default + 1, default + 2]
+    if isinstance(default, float):
+        return [default + 1.5]
+    if default is None and re.search(r"\bint\b", hint):
+        return [2, 3]
+    if default is None and re.search(r"\bfloat\b", hint):
+        return [2.5]
+    return []
+
+
+def _position(info: FunctionInfo, name: str) -> int:
+    names = [p.name for p in info.positional]
+    return names.index(name) if name in names else len(names)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _signed_constant(node: ast.expr) -> object:
@@ -169,5 +222,6 @@ __all__ = [
     "choose_cases",
     "comparison_constants",
     "features",
+    "optional_cases",
     "outcome_class",
 ]

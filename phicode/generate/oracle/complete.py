@@ -28,13 +28,18 @@ from dataclasses import dataclass
 from phicode.generate.clean import Parsed, clean_tests, drop_tests, extract_code, merge_tests
 from phicode.generate.codeinfo import FunctionInfo
 from phicode.generate.oracle.asserts import template_tests
-from phicode.generate.oracle.choose import MIN_CHECKS, boundary_cases, choose_cases
+from phicode.generate.oracle.choose import (
+    MIN_CHECKS,
+    boundary_cases,
+    choose_cases,
+    optional_cases,
+)
 from phicode.generate.oracle.domain import paired_variants
 from phicode.generate.oracle.inputs import Case, docstring_cases, generated_cases, neighbour_cases
 from phicode.generate.oracle.observe import observe
 from phicode.sandbox.runner import JobRunner
 
-VERSION = "oracle@5"  # recorded on every pair: how its tests were completed; 5: documented preconditions, forms of call
+VERSION = "oracle@6"  # recorded on every pair: how its tests were completed; 5: documented preconditions, forms of call; 6: optional parameters passed, lists of a bound, callables
 MAX_MODEL_CASES = 12  # calls taken from the model's answer
 FILL_CASES = 16  # template inputs tried beside them
 NEIGHBOURS = 8  # calls one literal away from the model's
@@ -251,6 +256,7 @@ def candidates(proposed: list[Case], info: FunctionInfo, code: str, seed_text: s
         *documented,
         *neighbour_cases(proposed, NEIGHBOURS),
         *boundary_cases([*proposed, *documented], info, code),
+        *optional_cases([*proposed, *documented, *generated[:4]], info),
         *paired_variants([*proposed, *generated], info, code),
         *generated,
     ]:

@@ -21,6 +21,9 @@ digits                        a list of ints from 0 to 9
 pairs, [a, b]                 a list whose items are lists or tuples of 2
 ============================  ==============================================
 
+And by its name: a ``comparator``, ``key``, ``func``, ``callback``, ``predicate``
+(and the like) is a function, so a literal there (``comparator=10``) is no case.
+
 Only literal arguments are read; a raise the snippet makes on purpose is still a
 case (the snippet rejecting what its docstring rules out is behaviour).
 """
@@ -37,6 +40,10 @@ from phicode.generate.oracle.inputs import NOT_LITERAL, read_literal
 
 Check = Callable[[object], bool]  # True: the value keeps the precondition
 
+# parameters that take a function by their name: a literal is never one
+_CALLABLE = re.compile(
+    r"^(?:comparator|cmp|key|func|function|callback|predicate|iteratee|fn|transform)$", re.I
+)
 _SECTION = re.compile(r"^\s*(?:Args|Arguments|Parameters|Params)\s*:?\s*$", re.M)
 _SECTION_END = re.compile(
     r"^\s*(?:Returns?|Yields?|Raises|Examples?|Notes?|Example usage|See Also|Warns)\s*:?\s*$"
@@ -48,6 +55,8 @@ def breaks_preconditions(arguments: dict[str, str], info: FunctionInfo) -> bool:
     says of its parameter."""
     checks = _checks(info.docstring or "", tuple(p.name for p in info.params))
     for name, source in arguments.items():
+        if _CALLABLE.search(name) and read_literal(source) not in (NOT_LITERAL, None):
+            return True  # a literal (never callable) for a comparator, key or callback
         for check in checks.get(name, ()):
             value = read_literal(source)
             if value is not NOT_LITERAL and value is not None and not check(value):
