@@ -20,6 +20,7 @@ from phicode.generate import (
     SynthReason,
 )
 from phicode.generate.codeinfo import function_info
+from phicode.generate.drafters import template
 from phicode.generate.drafters.template import template_question
 from phicode.generate.oracle.examples import example_line
 from phicode.generate.oracle.inputs import Case, docstring_cases, generated_cases, values_for
@@ -181,9 +182,8 @@ def test_template_backend_yields_passing_pairs_for_most_of_a_corpus(sandbox_pool
     assert len(passed) >= 0.8 * len(snippets), [r.rejection for r in results if r.rejection]
     for pair in passed:
         assert pair.verification.passed and pair.verification.tests_passed >= 2
-        assert pair.generator.backend == "template" and pair.generator.prompt.startswith(
-            "template@4"
-        )
+        assert pair.generator.backend == "template"
+        assert pair.generator.prompt == template.VERSION
         assert f"`{pair.entry_point}(" in pair.question
         assert "return " not in pair.question
         assert f"from solution import {pair.entry_point}" in pair.tests
