@@ -31,13 +31,14 @@ from phicode.generate.oracle.choose import (
 )
 from phicode.generate.oracle.domain import paired_variants
 from phicode.generate.oracle.examples import MAX_EXAMPLES, example_line, showable
+from phicode.generate.oracle.forms import call_form
 from phicode.generate.oracle.inputs import Case, docstring_cases, generated_cases
 from phicode.generate.oracle.observe import Observed, OracleError, observe
 from phicode.generate.reasons import SynthReason
 from phicode.records import Generator
 from phicode.sandbox.runner import JobRunner, fan_out
 
-VERSION = "template@6"  # 2: numpy via np.testing; 3: raise examples quote their message; 4: cases chosen for branches, boundaries and outcome classes; 5: no reST directives; 6: optional parameters passed
+VERSION = "template@7"  # 2: numpy via np.testing; 3: raise examples quote their message; 4: cases chosen for branches, boundaries and outcome classes; 5: no reST directives; 6: optional parameters passed, examples cover the forms of call
 GENERATED_CASES = 24
 
 
@@ -116,13 +117,32 @@ def template_question(info: FunctionInfo, chosen: list[Observed]) -> str:
     prose = _docstring_prose(info.docstring or "")
     if prose:
         parts.append(prose)
-    shown = sorted(
-        (o for o in chosen if showable(o)), key=lambda o: len(o.case.call("f")) + len(o.repr or "")
-    )
-    examples = [example_line(info, o) for o in shown][:MAX_EXAMPLES]
+    examples = [example_line(info, o) for o in _examples(info, chosen)]
     if examples:
         parts.append("Examples:\n" + "\n".join(examples))
     return "\n\n".join(parts) + "\n"
+
+
+def _examples(info: FunctionInfo, chosen: list[Observed]) -> list[Observed]:
+    """At most MAX_EXAMPLES, shortest first, but each (parameter, kind of value) some case
+    passes shown by one first: a test in a form no example shows is dropped by the
+    alignment (``limit``'s ``max_lim`` would never be tested)."""
+    shown = sorted(
+        (o for o in chosen if showable(o)), key=lambda o: len(o.case.call("f")) + len(o.repr or "")
+    )
+    picked: list[Observed] = []
+    seen: set[tuple[str, str]] = set()
+    for o in shown:
+        form = call_form(o.case, info)
+        if form - seen and len(picked) < MAX_EXAMPLES:
+            picked.append(o)
+            seen |= form
+    for o in shown:
+        if len(picked) >= MAX_EXAMPLES:
+            break
+        if o not in picked:
+            picked.append(o)
+    return sorted(picked, key=shown.index)
 
 
 _DIRECTIVE = re.compile(r"^\s*\.\.\s+[\w-]+::")  # .. versionadded:: 4.0.0 (release notes)
