@@ -126,3 +126,19 @@ def test_a_list_of_ints_is_filled_with_a_compared_constant() -> None:
         for c in boundary_cases([Case(("[1, 2]",))], function_info(code, "plus_one"), code)
     }
     assert "f([9, 9])" in found  # the carry that runs through every digit
+
+
+def test_unique_is_read_from_a_parameter_never_from_a_summary() -> None:
+    ranges = function_info(
+        'def summarize(array):\n    """Summarize.\n\n    Args:\n        array: Sorted unique integers.\n'
+        '    """\n    return array\n',
+        "summarize",
+    )
+    assert breaks_preconditions({"array": "[1, 1, 2]"}, ranges)
+    assert not breaks_preconditions({"array": "[1, 2, 5]"}, ranges)
+    # "unique" in a summary is what the function gives back: repeats are its input
+    dedupe = function_info(
+        'def dedupe(items):\n    """Return the unique items, in order."""\n    return items\n',
+        "dedupe",
+    )
+    assert not breaks_preconditions({"items": "[1, 1, 2]"}, dedupe)

@@ -19,6 +19,9 @@ positive (not "non-positive") a number > 0, or numbers > 0 throughout
 binary                        made of 0 and 1 (a list) or ``'0'``/``'1'`` (a str)
 digits                        a list of ints from 0 to 9
 pairs, [a, b]                 a list whose items are lists or tuples of 2
+unique, distinct              a list without repeats (only from the
+                              parameter's own description: a summary's
+                              "unique" is often the result's)
 ============================  ==============================================
 
 And by its name: a ``comparator``, ``key``, ``func``, ``callback``, ``predicate``
@@ -67,10 +70,14 @@ def breaks_preconditions(arguments: dict[str, str], info: FunctionInfo) -> bool:
 @lru_cache(maxsize=256)
 def _checks(docstring: str, names: tuple[str, ...]) -> dict[str, tuple[Check, ...]]:
     """Each parameter's checks, read once per docstring."""
-    described = dict(_descriptions(docstring, names))
-    if len(names) == 1 and names[0] not in described:
-        described[names[0]] = docstring.split("\n\n", 1)[0]
-    return {name: tuple(_rules(text)) for name, text in described.items() if _rules(text)}
+    rules = {
+        name: _rules(text) + _own_rules(text) for name, text in _descriptions(docstring, names)
+    }
+    if len(names) == 1 and names[0] not in rules:
+        # the summary describes what the function does as much as what it takes: only
+        # the rules a summary cannot mean of the result ("unique" may be the result's)
+        rules[names[0]] = _rules(docstring.split("\n\n", 1)[0])
+    return {name: tuple(found) for name, found in rules.items() if found}
 
 
 def _descriptions(docstring: str, names: tuple[str, ...]) -> Iterator[tuple[str, str]]:
@@ -120,6 +127,22 @@ def _rules(text: str) -> list[Check]:
     if re.search(r"\bpairs\b|\[\s*\w+\s*,\s*\w+\s*\]", lower):
         found.append(_pairs)
     return found
+
+
+def _own_rules(text: str) -> list[Check]:
+    """Rules read only from a parameter's own description."""
+    if re.search(r"\b(?:unique|distinct)\b", text.lower()):
+        return [_no_repeats]
+    return []
+
+
+def _no_repeats(value: object) -> bool:
+    if not isinstance(value, list | tuple):
+        return True
+    try:
+        return len(set(value)) == len(value)
+    except TypeError:
+        return True  # unhashable items: not this rule's to say
 
 
 def _ascending(value: object) -> bool:
