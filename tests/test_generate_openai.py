@@ -15,6 +15,7 @@ from phicode.cli import main
 from phicode.errors import BackendError
 from phicode.generate.backends.openai import OpenAIBackend
 from phicode.generate.config import GenerationParams, RepairConfig
+from phicode.generate.oracle import complete as oracle_complete
 from phicode.generate.synth import Synthesizer
 from tests.ci import skip_unless_ci
 
@@ -239,7 +240,7 @@ def test_oracle_tests_correct_a_models_wrong_values(sandbox_pool) -> None:
         )
         pair = synthesizer.synthesize(snippet("gcd"))
     assert pair.verification.passed, pair
-    assert pair.generator.prompt == "question@3+tests@3+oracle@4"
+    assert pair.generator.prompt == f"question@3+tests@3+{oracle_complete.VERSION}"
     assert "gcd(12, 18) == 3" not in pair.tests and "gcd(12, 18) == 6" in pair.tests
     assert "oracle-completed" in pair.verification.detail
     assert "dropped" not in pair.verification.detail

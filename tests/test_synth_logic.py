@@ -21,6 +21,7 @@ from phicode.generate.backends.base import ModelBackend
 from phicode.generate.clean import ParseReason, QuestionReason, shows_code
 from phicode.generate.codeinfo import function_info
 from phicode.generate.config import GenerationParams, RepairConfig
+from phicode.generate.oracle import complete as oracle_complete
 from phicode.generate.reasons import SynthReason
 from phicode.generate.restate import claimed_raises, drop_instructions
 from phicode.records import Snippet, Source
@@ -131,7 +132,7 @@ def test_the_default_path_takes_the_models_rewrite_and_states_the_exception(pool
     assert "- `clamp(5, 0, 10)` returns `5`." in pair.question
     assert "ValueError" in pair.question and "TypeError" not in pair.question
     assert "rewritten by the model" in pair.verification.detail
-    assert "oracle@4" in pair.generator.prompt
+    assert oracle_complete.VERSION in pair.generator.prompt
 
 
 @pytest.mark.parametrize(
