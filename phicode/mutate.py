@@ -26,9 +26,10 @@ from phicode.records import Pair, Status, Verification
 from phicode.sandbox.runner import JobRunner, fan_out
 
 DEFAULT_MAX_MUTANTS = 16
+# Mutants that take out a whole step (a removed if-block, a dropped call): chosen first.
+_STEPS = frozenset({"branch", "call"})
 # Builtins a wrong answer plausibly leaves out (issue 22: a ``clamp`` whose tests pass
 # ``min(value, high)``): the ``call`` mutant replaces the call by its last argument.
-_STEPS = frozenset({"branch", "call"})
 _SKIPPABLE = frozenset({"min", "max", "abs", "round", "sorted", "reversed", "int", "float"})
 DEFAULT_THRESHOLD = 0.6
 # A mutant gets a deadline scaled from the real solution's own test run: a

@@ -203,9 +203,8 @@ class Verification:
     mutation_score: float | None = None
     solve_rate: float | None = None  # share of blind answers (question only) that pass the tests
     branch_coverage: float | None = None  # share of the snippet's branches its tests' calls take
-    adequacy: float | None = (
-        None  # share of the known wrong programs (that differ) the tests reject
-    )
+    # share of the known wrong programs (those that differ from the solution) the tests reject
+    adequacy: float | None = None
     duration_s: float = 0.0
     detail: str = ""
 

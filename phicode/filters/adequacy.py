@@ -33,7 +33,7 @@ from typing import Any
 
 from phicode.filters.baselines import Baseline, baselines, passing_baselines
 from phicode.filters.strengthen import Distinguishing, Program, distinguish, tests_that_kill
-from phicode.generate.codeinfo import CodeError, FunctionInfo, function_info
+from phicode.generate.codeinfo import FunctionInfo, readable_info
 from phicode.generate.oracle.derive import derive
 from phicode.generate.oracle.examples import (
     MAX_EXAMPLES,
@@ -124,7 +124,7 @@ def harden(pool: JobRunner, pair: Pair, tester: MutationTester, *, add: bool = T
     reject survivors (see the module). Never raises for a snippet that cannot run."""
     before = _measure(pool, pair, tester)
     survivors = before.survivors
-    info = _info(pair)
+    info = readable_info(pair.solution, pair.entry_point)
     if not survivors or info is None:
         return _hardened(before, frozenset(), None)
     found = distinguish(pool, pair.solution, info, pair.tests, survivors)
@@ -140,8 +140,7 @@ def harden(pool: JobRunner, pair: Pair, tester: MutationTester, *, add: bool = T
 def adequacy(measured: Measured, distinguishable: frozenset[str]) -> float | None:
     """Rejected / (rejected + survivors some input tells apart); None with no known program
     that differs from the snippet."""
-    rejected, differing = counts(measured, distinguishable)
-    return round(rejected / differing, 4) if differing else None
+    return _share(*counts(measured, distinguishable))
 
 
 def counts(measured: Measured, distinguishable: frozenset[str]) -> tuple[int, int]:
@@ -166,7 +165,7 @@ def _hardened(
         score=measured.report.score,
         total=measured.report.total,
         baselines=tuple(b.name for b in measured.passing),
-        adequacy=round(rejected / differing, 4) if differing else None,
+        adequacy=_share(rejected, differing),
         rejected=rejected,
         differing=differing,
         added=added,
@@ -211,11 +210,8 @@ def _stated(question: str, info: FunctionInfo, inputs: tuple[Observed, ...]) -> 
     return question, added
 
 
-def _info(pair: Pair) -> FunctionInfo | None:
-    try:
-        return function_info(pair.solution, pair.entry_point)
-    except CodeError:
-        return None
+def _share(rejected: int, differing: int) -> float | None:
+    return round(rejected / differing, 4) if differing else None
 
 
 def _tests(count: int) -> str:

@@ -21,14 +21,14 @@ with an unproven promise), with a note.
 
 from __future__ import annotations
 
-import ast
 import re
 from dataclasses import dataclass
 
-from phicode.generate.codeinfo import FunctionInfo
+from phicode.generate.codeinfo import FunctionInfo, readable_info
 from phicode.generate.oracle.examples import count_examples
+from phicode.generate.oracle.inputs import NOT_LITERAL, read_literal
 from phicode.generate.restate import claimed_raises, rejoin, sentences
-from phicode.records import PairCase
+from phicode.records import Pair, PairCase
 
 VERSION = "claims@1"
 
@@ -52,6 +52,15 @@ class Checked:
 
     question: str
     notes: tuple[str, ...]
+
+
+def check_claims(pair: Pair) -> Checked:
+    """The pair's question without promises its cases do not show (as it is when the
+    snippet cannot be read: nothing to hold the claims against)."""
+    info = readable_info(pair.solution, pair.entry_point)
+    if info is None:
+        return Checked(pair.question, ())
+    return drop_unshown_claims(pair.question, info, pair.cases)
 
 
 def drop_unshown_claims(question: str, info: FunctionInfo, cases: tuple[PairCase, ...]) -> Checked:
@@ -99,9 +108,8 @@ def _is_example(sentence: str, info: FunctionInfo) -> bool:
 
 def _value(text: str | None) -> object:
     """A literal's value (so ``1.0`` and ``1`` agree), else its text."""
-    try:
-        value = ast.literal_eval(text or "")
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+    value = read_literal(text or "")
+    if value is NOT_LITERAL:
         return text
     try:
         hash(value)
@@ -110,4 +118,4 @@ def _value(text: str | None) -> object:
     return value
 
 
-__all__ = ["VERSION", "Checked", "drop_unshown_claims"]
+__all__ = ["VERSION", "Checked", "check_claims", "drop_unshown_claims"]

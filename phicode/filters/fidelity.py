@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 from phicode.filters.agreement import Sample
 from phicode.filters.reasons import FilterReason, Verdict
 from phicode.generate.clean import drop_tests
-from phicode.generate.codeinfo import CodeError, FunctionInfo, function_info
+from phicode.generate.codeinfo import FunctionInfo, readable_info
 from phicode.generate.oracle.complete import model_cases
 from phicode.generate.oracle.examples import (
     MAX_EXAMPLES,
@@ -139,7 +139,7 @@ def align(pool: JobRunner, pair: Pair, samples: list[Sample], min_tests: int = 2
     (see the module)."""
     assert pair.verification is not None
     names = names_of_tests(pair.tests)
-    info = _info(pair)
+    info = readable_info(pair.solution, pair.entry_point)
     calls = _test_calls(pair, info, names)
     blind = unstated(names, samples, _example_tests(pair.question, info, calls))
     notes: list[str] = []
@@ -250,13 +250,6 @@ def _example_tests(
         for name, made in calls.items()
         if made and all((c.args, c.kwargs) in shown for c in made)
     ]
-
-
-def _info(pair: Pair) -> FunctionInfo | None:
-    try:
-        return function_info(pair.solution, pair.entry_point)
-    except CodeError:
-        return None
 
 
 def _observed_cases(

@@ -9,9 +9,8 @@ from __future__ import annotations
 from phicode.filters.reasons import FilterReason, Verdict
 from phicode.mutate import DEFAULT_MAX_MUTANTS, DEFAULT_THRESHOLD
 
-VERSION = (
-    "mutate@5"  # 3: a timed-out mutant runs once more, 4x longer; 4: dropped calls; 5: if-blocks
-)
+# 3: a timed-out mutant runs once more, 4x longer; 4: dropped calls; 5: if-blocks
+VERSION = "mutate@5"
 
 __all__ = ["DEFAULT_MAX_MUTANTS", "DEFAULT_THRESHOLD", "VERSION", "mutation_verdict"]
 

@@ -77,6 +77,15 @@ def function_info(code: str, entry_point: str) -> FunctionInfo:
     )
 
 
+def readable_info(code: str, entry_point: str) -> FunctionInfo | None:
+    """:func:`function_info`, or None when the code does not parse or lacks its entry
+    point: for the filters, which can only leave such a pair as it is."""
+    try:
+        return function_info(code, entry_point)
+    except CodeError:
+        return None
+
+
 def _params(args: ast.arguments) -> tuple[Param, ...]:
     out: list[Param] = []
     positional = [*args.posonlyargs, *args.args]

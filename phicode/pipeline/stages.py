@@ -28,7 +28,6 @@ from phicode.records import Pair, PairCase, Rejection, Snippet
 
 if TYPE_CHECKING:
     from phicode.filters.adequacy import AddedTests
-    from phicode.filters.claims import Checked
     from phicode.filters.fidelity import Aligned
     from phicode.pipeline.config import PipelineConfig
     from phicode.pipeline.funnel import Funnel
@@ -365,6 +364,7 @@ class MutationStage(Stage[Pair, MutationUnit]):
 
     def compute(self, items: Sequence[Pair], bench: Workbench) -> list[MutationUnit]:
         from phicode.filters.adequacy import harden
+        from phicode.filters.claims import check_claims
         from phicode.mutate import MutationTester
 
         tester = MutationTester(bench.pool, bench.config.max_mutants)
@@ -372,7 +372,7 @@ class MutationStage(Stage[Pair, MutationUnit]):
         for pair in items:
             found = harden(bench.pool, pair, tester, add=bench.config.strengthen)
             final = found.added.apply(pair) if found.added is not None else pair
-            checked = _claims_checked(final)
+            checked = check_claims(final)
             unit = MutationUnit(
                 score=found.score, total=found.total, baselines=found.baselines,
                 adequacy=found.adequacy, added=found.added,
@@ -410,19 +410,6 @@ class MutationStage(Stage[Pair, MutationUnit]):
                 verification.solve_rate, config.min_solve_rate, config.max_solve_rate
             )
         return _drop(pair, verdict, funnel) if verdict is not None else pair
-
-
-def _claims_checked(pair: Pair) -> Checked:
-    """The final question without promises no final case shows (as it is when the
-    snippet cannot be read: nothing to hold the claims against)."""
-    from phicode.filters.claims import Checked, drop_unshown_claims
-    from phicode.generate.codeinfo import CodeError, function_info
-
-    try:
-        info = function_info(pair.solution, pair.entry_point)
-    except CodeError:
-        return Checked(pair.question, ())
-    return drop_unshown_claims(pair.question, info, pair.cases)
 
 
 STAGES: tuple[Stage[Any, Any], ...] = (SynthStage(), FidelityStage(), CasesStage(), MutationStage())

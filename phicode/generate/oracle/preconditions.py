@@ -58,12 +58,13 @@ def breaks_preconditions(arguments: dict[str, str], info: FunctionInfo) -> bool:
     says of its parameter."""
     checks = _checks(info.docstring or "", tuple(p.name for p in info.params))
     for name, source in arguments.items():
-        if _CALLABLE.search(name) and read_literal(source) not in (NOT_LITERAL, None):
+        value = read_literal(source)
+        if value is NOT_LITERAL or value is None:
+            continue  # only literals are read; None is every parameter's "not given"
+        if _CALLABLE.search(name):
             return True  # a literal (never callable) for a comparator, key or callback
-        for check in checks.get(name, ()):
-            value = read_literal(source)
-            if value is not NOT_LITERAL and value is not None and not check(value):
-                return True
+        if any(not check(value) for check in checks.get(name, ())):
+            return True
     return False
 
 
