@@ -4,10 +4,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# Everything the pipeline and the suite use: the real model (hf + model) is the
-# default backend of `make run` and the slow tests run in CI. torch is pinned to
-# the CPU build in the hf extra.
-EXTRAS := dev,export,hf,model,ray
+# Everything the pipeline and the suite use: the real model (openvino + model) is
+# the default backend of `make run` on a CPU, hf the one the suite also tests, and
+# the slow tests run in CI. torch is pinned to the CPU build in the hf extra.
+EXTRAS := dev,export,hf,openvino,model,ray
 
 .PHONY: setup engine image browser run test bench lint clean
 

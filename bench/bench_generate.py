@@ -9,7 +9,14 @@ Qwen2.5-Coder-0.5B-Instruct (needs the ``hf`` and ``model`` extras).
 openai: requests/s through a local server that answers each request after a
 fixed latency, against the ideal ``concurrency / latency`` (target >= 0.9x).
 
+engines (``--engines``): the CPU engines on the prompts a real ``make run`` sent
+(``bench/prompts/make-run-calls.jsonl``: one call each of question, tests, restate
+and solve, recorded from the pipeline), the same sampling settings, in one process:
+the openvino backend (the CPU default) against the hf backend (transformers, batch
+8), seconds and generated tokens per kind, load time included, and the ratio.
+
     python bench/bench_generate.py [--real] [--max-new-tokens N] [--prompts N]
+    python bench/bench_generate.py --engines [--per-kind N]
 """
 
 from __future__ import annotations
@@ -162,6 +169,72 @@ def bench_openai(
     ]
 
 
+CALLS = Path(__file__).resolve().parent / "prompts" / "make-run-calls.jsonl"
+#: The pipeline's sampling per kind of call: drafts at the default 0.2, blind solves
+#: at agreement.MIN_SOLVE_TEMPERATURE (0.7), four copies of each question.
+TEMPERATURE = {"question": 0.2, "tests": 0.2, "restate": 0.2, "solve": 0.7}
+
+
+def recorded_calls(per_kind: int) -> list[tuple[str, list[str], GenerationParams]]:
+    """(kind, prompts, params) of each recorded call, its first ``per_kind`` prompts."""
+    import json
+
+    calls = []
+    for line in CALLS.read_text().splitlines():
+        call = json.loads(line)
+        params = GenerationParams(
+            max_new_tokens=call["max_new_tokens"],
+            temperature=TEMPERATURE[call["kind"]],
+            stop=tuple(call["stop"]),
+        )
+        calls.append((call["kind"], call["prompts"][:per_kind], params))
+    return calls
+
+
+def run_engine(kind: str, per_kind: int) -> dict[str, tuple[float, int]]:
+    """Seconds and generated tokens per kind of call, and ``load`` (the cached model)."""
+    from phicode.generate.backends import make_backend
+    from phicode.generate.config import BackendKind, ModelConfig
+
+    started = time.perf_counter()
+    backend = make_backend(ModelConfig(backend=BackendKind(kind)))
+    results = {"load": (time.perf_counter() - started, 0)}
+    for call_kind, prompts, params in recorded_calls(per_kind):
+        before, started = backend.generated_tokens, time.perf_counter()
+        backend.generate(prompts, params)
+        results[call_kind] = (time.perf_counter() - started, backend.generated_tokens - before)
+    backend.close()
+    return results
+
+
+def bench_engines(per_kind: int) -> list[tuple[str, str, str, str]]:
+    """openvino against hf on the recorded prompts, openvino first (hf is the slow one)."""
+    ours, theirs = run_engine("openvino", per_kind), run_engine("hf", per_kind)
+    rows = []
+    for kind in ours:
+        (s_ours, tok_ours), (s_theirs, tok_theirs) = ours[kind], theirs[kind]
+        count = "" if kind == "load" else f", {per_kind} prompts"
+        rows.append(
+            (
+                f"engines: {kind}{count} (openvino vs hf)",
+                f"{s_ours:.1f} s {tok_ours} tok" if tok_ours else f"{s_ours:.1f} s",
+                f"{s_theirs:.1f} s {tok_theirs} tok" if tok_theirs else f"{s_theirs:.1f} s",
+                f"{s_theirs / s_ours:.2f}x",
+            )
+        )
+    total_ours = sum(s for k, (s, _) in ours.items() if k != "load")
+    total_theirs = sum(s for k, (s, _) in theirs.items() if k != "load")
+    rows.append(
+        (
+            "engines: all calls, generation only",
+            f"{total_ours:.1f} s",
+            f"{total_theirs:.1f} s",
+            f"{total_theirs / total_ours:.2f}x",
+        )
+    )
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -178,14 +251,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--requests", type=int, default=96)
     parser.add_argument("--skip-hf", action="store_true")
+    parser.add_argument(
+        "--engines", action="store_true", help="openvino against hf on recorded real prompts"
+    )
+    parser.add_argument("--per-kind", type=int, default=8, help="--engines: prompts per call")
     args = parser.parse_args(argv)
+    if args.engines:
+        return print_rows(bench_engines(args.per_kind))
     rows = bench_openai(args.latency, args.concurrency, args.requests)
     if not args.skip_hf:
         rows = bench_hf(args.real, args.prompts, args.max_new_tokens, args.repeats) + rows
+    return print_rows(rows)
+
+
+def print_rows(rows: list[tuple[str, str, str, str]]) -> int:
     width = max(len(r[0]) for r in rows)
-    print(f"{'bench_generate':<{width}}  {'phicode':>14}  {'baseline':>24}  {'ratio':>6}")
+    print(f"{'bench_generate':<{width}}  {'phicode':>16}  {'baseline':>24}  {'ratio':>6}")
     for name, ours, theirs, ratio in rows:
-        print(f"{name:<{width}}  {ours:>14}  {theirs:>24}  {ratio:>6}")
+        print(f"{name:<{width}}  {ours:>16}  {theirs:>24}  {ratio:>6}")
     return 0
 
 

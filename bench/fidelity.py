@@ -40,7 +40,7 @@ from phicode.filters.adequacy import harden
 from phicode.filters.fidelity import names_of_tests
 from phicode.generate.clean import shows_code
 from phicode.generate.codeinfo import function_info
-from phicode.generate.config import BackendKind, ModelConfig
+from phicode.generate.config import BackendKind, ModelConfig, default_backend
 from phicode.generate.oracle.domain import in_domain
 from phicode.generate.oracle.inputs import Case
 from phicode.generate.oracle.observe import observe
@@ -60,7 +60,9 @@ MARK = re.compile(r"^- \[(?P<mark>[ x\-])\] `(?P<test>[\w:]+)`", re.M)
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("out/fidelity"))
-    parser.add_argument("--backend", default="hf", choices=[k.value for k in BackendKind])
+    parser.add_argument(
+        "--backend", default=default_backend().value, choices=[k.value for k in BackendKind]
+    )
     parser.add_argument("--model", default=None)
     parser.add_argument("--base-url", default=None)
     parser.add_argument("--limit", type=int, default=48, help="snippets taken from the corpus")

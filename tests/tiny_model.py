@@ -21,11 +21,9 @@ TEXTS = [
 ] * 20
 
 
-def build_tiny_model(directory: Path, *, layers: int = 2, hidden: int = 64, seed: int = 0) -> Path:
-    """Write a tokenizer and a random LlamaForCausalLM into ``directory``."""
-    import torch
+def train_tokenizer():  # -> tokenizers.Tokenizer
+    """A byte-level BPE of about 400 tokens, trained on :data:`TEXTS` in milliseconds."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
     tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
     tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
@@ -36,8 +34,16 @@ def build_tiny_model(directory: Path, *, layers: int = 2, hidden: int = 64, seed
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
     )
     tokenizer.train_from_iterator(TEXTS, trainer)
+    return tokenizer
+
+
+def build_tiny_model(directory: Path, *, layers: int = 2, hidden: int = 64, seed: int = 0) -> Path:
+    """Write a tokenizer and a random LlamaForCausalLM into ``directory``."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
     fast = PreTrainedTokenizerFast(
-        tokenizer_object=tokenizer,
+        tokenizer_object=train_tokenizer(),
         bos_token="<s>",
         eos_token="</s>",
         unk_token="<unk>",

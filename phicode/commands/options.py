@@ -62,7 +62,7 @@ def add_model_options(parser: argparse.ArgumentParser, repair_only: bool = False
     """``--backend``, ``--model``, ``--base-url``, sampling, batching and the repair loop.
 
     ``repair_only`` (for ``verify``): the model only repairs failing tests, so there is no
-    model unless ``--backend hf|openai`` is given (``model_config`` then returns None),
+    model unless ``--backend hf|openvino|openai`` is given (``model_config`` then returns None),
     and the options that shape new pairs (``--oracle-tests``, ``--restate``) are not offered.
     """
     from phicode.generate.config import (
@@ -77,18 +77,21 @@ def add_model_options(parser: argparse.ArgumentParser, repair_only: bool = False
     if repair_only:
         group.add_argument(
             "--backend",
-            choices=("hf", "openai"),
+            choices=("hf", "openvino", "openai"),
             default=None,
-            help="the model that repairs failing tests: hf (transformers in-process) or openai "
-            "(an OpenAI-compatible server) (default: no model, the tests only run)",
+            help="the model that repairs failing tests: hf (transformers in-process), openvino "
+            "(OpenVINO GenAI in-process) or openai (an OpenAI-compatible server) "
+            "(default: no model, the tests only run)",
         )
     else:
         group.add_argument(
             "--backend",
-            choices=("hf", "openai", "template"),
+            choices=("hf", "openvino", "openai", "template"),
             default=default_of(ModelConfig, "backend").value,
-            help="hf: transformers in-process; openai: an OpenAI-compatible server; "
-            "template: no model, tests from running the snippet (default %(default)s)",
+            help="openvino: OpenVINO GenAI in-process on the GGUF weights (the CPU default); "
+            "hf: transformers in-process (the default with a GPU); openai: an "
+            "OpenAI-compatible server; template: no model, tests from running the snippet "
+            "(default here %(default)s)",
         )
     group.add_argument(
         "--model",
@@ -132,7 +135,8 @@ def add_model_options(parser: argparse.ArgumentParser, repair_only: bool = False
         type=int,
         default=default_of(ModelConfig, "batch_size"),
         metavar="N",
-        help="hf: prompts per batch (default %(default)s)",
+        help="hf: prompts per batch; openvino: snippets whose prompts are in flight together "
+        "(default %(default)s)",
     )
     group.add_argument(
         "--concurrency",

@@ -1,10 +1,11 @@
-"""Model backends: ``hf`` (in-process transformers) and ``openai`` (any compatible server).
+"""Model backends: ``hf`` (in-process transformers), ``openvino`` (in-process OpenVINO
+GenAI on GGUF weights, the CPU default) and ``openai`` (any compatible server).
 
-Both implement :class:`~phicode.generate.backends.base.ModelBackend`: prompts in,
+All implement :class:`~phicode.generate.backends.base.ModelBackend`: prompts in,
 texts out. :func:`make_backend` builds the one a
 :class:`~phicode.generate.config.ModelConfig` names, or None for ``template``
 (no model: the template drafter needs none). Heavy imports happen only for
-``hf``, and only then. :mod:`.modelres` finds the weights.
+``hf`` and ``openvino``, and only then. :mod:`.modelres` finds the weights.
 """
 
 from __future__ import annotations
@@ -37,10 +38,16 @@ def make_backend(config: ModelConfig) -> ModelBackend | None:
             timeout_s=config.request_timeout_s,
             retries=config.retries,
         )
+    name = config.model or DEFAULT_MODEL
+    if config.backend is BackendKind.OPENVINO:
+        from phicode.generate.backends.modelres import resolve_gguf
+        from phicode.generate.backends.openvino import OpenVINOBackend, require_openvino
+
+        require_openvino()  # before any conversion: say how to install, not how to convert
+        return OpenVINOBackend(resolve_gguf(name), model_name=name)
     from phicode.generate.backends.hf import HFBackend
     from phicode.generate.backends.modelres import resolve_model
 
-    name = config.model or DEFAULT_MODEL
     return HFBackend(
         resolve_model(name),
         model_name=name,

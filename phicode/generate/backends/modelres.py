@@ -1,4 +1,4 @@
-"""Find a model for the ``hf`` backend, locally first, the network last.
+"""Find a model for the ``hf`` and ``openvino`` backends, locally first, the network last.
 
 ``--model`` takes a local directory, a ``.gguf`` file or a hub id. A hub id is
 looked up, in order, in:
@@ -15,7 +15,8 @@ network timeout per run is worse than a cache hit. When nothing is found the
 :class:`BackendError` says exactly how to get a model.
 
 Converting needs torch and transformers; joining and checking do not, so the
-join is testable on small fake parts.
+join is testable on small fake parts. The ``openvino`` backend reads the GGUF
+itself (:func:`resolve_gguf`): joined, re-encoded once, no torch.
 """
 
 from __future__ import annotations
@@ -106,6 +107,76 @@ def resolve_model(name: str, *, convert: Callable[[Path, Path], None] | None = N
         if found is not None:
             return found
     raise BackendError(_how_to_get(name))
+
+
+def resolve_gguf(name: str) -> Path:
+    """A GGUF file for ``name`` that the ``openvino`` backend can read, re-encoded once.
+
+    ``name`` is a ``.gguf`` file or a model whose official GGUF the PyPI packages
+    carry (:data:`GGUF_SOURCES`). Matrices OpenVINO cannot read are re-encoded as
+    Q8_0 (:mod:`.ggufq8`) into ``models/openvino/`` of the cache; a file it can
+    read is used where it lies.
+    """
+    from phicode.generate.backends import ggufq8
+
+    path = Path(name).expanduser()
+    if name.endswith(".gguf"):
+        if not path.is_file():
+            raise BackendError(f"--model {name}: no such file")
+        try:
+            readable = not ggufq8.needs_reencoding(path)
+        except (ValueError, KeyError, OSError) as exc:
+            raise BackendError(f"cannot read the GGUF file {path}: {exc}") from exc
+        if readable:
+            return path
+        return _reencoded(path, _q8_path(path.stem), ggufq8.reencode_q8)
+    if path.is_dir():
+        found = sorted(path.glob("*.gguf"))
+        if found:
+            return resolve_gguf(str(found[0]))
+        raise BackendError(
+            f"--model {name}: the openvino backend reads .gguf files and this directory has "
+            "none; use --backend hf for a transformers directory"
+        )
+    source = GGUF_SOURCES.get(name)
+    if source is None:
+        raise BackendError(
+            f"--model {name}: the openvino backend needs a .gguf file or one of "
+            f"{', '.join(GGUF_SOURCES)}; use --backend hf for other hub models"
+        )
+    target = _q8_path(Path(source.filename).stem)
+    if target.is_file():
+        return target
+    parts = locate_parts(source)
+    if parts is None:
+        raise BackendError(_how_to_get(name))
+    joined = join_parts(source, parts, cache_root() / "gguf")
+    try:
+        return _reencoded(joined, target, ggufq8.reencode_q8)
+    finally:
+        joined.unlink(missing_ok=True)  # the parts stay installed; joining again takes seconds
+
+
+def _q8_path(stem: str) -> Path:
+    from phicode.generate.backends.ggufq8 import VERSION
+
+    return cache_root() / "openvino" / f"{stem}.q8_0-v{VERSION}.gguf"
+
+
+def _reencoded(source: Path, target: Path, reencode: Callable[[Path, Path], None]) -> Path:
+    """``target``, written once from ``source`` under a lock, never seen half-written."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(target.parent / f".{target.name}.lock"):
+        if target.is_file():
+            return target
+        partial = target.with_suffix(".partial")
+        try:
+            reencode(source, partial)
+        except (ValueError, KeyError, OSError) as exc:
+            partial.unlink(missing_ok=True)
+            raise BackendError(f"cannot read the GGUF file {source}: {exc}") from exc
+        partial.replace(target)
+    return target
 
 
 def _how_to_get(name: str) -> str:
