@@ -15,3 +15,17 @@ def skip_unless_ci(reason: str, *, module: bool = False) -> NoReturn:
     if os.environ.get("CI"):
         pytest.fail(f"CI must not skip: {reason}", pytrace=False)
     pytest.skip(reason, allow_module_level=module)
+
+
+def hide_module(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Make ``import name`` fail as it does where the package is not installed."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def without(module: str, *args, **kwargs):
+        if module == name:
+            raise ImportError(f"No module named {name!r}", name=name)
+        return real_import(module, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", without)

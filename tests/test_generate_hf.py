@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import builtins
 import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from ci import skip_unless_ci
+from ci import hide_module, skip_unless_ci
 
 if not all(importlib.util.find_spec(name) for name in ("torch", "transformers")):
     skip_unless_ci("the hf extra is not installed: pip install 'phicode[hf]'", module=True)
@@ -95,14 +94,7 @@ def test_a_directory_that_is_no_model_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_missing_torch_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_import = builtins.__import__
-
-    def no_torch(name: str, *args, **kwargs):
-        if name == "torch":
-            raise ImportError("No module named 'torch'", name="torch")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_torch)
+    hide_module(monkeypatch, "torch")
     with pytest.raises(BackendError, match=r"torch is missing\): pip install 'phicode\[hf\]'"):
         require_hf()
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import builtins
 import importlib.util
 import json
 from pathlib import Path
 
 import pytest
-from ci import skip_unless_ci
+from ci import hide_module, skip_unless_ci
 
 if not all(importlib.util.find_spec(name) for name in ("openvino_genai", "gguf", "tokenizers")):
     skip_unless_ci(
@@ -147,14 +146,7 @@ def test_a_transformers_directory_points_to_the_hf_backend(tmp_path: Path) -> No
 
 
 def test_missing_openvino_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_import = builtins.__import__
-
-    def no_openvino(name: str, *args, **kwargs):
-        if name == "openvino_genai":
-            raise ImportError("No module named 'openvino_genai'", name="openvino_genai")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_openvino)
+    hide_module(monkeypatch, "openvino_genai")
     with pytest.raises(BackendError, match=r"pip install 'phicode\[openvino\]'"):
         require_openvino()
 
