@@ -14,7 +14,7 @@ if not all(importlib.util.find_spec(name) for name in ("torch", "transformers"))
     skip_unless_ci("the hf extra is not installed: pip install 'phicode[hf]'", module=True)
 
 from generate_corpus import corpus
-from tiny_model import build_tiny_model
+from tiny_model import PROMPTS, build_tiny_model
 
 from phicode.errors import BackendError
 from phicode.generate import BackendKind, ModelConfig, Synthesizer, SynthReason, make_backend
@@ -23,13 +23,6 @@ from phicode.generate.clean import ParseReason, QuestionReason
 from phicode.generate.config import GenerationParams
 
 GREEDY = GenerationParams(max_new_tokens=10, temperature=0.0)
-PROMPTS = [
-    "hi",
-    "Write a Python function that returns the sum of a list of numbers.",
-    "def add(a, b):",
-    "from solution import add " * 6,
-    "test",
-]
 
 
 @pytest.fixture(scope="module")

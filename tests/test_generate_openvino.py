@@ -16,6 +16,7 @@ if not all(importlib.util.find_spec(name) for name in ("openvino_genai", "gguf",
 
 from generate_corpus import snippet
 from tiny_gguf import build_tiny_gguf
+from tiny_model import PROMPTS
 
 from phicode.errors import BackendError
 from phicode.generate import BackendKind, ModelConfig, make_backend
@@ -25,13 +26,6 @@ from phicode.generate.backends.openvino import OpenVINOBackend, require_openvino
 from phicode.generate.config import GenerationParams, default_backend
 
 GREEDY = GenerationParams(max_new_tokens=10, temperature=0.0)
-PROMPTS = [
-    "hi",
-    "Write a Python function that returns the sum of a list of numbers.",
-    "def add(a, b):",
-    "from solution import add " * 6,
-    "test",
-]
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,14 @@ TEXTS = [
     "from solution import add\n\ndef test_add():\n    assert add(1, 2) == 3\n",
     "```python\nimport pytest\n```\nThe function should handle empty input and negative numbers.",
 ] * 20
+#: Prompts for a tiny model's tests: unlike lengths, code and prose, one repeated phrase.
+PROMPTS = [
+    "hi",
+    "Write a Python function that returns the sum of a list of numbers.",
+    "def add(a, b):",
+    "from solution import add " * 6,
+    "test",
+]
 
 
 def train_tokenizer():  # -> tokenizers.Tokenizer

@@ -164,19 +164,13 @@ def _q8_path(stem: str) -> Path:
 
 
 def _reencoded(source: Path, target: Path, reencode: Callable[[Path, Path], None]) -> Path:
-    """``target``, written once from ``source`` under a lock, never seen half-written."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(target.parent / f".{target.name}.lock"):
-        if target.is_file():
-            return target
-        partial = target.with_suffix(".partial")
-        try:
-            reencode(source, partial)
-        except (ValueError, KeyError, OSError) as exc:
-            partial.unlink(missing_ok=True)
-            raise BackendError(f"cannot read the GGUF file {source}: {exc}") from exc
-        partial.replace(target)
-    return target
+    """``target``, re-encoded once from ``source`` (:func:`written_once`)."""
+    staging = target.with_suffix(".partial")
+    try:
+        return written_once(target, Path.is_file, staging, lambda out: reencode(source, out))
+    except (ValueError, KeyError, OSError) as exc:
+        staging.unlink(missing_ok=True)
+        raise BackendError(f"cannot read the GGUF file {source}: {exc}") from exc
 
 
 def _how_to_get(name: str) -> str:
@@ -288,17 +282,34 @@ def join_parts(source: GgufSource, parts: list[Path], out_dir: Path) -> Path:
 
 def converted_gguf(gguf: Path, out_dir: Path, convert: Callable[[Path, Path], None]) -> Path:
     """``out_dir`` holding the safetensors conversion of ``gguf``, converting once."""
-    if (out_dir / "config.json").is_file():
-        return out_dir
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(out_dir.parent / f".{out_dir.name}.lock"):
-        if (out_dir / "config.json").is_file():  # another process converted it meanwhile
-            return out_dir
-        staging = out_dir.parent / f".{out_dir.name}.converting"
-        shutil.rmtree(staging, ignore_errors=True)
-        convert(gguf, staging)
-        staging.replace(out_dir)
-    return out_dir
+    return written_once(
+        out_dir,
+        lambda done: (done / "config.json").is_file(),
+        out_dir.parent / f".{out_dir.name}.converting",
+        lambda staging: convert(gguf, staging),
+    )
+
+
+def written_once(
+    target: Path, ready: Callable[[Path], bool], staging: Path, write: Callable[[Path], None]
+) -> Path:
+    """``target``, unless ``ready`` already, made by ``write(staging)`` and renamed.
+
+    Under a lock beside it, so a crash or a second process never sees a half-written
+    file or folder and two processes never write it both.
+    """
+    if ready(target):
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(target.parent / f".{target.name}.lock"):
+        if ready(target):  # another process wrote it meanwhile
+            return target
+        if staging.is_dir():
+            shutil.rmtree(staging, ignore_errors=True)
+        staging.unlink(missing_ok=True)
+        write(staging)
+        staging.replace(target)
+    return target
 
 
 def convert_gguf(gguf: Path, out_dir: Path) -> None:
