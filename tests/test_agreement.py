@@ -14,7 +14,7 @@ from phicode.generate.backends.openai import OpenAIBackend
 from phicode.generate.config import GenerationParams
 from phicode.records import Pair, Status, Verification
 from phicode.sandbox.pool import SandboxPool
-from tests.fake_openai import FakeServer, Reply, completion
+from tests.fake_openai import FakeServer, Reply, Request, completion
 
 pytestmark = pytest.mark.docker
 
@@ -72,3 +72,52 @@ def test_tighter_bounds_are_honoured() -> None:
     assert solve_rate_verdict(1 / 4, 0.5, 0.99) is not None  # 25% < 50%: ambiguous
     assert solve_rate_verdict(3 / 4, 0.01, 0.5) is not None  # 75% > 50%: too easy
     assert solve_rate_verdict(2 / 4, 0.5, 0.5) is None
+
+
+EASY = Pair(
+    id="clamp-easy",
+    question=PAIR.question.replace("Write", "Please write"),
+    solution=PAIR.solution,
+    entry_point=PAIR.entry_point,
+    tests=PAIR.tests,
+    verification=PAIR.verification,
+)
+
+
+def answers_by_seed(script: dict[str, list[str]]) -> FakeServer:
+    """A server whose answer to a question is its script's entry for the request's seed
+    (the seed is the answer's number: rounds of one answer add one each)."""
+
+    def answer(request: Request) -> Reply:
+        question = next(q for q in script if q in request.prompt)
+        return Reply(body=completion(script[question][request.body["seed"]]))
+
+    return FakeServer(answer)
+
+
+def test_a_question_stops_drawing_once_an_answer_passes_every_test(
+    sandbox_pool: SandboxPool,
+) -> None:
+    """Rounds of one answer: the hard question draws wrong, wrong, right and stops at 3;
+    the easy one is settled by its first answer. Each round has its own seed."""
+    script = {PAIR.question: [WRONG, PROSE, RIGHT, WRONG], EASY.question: [RIGHT] * 4}
+    with answers_by_seed(script) as server:
+        backend = OpenAIBackend(server.url, "fake-model", concurrency=4)
+        hard, easy = AgreementFilter(
+            backend, sandbox_pool, samples=4, params=GenerationParams(), round_size=1
+        ).solve([PAIR, EASY])
+        seeds = sorted(request.body["seed"] for request in server.requests)
+    assert [sample.passed for sample in hard] == [False, False, True]
+    assert [sample.passed for sample in easy] == [True]
+    assert seeds == [0, 0, 1, 2]
+
+
+def test_without_a_pass_every_answer_is_drawn(sandbox_pool: SandboxPool) -> None:
+    with answers_by_seed({PAIR.question: [WRONG, PROSE, WRONG, PROSE]}) as server:
+        backend = OpenAIBackend(server.url, "fake-model", concurrency=4)
+        (samples,) = AgreementFilter(
+            backend, sandbox_pool, samples=4, params=GenerationParams(), round_size=3
+        ).solve([PAIR])
+        seeds = sorted(request.body["seed"] for request in server.requests)
+    assert [sample.passed for sample in samples] == [False] * 4
+    assert seeds == [0, 1, 2, 3]  # a round of 3 (copies of a prompt: seed + k), then 1

@@ -116,6 +116,24 @@ def test_solve_rate_counts_answers_passing_every_test_left() -> None:
     assert solve_rate(NAMES, []) == (0, None)
 
 
+@pytest.mark.parametrize(
+    "later",
+    [[sample({1, 2, 4})], [sample(set()), sample({3})], [sample({1, 2, 3, 4}), sample({2})]],
+    ids=["partial", "weak", "another-pass"],
+)
+def test_answers_after_one_that_passes_every_test_change_no_test_or_question(
+    pool: LocalPool, later: list[Sample]
+) -> None:
+    """The settle rule of the blind answers (agreement.py) stops at the first answer
+    that passes every test: whatever the answers it did not draw would have been, the
+    pair's question and tests come out the same."""
+    drawn = [sample({1, 2, 4}), sample({1, 2, 3, 4})]
+    settled, full = align(pool, pair(), drawn), align(pool, pair(), drawn + later)
+    assert (settled.pair.question, settled.pair.tests) == (full.pair.question, full.pair.tests)
+    assert (settled.stated, settled.dropped, settled.verdict) == ((), (), None)
+    assert (full.stated, full.dropped, full.verdict) == ((), (), None)
+
+
 def test_an_unstated_case_becomes_a_worked_example(pool: LocalPool) -> None:
     done = align(pool, pair(), [sample({1, 2, 4})] * 2)
     assert done.verdict is None and done.stated == ("test_is_palindrome_case_3",)

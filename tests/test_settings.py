@@ -93,3 +93,24 @@ def test_synth_and_run_batch_snippets_alike(backend: str, expected: int) -> None
              "--batch-size", "5", "--concurrency", "7"]
         )  # fmt: skip
         assert model_config(args).snippets_per_batch == expected
+
+
+@pytest.mark.parametrize(
+    ("backend", "settle", "bounds", "round_size"),
+    [
+        ("openvino", True, (0.0, 1.0), 1),
+        ("hf", True, (0.0, 1.0), 1),
+        ("openai", True, (0.0, 1.0), 4),  # a server batches every answer at once
+        ("openvino", False, (0.0, 1.0), 4),  # --no-settle
+        ("openvino", True, (0.25, 1.0), 4),  # bounds need every answer's verdict
+        ("hf", True, (0.0, 0.75), 4),
+    ],
+)
+def test_blind_answers_stop_once_settled_only_where_it_is_free(
+    tmp_path, backend: str, settle: bool, bounds: tuple[float, float], round_size: int
+) -> None:
+    argv = ["run", "in", "-o", str(tmp_path / "out.jsonl"), "--backend", backend]
+    argv += ["--min-solve-rate", str(bounds[0]), "--max-solve-rate", str(bounds[1])]
+    argv += [] if settle else ["--no-settle"]
+    config = run_command.config_from(build_parser().parse_args(argv))
+    assert (config.samples, config.solve_round_size) == (4, round_size)

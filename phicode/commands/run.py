@@ -73,6 +73,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         f"filter (default {DEFAULT_SOLVE_SAMPLES} with a model, 0 with --backend template)",
     )  # fmt: skip
     filters.add_argument(
+        "--no-settle", dest="settle", action="store_false",
+        help="draw every blind answer of a question, even once one passes every test "
+        "(default with an in-process model: stop there; the pair is the same, solve_rate "
+        "is then over the answers drawn)",
+    )  # fmt: skip
+    filters.add_argument(
         "--solver-model", metavar="NAME_OR_PATH", default=None,
         help="write the blind answers with this model on the same backend (default: --model)",
     )  # fmt: skip
@@ -118,6 +124,7 @@ def config_from(args: argparse.Namespace) -> PipelineConfig:
         max_mutants=args.max_mutants,
         strengthen=args.strengthen,
         solve_samples=args.solve_samples,
+        settle=args.settle,
         solver_model=args.solver_model,
         min_solve_rate=args.min_solve_rate,
         max_solve_rate=args.max_solve_rate,

@@ -35,6 +35,7 @@ class PipelineConfig:
     solver_model: str | None = None  # blind answers by another model of the same backend
     min_solve_rate: float = 0.0
     max_solve_rate: float = 1.0
+    settle: bool = True  # stop a question's blind answers once one passes every test
     show_progress: bool = False
     report: Path | None = None  # the HTML report; None: report.html beside the output
     write_report: bool = True
@@ -77,11 +78,29 @@ class PipelineConfig:
         return 0 if self.model.backend is BackendKind.TEMPLATE else DEFAULT_SOLVE_SAMPLES
 
     @property
+    def solve_round_size(self) -> int:
+        """Blind answers drawn per question at a time (:mod:`phicode.filters.agreement`).
+
+        One at a time lets a question stop once an answer passes every test, where
+        that costs nothing: an in-process engine already runs the answers of a stage
+        batch a few at a time, compute-bound. A server batches many requests at once,
+        and solve-rate bounds need every answer: there all are drawn in one call."""
+        default_bounds = (self.min_solve_rate, self.max_solve_rate) == (0.0, 1.0)
+        if self.settle and default_bounds and self.model.backend.in_process:
+            return 1
+        return self.samples
+
+    @property
     def report_path(self) -> Path | None:
         """Where the run's report goes (None: no report)."""
         if not self.write_report:
             return None
         return self.report or self.output.parent / "report.html"
+
+    def _described_samples(self) -> str:
+        if self.samples and self.solve_round_size < self.samples:
+            return f"up to {self.samples}, until one passes every test"
+        return str(self.samples)
 
     def described(self) -> tuple[tuple[str, str], ...]:
         """The settings a reader of the report wants to see, as (name, value)."""
@@ -89,7 +108,7 @@ class PipelineConfig:
         return (
             ("backend / model", f"{model.backend.value} / {model.model or 'default'}"),
             ("oracle tests, restate", f"{model.oracle_tests}, {model.restate}"),
-            ("blind answers per question", str(self.samples)),
+            ("blind answers per question", self._described_samples()),
             ("solver model", self.solver_model or "same as the model"),
             ("mutation threshold", str(self.mutation_threshold)),
             ("solve rate bounds", f"{self.min_solve_rate} .. {self.max_solve_rate}"),

@@ -201,6 +201,7 @@ class FidelityStage(Stage[Pair, FidelityUnit]):
                 "agreement": agreement.VERSION,
                 "solver": [model.backend.value, config.solver_model or model.model or ""],
                 "samples": config.samples,
+                "settle": [agreement.SETTLE, config.solve_round_size],
                 "params": asdict(model.params),
                 "solve": prompts.tag("solve") if prompts else "",
             }

@@ -75,7 +75,7 @@ class Workbench:
                 self._closers.append(backend.close)
             self._solver = AgreementFilter(
                 backend, self.pool, self.config.samples, self.config.model.params,
-                prompts=self._prompts,
+                prompts=self._prompts, round_size=self.config.solve_round_size,
             )  # fmt: skip
         return self._solver
 

@@ -39,3 +39,20 @@ class ModelBackend(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def sample_seeds(prompts: list[str], params: GenerationParams) -> list[int]:
+    """One seed per prompt: ``seed`` for a prompt's first copy in the call, ``seed + k``
+    for its k-th repeat.
+
+    Each request samples with its own seed, so the k copies of one blind-solve prompt
+    must differ in seed or they would give k identical answers; a prompt's answer still
+    does not depend on which other prompts share the call.
+    """
+    seen: dict[str, int] = {}
+    seeds = []
+    for prompt in prompts:
+        repeat = seen.get(prompt, 0)
+        seen[prompt] = repeat + 1
+        seeds.append(params.seed + repeat)
+    return seeds

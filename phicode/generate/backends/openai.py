@@ -19,11 +19,12 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
 from phicode.errors import BackendError
-from phicode.generate.backends.base import ModelBackend
+from phicode.generate.backends.base import ModelBackend, sample_seeds
 from phicode.generate.config import GenerationParams
 
 RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
@@ -102,7 +103,10 @@ class OpenAIBackend(ModelBackend):
             return []
         model = self.model
         executor = self._pool()
-        futures = [executor.submit(self._complete, model, prompt, params) for prompt in prompts]
+        futures = [
+            executor.submit(self._complete, model, prompt, replace(params, seed=seed))
+            for prompt, seed in zip(prompts, sample_seeds(prompts, params), strict=True)
+        ]
         try:
             return [future.result() for future in futures]
         finally:

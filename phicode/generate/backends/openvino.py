@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from phicode.errors import BackendError
-from phicode.generate.backends.base import ModelBackend
+from phicode.generate.backends.base import ModelBackend, sample_seeds
 from phicode.generate.config import GenerationParams
 
 INSTALL_HINT = "pip install 'phicode[openvino]'"
@@ -141,23 +141,6 @@ class OpenVINOBackend(ModelBackend):
     def close(self) -> None:
         self.__dict__.pop("pipeline", None)
         self.__dict__.pop("tokenizer", None)
-
-
-def sample_seeds(prompts: list[str], params: GenerationParams) -> list[int]:
-    """One seed per prompt: ``seed`` for a prompt's first copy in the call, ``seed + k``
-    for its k-th repeat.
-
-    Each request samples with its own seed, so the k copies of one blind-solve prompt
-    must differ in seed or they would give k identical answers; a prompt's answer still
-    does not depend on which other prompts share the call.
-    """
-    seen: dict[str, int] = {}
-    seeds = []
-    for prompt in prompts:
-        repeat = seen.get(prompt, 0)
-        seen[prompt] = repeat + 1
-        seeds.append(params.seed + repeat)
-    return seeds
 
 
 def cut_at_stop(text: str, stops: tuple[str, ...]) -> str:
