@@ -145,8 +145,8 @@ def _repaired(
         repairer = Repairer(
             pool, model.repair, backend=backend, prompts=prompts, params=model.params
         )
-        for start in range(0, len(pairs), model.batch_size):
-            for pair in repairer.repair_pairs(pairs[start : start + model.batch_size]):
+        for start in range(0, len(pairs), model.batch):
+            for pair in repairer.repair_pairs(pairs[start : start + model.batch]):
                 assert pair.verification is not None
                 yield pair, pair.verification
 

@@ -104,6 +104,7 @@ TABLES: dict[str, dict[str, tuple[list[str], str]]] = {
         "--strengthen": (["--no-strengthen"], "strengthen"),
         "--solve-samples": (["2"], "solve_samples"),
         "--solver-model": (["other/model"], "solver_model"),
+        "--no-settle": ([], "settle"),
         "--min-solve-rate": (["0.1"], "min_solve_rate"),
         "--max-solve-rate": (["0.9"], "max_solve_rate"),
         "--executor": (["ray"], "executor"),

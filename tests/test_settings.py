@@ -84,7 +84,9 @@ def replace_default(field, value):
     return changed
 
 
-@pytest.mark.parametrize(("backend", "expected"), [("hf", 5), ("openai", 7), ("template", 16)])
+@pytest.mark.parametrize(
+    ("backend", "expected"), [("hf", 5), ("openvino", 5), ("openai", 7), ("template", 16)]
+)
 def test_synth_and_run_batch_snippets_alike(backend: str, expected: int) -> None:
     """One rule for both commands (it used to be two)."""
     for command in ("synth", "run"):
@@ -98,8 +100,8 @@ def test_synth_and_run_batch_snippets_alike(backend: str, expected: int) -> None
 @pytest.mark.parametrize(
     ("backend", "settle", "bounds", "round_size"),
     [
-        ("openvino", True, (0.0, 1.0), 1),
-        ("hf", True, (0.0, 1.0), 1),
+        ("openvino", True, (0.0, 1.0), 2),
+        ("hf", True, (0.0, 1.0), 2),
         ("openai", True, (0.0, 1.0), 4),  # a server batches every answer at once
         ("openvino", False, (0.0, 1.0), 4),  # --no-settle
         ("openvino", True, (0.25, 1.0), 4),  # bounds need every answer's verdict
@@ -114,3 +116,9 @@ def test_blind_answers_stop_once_settled_only_where_it_is_free(
     argv += [] if settle else ["--no-settle"]
     config = run_command.config_from(build_parser().parse_args(argv))
     assert (config.samples, config.solve_round_size) == (4, round_size)
+
+
+@pytest.mark.parametrize(("backend", "expected"), [("hf", 8), ("openvino", 16)])
+def test_each_in_process_engine_has_its_own_default_batch(backend: str, expected: int) -> None:
+    args = build_parser().parse_args(["run", "in", "-o", os.devnull, "--backend", backend])
+    assert model_config(args).snippets_per_batch == expected

@@ -135,8 +135,8 @@ def add_model_options(parser: argparse.ArgumentParser, repair_only: bool = False
         type=int,
         default=default_of(ModelConfig, "batch_size"),
         metavar="N",
-        help="hf: prompts per batch; openvino: snippets whose prompts are in flight together "
-        "(default %(default)s)",
+        help="hf: prompts per batch (default 8); openvino: snippets whose prompts are in flight "
+        "together (default 16)",
     )
     group.add_argument(
         "--concurrency",

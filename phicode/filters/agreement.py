@@ -33,6 +33,7 @@ from phicode.sandbox.runner import JobRunner, fan_out
 DEFAULT_SAMPLES = 4  # blind answers per question with a model backend (docs/faithful-pairs.md)
 VERSION = "agreement@1"
 SETTLE = "settle@1"  # stop drawing once an answer passes every test (a resume-key part)
+SETTLE_ROUND = 2  # answers per question per round with an in-process engine (measured)
 MIN_SOLVE_TEMPERATURE = 0.7  # blind answers must differ to mean anything
 
 

@@ -51,7 +51,7 @@ def make_backend(config: ModelConfig) -> ModelBackend | None:
     return HFBackend(
         resolve_model(name),
         model_name=name,
-        batch_size=config.batch_size,
+        batch_size=config.batch,
         device=config.device,
         dtype=config.dtype,
     )
