@@ -111,6 +111,25 @@ def test_matrices_openvino_cannot_read_are_reencoded_once(
     assert len(answers) == 2 and all(isinstance(a, str) for a in answers)
 
 
+def test_a_new_encoding_of_the_weights_is_a_new_resume_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answers of the old Q8_0 copy must not be resumed for the new one; the other
+    backends' keys do not carry it."""
+    from phicode.pipeline.config import PipelineConfig
+    from phicode.pipeline.stages import STAGES
+
+    def parts(backend: BackendKind) -> list[dict]:
+        config = PipelineConfig(
+            paths=("in",), output=Path("out.jsonl"), model=ModelConfig(backend=backend)
+        )
+        return [stage.parts(config) for stage in STAGES[:2]]  # synth and fidelity call the model
+
+    before, hf_before = parts(BackendKind.OPENVINO), parts(BackendKind.HF)
+    monkeypatch.setattr(ggufq8, "VERSION", ggufq8.VERSION + 1)
+    after = parts(BackendKind.OPENVINO)
+    assert all(old != new for old, new in zip(before, after, strict=True))
+    assert parts(BackendKind.HF) == hf_before
+
+
 def test_a_readable_gguf_is_used_where_it_lies(tiny_file: Path) -> None:
     assert resolve_gguf(str(tiny_file)) == tiny_file
 

@@ -219,6 +219,9 @@ def model_state(corpus: Path, server: FakeServer, tmp_path_factory: pytest.TempP
         # the blind answers' prompt and count: the fidelity stage alone
         (_prompt("solve"), {"fidelity"}),
         (_args("--solve-samples", "2"), {"fidelity"}),
+        (_version("phicode.filters.agreement.SETTLE"), {"fidelity"}),
+        # a server gets every blind answer in one call, settle rule or not
+        (_args("--no-settle"), set()),
         # the question prompt: a new synth; the pair records the prompt's version
         (_prompt("question"), {"synth", "fidelity"}),
         (_prompt("restate"), {"synth"}),

@@ -92,7 +92,10 @@ class SynthStage(Stage[Snippet, SynthUnit]):
             **sandbox_parts(config),
         }
         if model.backend is not BackendKind.TEMPLATE:
+            from phicode.generate.backends import weights_parts
+
             parts |= {"model": model.model or "", "params": asdict(model.params)}
+            parts |= weights_parts(model)
         return parts
 
     def reads(self, item: Snippet, config: PipelineConfig) -> tuple[str, ...]:
@@ -193,6 +196,7 @@ class FidelityStage(Stage[Pair, FidelityUnit]):
         }
         if config.samples:
             from phicode.filters import agreement
+            from phicode.generate.backends import weights_parts
             from phicode.pipeline.workbench import load_prompts
 
             prompts = load_prompts(config)
@@ -200,6 +204,7 @@ class FidelityStage(Stage[Pair, FidelityUnit]):
             parts |= {
                 "agreement": agreement.VERSION,
                 "solver": [model.backend.value, config.solver_model or model.model or ""],
+                **weights_parts(model),
                 "samples": config.samples,
                 "settle": [agreement.SETTLE, config.solve_round_size],
                 "params": asdict(model.params),

@@ -55,3 +55,14 @@ def make_backend(config: ModelConfig) -> ModelBackend | None:
         device=config.device,
         dtype=config.dtype,
     )
+
+
+def weights_parts(config: ModelConfig) -> dict[str, str]:
+    """What, besides the model's name, decides the weights a backend runs: a part of the
+    resume key of every stage that calls the model. openvino runs a re-encoded copy of
+    the GGUF (:mod:`.ggufq8`), so a new encoding must not reuse answers of the old."""
+    if config.backend is BackendKind.OPENVINO:
+        from phicode.generate.backends.ggufq8 import VERSION
+
+        return {"weights": f"gguf-q8_0@{VERSION}"}
+    return {}
