@@ -65,6 +65,11 @@ def test_adequacy_counts_only_programs_that_differ() -> None:
     passing = Measured(report, (Baseline("none", "n"),), (Baseline("none", "n"),))
     assert adequacy(passing, frozenset({"n"})) == pytest.approx(4 / 5, abs=1e-4)
     assert adequacy(Measured(MutationReport(0, 0, ()), (), ()), frozenset()) is None
+    # a shortcut that passes is one more program to reject, and not counted
+    shortcut = Baseline("the first word", "s")
+    with_shortcut = Measured(report, (Baseline("none", "n"),), (), (shortcut,))
+    assert adequacy(with_shortcut, frozenset({"a", "s"})) == adequacy(measured, frozenset({"a"}))
+    assert [p.source for p in with_shortcut.to_reject] == ["a", "b", "s"]
 
 
 def _verified(pool: SandboxPool, tests: str) -> Pair:

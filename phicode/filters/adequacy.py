@@ -1,7 +1,9 @@
 """Known wrong programs must fail: the tests get the inputs that reject them, and a score.
 
-A pair's known wrong programs are its first-order mutants (:mod:`phicode.mutate`)
-and its trivial baselines (:mod:`phicode.filters.baselines`). Each runs against
+A pair's known wrong programs are its first-order mutants (:mod:`phicode.mutate`),
+its trivial baselines (:mod:`phicode.filters.baselines`) and its shortcuts
+(:mod:`phicode.filters.shortcuts`: an option the tests never vary, a projection of the
+first argument; they feed step 1 only). Each runs against
 the tests; each one that passes them (a survivor) runs with the snippet on the
 candidate inputs of :mod:`phicode.filters.strengthen` (the tests' own calls, one
 argument away from them, the docstring's, typed inputs), only those in the
@@ -32,6 +34,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from phicode.filters.baselines import Baseline, baselines, passing_baselines
+from phicode.filters.shortcuts import shortcuts
 from phicode.filters.strengthen import Distinguishing, Program, distinguish, tests_that_kill
 from phicode.generate.codeinfo import FunctionInfo, readable_info
 from phicode.generate.oracle.derive import derive
@@ -60,6 +63,7 @@ class Measured:
     report: MutationReport
     baselines: tuple[Baseline, ...]  # all of them
     passing: tuple[Baseline, ...]  # those the tests let through
+    shortcuts: tuple[Baseline, ...] = ()  # the shortcuts the tests let through
 
     @property
     def known(self) -> int:
@@ -67,7 +71,13 @@ class Measured:
 
     @property
     def survivors(self) -> list[Program]:
+        """The mutants and baselines the tests let through: adequacy's survivors."""
         return [*self.report.survivors, *self.passing]
+
+    @property
+    def to_reject(self) -> list[Program]:
+        """Every known wrong program the tests let through, shortcuts included."""
+        return [*self.survivors, *self.shortcuts]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -122,9 +132,10 @@ class Hardened:
 def harden(pool: JobRunner, pair: Pair, tester: MutationTester, *, add: bool = True) -> Hardened:
     """Runs the known wrong programs of ``pair`` and, when ``add``, adds the inputs that
     reject survivors (see the module). Never raises for a snippet that cannot run."""
-    before = _measure(pool, pair, tester)
-    survivors = before.survivors
     info = readable_info(pair.solution, pair.entry_point)
+    shortcut_info = info if add else None  # shortcuts only feed what strengthening adds
+    before = _measure(pool, pair, tester, shortcut_info)
+    survivors = before.to_reject
     if not survivors or info is None:
         return _hardened(before, frozenset(), None)
     found = distinguish(pool, pair.solution, info, pair.tests, survivors)
@@ -132,7 +143,7 @@ def harden(pool: JobRunner, pair: Pair, tester: MutationTester, *, add: bool = T
     if add:
         added = _with_inputs(pool, pair, info, found)
         if added is not None:
-            again = _measure(pool, added.apply(pair), tester)
+            again = _measure(pool, added.apply(pair), tester, shortcut_info)
             return _hardened(again, sources, added)
     return _hardened(before, sources, None)
 
@@ -151,10 +162,15 @@ def counts(measured: Measured, distinguishable: frozenset[str]) -> tuple[int, in
     return rejected, rejected + sum(source in distinguishable for source in survivors)
 
 
-def _measure(pool: JobRunner, pair: Pair, tester: MutationTester) -> Measured:
+def _measure(
+    pool: JobRunner, pair: Pair, tester: MutationTester, info: FunctionInfo | None
+) -> Measured:
+    """The known wrong programs against ``pair``'s tests (no shortcuts without ``info``)."""
     found = baselines(pair)
     report = tester.test(pair)
-    return Measured(report, tuple(found), tuple(passing_baselines(pool, pair, found)))
+    passing = tuple(passing_baselines(pool, pair, found))
+    shortcuts_passing = tuple(passing_baselines(pool, pair, shortcuts(pair, info)))
+    return Measured(report, tuple(found), passing, shortcuts_passing)
 
 
 def _hardened(

@@ -348,7 +348,7 @@ class MutationStage(Stage[Pair, MutationUnit]):
     unit_type = MutationUnit
 
     def parts(self, config: PipelineConfig) -> dict[str, Any]:
-        from phicode.filters import adequacy, baselines, claims, mutation, strengthen
+        from phicode.filters import adequacy, baselines, claims, mutation, shortcuts, strengthen
 
         parts = {
             "mutation": mutation.VERSION,
@@ -359,7 +359,7 @@ class MutationStage(Stage[Pair, MutationUnit]):
             **sandbox_parts(config),
         }
         if config.strengthen:
-            parts["strengthen"] = strengthen.VERSION
+            parts |= {"strengthen": strengthen.VERSION, "shortcuts": shortcuts.VERSION}
         return parts
 
     def reads(self, item: Pair, config: PipelineConfig) -> tuple[str, ...]:

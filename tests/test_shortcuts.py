@@ -1,0 +1,110 @@
+"""Shortcuts: the simple wrong functions blind readers found passing kept tests (issue 22)
+are known wrong programs, and strengthening gives the tests the inputs that reject them.
+Real runs in the sandbox."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from sandbox_run import solution_passes
+
+from phicode.filters.adequacy import harden
+from phicode.filters.shortcuts import shortcuts
+from phicode.generate.codeinfo import readable_info
+from phicode.generate.oracle.derive import derive
+from phicode.judge import verify_pair
+from phicode.mutate import MutationTester
+from phicode.records import Pair
+from phicode.sandbox.pool import SandboxPool
+
+pytestmark = pytest.mark.docker
+
+# the answer is the first word in every test: ``text.split()[0].lower()`` passes
+MOST_COMMON = '''def most_common_word(text: str) -> str:
+    """The most frequent word of text, lower-cased; the first to appear wins a tie."""
+    counts = {}
+    for word in text.lower().split():
+        counts[word] = counts.get(word, 0) + 1
+    if not counts:
+        return ""
+    best = max(counts.values())
+    return next(word for word in counts if counts[word] == best)
+'''
+FIRST_WORD_TESTS = """from solution import most_common_word
+
+
+def test_repeated_first():
+    assert most_common_word("apple apple pear") == "apple"
+
+
+def test_case():
+    assert most_common_word("Dog dog cat") == "dog"
+
+
+def test_single():
+    assert most_common_word("sun") == "sun"
+"""
+FIRST_WORD = "def most_common_word(text):\n    return text.lower().split()[0]\n"
+
+# the ellipsis is never passed: a function without it passes
+TRUNCATE = '''def truncate(text: str, width: int, ellipsis: str = "...") -> str:
+    """text cut to at most width characters, ending with ellipsis when cut."""
+    if len(text) <= width:
+        return text
+    if width <= len(ellipsis):
+        return ellipsis[:width]
+    return text[: width - len(ellipsis)] + ellipsis
+'''
+DEFAULT_ELLIPSIS_TESTS = """from solution import truncate
+
+
+def test_short():
+    assert truncate("hi", 5) == "hi"
+
+
+def test_cut():
+    assert truncate("hello world", 8) == "hello..."
+
+
+def test_tiny():
+    assert truncate("hello", 2) == ".."
+"""
+NO_OPTION = (
+    "def truncate(text, width, ellipsis='...'):\n"
+    "    return text if len(text) <= width else (text[: width - 3] + '...' if width > 3 else '.' * width)\n"
+)
+
+
+def _verified(pool: SandboxPool, solution: str, entry: str, tests: str) -> Pair:
+    pair = Pair(id=entry, solution=solution, tests=tests, entry_point=entry, question="Q.\n")
+    verification = verify_pair(pool, pair)
+    assert verification.passed
+    return replace(pair, cases=derive(pool, pair).cases).with_verification(verification)
+
+
+def test_an_option_no_test_passes_is_a_shortcut(sandbox_pool: SandboxPool) -> None:
+    pair = _verified(sandbox_pool, TRUNCATE, "truncate", DEFAULT_ELLIPSIS_TESTS)
+    names = [s.name for s in shortcuts(pair, readable_info(pair.solution, "truncate"))]
+    assert "ellipsis ignored" in names
+    assert not any(name.startswith(("text", "width")) for name in names)  # no defaults
+
+
+@pytest.mark.parametrize(
+    ("solution", "entry", "tests", "wrong"),
+    [
+        (MOST_COMMON, "most_common_word", FIRST_WORD_TESTS, FIRST_WORD),
+        (TRUNCATE, "truncate", DEFAULT_ELLIPSIS_TESTS, NO_OPTION),
+    ],
+    ids=["first-word", "option-never-passed"],
+)
+def test_strengthening_rejects_the_readers_shortcut(
+    sandbox_pool: SandboxPool, solution: str, entry: str, tests: str, wrong: str
+) -> None:
+    pair = _verified(sandbox_pool, solution, entry, tests)
+    assert solution_passes(sandbox_pool, wrong, entry, pair.tests)  # the defect
+    found = harden(sandbox_pool, pair, MutationTester(sandbox_pool))
+    assert found.added is not None
+    final = found.added.apply(pair)
+    assert not solution_passes(sandbox_pool, wrong, entry, final.tests)
+    assert solution_passes(sandbox_pool, solution, entry, final.tests)
