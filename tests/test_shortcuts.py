@@ -44,8 +44,12 @@ def test_case():
 
 def test_single():
     assert most_common_word("sun") == "sun"
+
+
+def test_empty():
+    assert most_common_word("") == ""
 """
-FIRST_WORD = "def most_common_word(text):\n    return text.lower().split()[0]\n"
+FIRST_WORD = "def most_common_word(text):\n    return text.lower().split()[0] if text else ''\n"
 
 # the ellipsis is never passed: a function without it passes
 TRUNCATE = '''def truncate(text: str, width: int, ellipsis: str = "...") -> str:

@@ -32,7 +32,7 @@ from phicode.filters.baselines import Baseline
 from phicode.generate.codeinfo import FunctionInfo, Param
 from phicode.records import Pair, PairCase
 
-VERSION = "shortcuts@1"
+VERSION = "shortcuts@2"  # 2: projections pass an empty first argument back
 
 # name -> body, in terms of ``args`` (the call's positional arguments)
 PROJECTIONS = {
@@ -95,7 +95,12 @@ def _fixed(pair: Pair, param: Param) -> Baseline:
 
 
 def _program(pair: Pair, label: str, body: str) -> Baseline:
-    source = f"{pair.solution}\n\n\ndef {pair.entry_point}(*args, **kwargs):\n    {body}\n"
+    """A projection, guarded as readers guard theirs: an empty first argument comes back
+    as it is (``'' if not text else text.split()[0]``)."""
+    source = (
+        f"{pair.solution}\n\n\ndef {pair.entry_point}(*args, **kwargs):\n"
+        f"    if not args[0]:\n        return args[0]\n    {body}\n"
+    )
     return Baseline(label, source)
 
 
