@@ -17,14 +17,18 @@ RUN_STAMP  := $(VENV)/.installed-run
 
 setup: $(STAMP) engine image browser
 
-$(STAMP): pyproject.toml
+# The venv (made once) with phicode and the extras $(1).
+define install
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[$(EXTRAS)]'
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[$(1)]'
+endef
+
+$(STAMP): pyproject.toml
+	$(call install,$(EXTRAS))
 	@touch $(STAMP) $(RUN_STAMP)
 
 $(RUN_STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[$(RUN_EXTRAS)]'
+	$(call install,$(RUN_EXTRAS))
 	@touch $(RUN_STAMP)
 
 engine:

@@ -26,6 +26,7 @@ from pathlib import Path
 from run_with_call_log import log_calls
 
 from phicode.cli import main as phicode_main
+from phicode.filters.fidelity import names_of_tests
 from phicode.generate.backends import hf, openvino
 from phicode.jsonl import read_jsonl
 from phicode.records import Pair
@@ -68,7 +69,7 @@ def one_run(name: str, flags: list[str], state: Path, corpus: Path, work: Path) 
         "model_s": sum(c["s"] for c in solves),
         "wall_s": wall,
         "kept": len(kept),
-        "tests": sum(p.tests.count("\ndef test") for p in kept if p),
+        "tests": sum(len(names_of_tests(p.tests)) for p in kept if p),
     }
 
 

@@ -143,7 +143,8 @@ def harden(pool: JobRunner, pair: Pair, tester: MutationTester, *, add: bool = T
     if add:
         added = _with_inputs(pool, pair, info, found)
         if added is not None:
-            again = _measure(pool, added.apply(pair), tester, shortcut_info)
+            # the final count leaves shortcuts out (adequacy), so they need not run again
+            again = _measure(pool, added.apply(pair), tester, None)
             return _hardened(again, sources, added)
     return _hardened(before, sources, None)
 

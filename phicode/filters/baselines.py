@@ -18,6 +18,7 @@ every test.
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from dataclasses import dataclass
 
@@ -53,10 +54,14 @@ def baselines(pair: Pair) -> list[Baseline]:
             f"an empty {_type_word(common)}": f"return type({common})()",
             **bodies,
         }
-    return [
-        Baseline(label, f"{pair.solution}\n\n\ndef {name}(*args, **kwargs):\n    {body}\n")
-        for label, body in bodies.items()
-    ]
+    return [replaced(pair, label, body) for label, body in bodies.items()]
+
+
+def replaced(pair: Pair, label: str, body: str) -> Baseline:
+    """The snippet with its entry point redefined at its end as ``(*args, **kwargs)``
+    running ``body`` (its helpers, constants and exception classes stay importable)."""
+    source = f"{pair.solution}\n\n\ndef {pair.entry_point}(*args, **kwargs):\n"
+    return Baseline(label, source + textwrap.indent(body, "    ") + "\n")
 
 
 def _most_common_expected(pair: Pair) -> str | None:
@@ -88,4 +93,4 @@ def baseline_verdict(passed: list[str]) -> Verdict | None:
     return Verdict(FilterReason.TRIVIAL_BASELINE, f"tests pass for {', '.join(passed)}")
 
 
-__all__ = ["VERSION", "Baseline", "baseline_verdict", "baselines", "passing_baselines"]
+__all__ = ["VERSION", "Baseline", "baseline_verdict", "baselines", "passing_baselines", "replaced"]

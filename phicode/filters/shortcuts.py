@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from phicode.filters.baselines import Baseline
+from phicode.filters.baselines import Baseline, replaced
 from phicode.generate.codeinfo import FunctionInfo, Param
 from phicode.records import Pair, PairCase
 
@@ -97,11 +97,7 @@ def _fixed(pair: Pair, param: Param) -> Baseline:
 def _program(pair: Pair, label: str, body: str) -> Baseline:
     """A projection, guarded as readers guard theirs: an empty first argument comes back
     as it is (``'' if not text else text.split()[0]``)."""
-    source = (
-        f"{pair.solution}\n\n\ndef {pair.entry_point}(*args, **kwargs):\n"
-        f"    if not args[0]:\n        return args[0]\n    {body}\n"
-    )
-    return Baseline(label, source)
+    return replaced(pair, label, f"if not args[0]:\n    return args[0]\n{body}")
 
 
 __all__ = ["PROJECTIONS", "VERSION", "shortcuts"]

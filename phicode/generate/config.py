@@ -95,9 +95,8 @@ class ModelConfig:
     """Which backend and model, and how to drive it."""
 
     backend: BackendKind = field(default_factory=default_backend)
-    model: str | None = (
-        None  # None: the default model (hf, openvino) or the server's only model (openai)
-    )
+    # None: the default model (hf, openvino) or the server's only model (openai)
+    model: str | None = None
     base_url: str = DEFAULT_BASE_URL
     api_key: str | None = None
     params: GenerationParams = field(default_factory=GenerationParams)
