@@ -18,6 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from phicode import pysyntax
 from phicode.records import Pair, PairCase, Source
 
 if TYPE_CHECKING:
@@ -122,7 +123,7 @@ def off_by_one(source: str, entry_point: str) -> str:
     empty), booleans negated. Unlike flipping a comparison, which often yields
     an equivalent program (``>`` vs ``>=`` in a max loop), this always changes
     what the function returns."""
-    tree = ast.parse(source)
+    tree = pysyntax.parse(source)
     function = next(
         node
         for node in ast.walk(tree)

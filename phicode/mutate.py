@@ -21,6 +21,7 @@ import copy
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from phicode import pysyntax
 from phicode.judge import verify_pair
 from phicode.records import Pair, Status, Verification
 from phicode.sandbox.runner import JobRunner, fan_out
@@ -76,7 +77,7 @@ _Site = tuple[str, int, str, _Path]
 def mutants(solution: str, entry_point: str, limit: int = DEFAULT_MAX_MUTANTS) -> list[Mutant]:
     """Up to ``limit`` mutants of ``entry_point``, spread evenly over its sites."""
     try:
-        tree = ast.parse(solution)
+        tree = pysyntax.parse(solution)
     except SyntaxError:
         return []
     position = _find_function(tree, entry_point)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import ast
 
+from phicode import pysyntax
+
 _JUDGE_MODULES = ("_pytest", "pluggy")
 _COMPARISONS = frozenset({"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"})
 _EXITS = frozenset({"os._exit", "sys.exit", "os.kill", "os.abort"})
@@ -24,7 +26,7 @@ def static_signs(solution: str, tests: str = "") -> list[str]:
     found: list[str] = []
     for where, source in (("solution", solution), ("tests", tests)):
         try:
-            tree = ast.parse(source)
+            tree = pysyntax.parse(source)
         except SyntaxError:
             continue
         for sign in _signs(tree, where == "solution"):

@@ -46,6 +46,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from phicode import pysyntax
 from phicode.cache import cache_root
 from phicode.errors import InputError
 from phicode.jsonl import Numbered, read_jsonl
@@ -129,7 +130,7 @@ class ValidateReport:
 
 def _syntax_problem(source: str, what: str) -> tuple[str | None, ast.Module | None]:
     try:
-        return None, ast.parse(source)
+        return None, pysyntax.parse(source)
     except SyntaxError as exc:
         where = f" (line {exc.lineno})" if exc.lineno else ""
         return f"{what} does not parse: {exc.msg}{where}", None

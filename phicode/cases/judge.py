@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from phicode import pysyntax
 from phicode.cases.compute import JOB_FILE, MARKER, MAX_DEPTH
 from phicode.judge import run_failure
 from phicode.records import PairCase, Status
@@ -183,12 +184,14 @@ def expected_value(case: PairCase) -> Any:
     """The case's expected value (an array as ``("array", dtype, list)``)."""
     assert case.expect is not None
     if case.compare == "array":
-        node = ast.parse(case.expect, mode="eval").body
+        node = pysyntax.parse(case.expect, mode="eval").body
         if not (isinstance(node, ast.Call) and node.args):
             raise ValueError(f"not an array literal: {case.expect}")
-        dtype = next((ast.literal_eval(k.value) for k in node.keywords if k.arg == "dtype"), None)
-        return ("array", dtype, ast.literal_eval(node.args[0]))
-    return ast.literal_eval(case.expect)
+        dtype = next(
+            (pysyntax.literal_eval(k.value) for k in node.keywords if k.arg == "dtype"), None
+        )
+        return ("array", dtype, pysyntax.literal_eval(node.args[0]))
+    return pysyntax.literal_eval(case.expect)
 
 
 def untagged(data: Any, depth: int = 0) -> Any:

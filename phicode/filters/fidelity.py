@@ -32,6 +32,7 @@ import ast
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
+from phicode import pysyntax
 from phicode.filters.agreement import Sample
 from phicode.filters.reasons import FilterReason, Verdict
 from phicode.generate.clean import drop_tests
@@ -73,7 +74,7 @@ class Aligned:
 def names_of_tests(tests: str) -> list[str]:
     """The top-level test functions and ``Class::method`` tests of a module, in order."""
     try:
-        tree = ast.parse(tests)
+        tree = pysyntax.parse(tests)
     except SyntaxError:
         return []
     names: list[str] = []
@@ -276,7 +277,7 @@ def _observed_cases(
 
 def _function_sources(tests: str) -> dict[str, str]:
     try:
-        tree = ast.parse(tests)
+        tree = pysyntax.parse(tests)
     except SyntaxError:
         return {}
     return {

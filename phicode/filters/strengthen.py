@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from phicode import pysyntax
 from phicode.generate.clean import merge_tests
 from phicode.generate.codeinfo import CodeError, FunctionInfo, function_info
 from phicode.generate.oracle.asserts import template_tests
@@ -181,10 +182,10 @@ def _close(a: str | None, b: str | None) -> bool:
 
 
 def _plain(text: str | None) -> object:
-    node = ast.parse(text or "", mode="eval").body
+    node = pysyntax.parse(text or "", mode="eval").body
     if isinstance(node, ast.Call) and node.args:  # np.array([...], dtype=...)
         node = node.args[0]
-    return ast.literal_eval(node)
+    return pysyntax.literal_eval(node)
 
 
 def _close_values(a: object, b: object) -> bool:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from phicode import pysyntax
+
 
 @dataclass(frozen=True, slots=True)
 class Param:
@@ -48,7 +50,7 @@ class CodeError(ValueError):
 def function_info(code: str, entry_point: str) -> FunctionInfo:
     """Read the entry point of ``code``; :class:`CodeError` when it is missing."""
     try:
-        tree = ast.parse(code)
+        tree = pysyntax.parse(code)
     except SyntaxError as exc:
         raise CodeError(f"the snippet does not parse: {exc.msg} (line {exc.lineno})") from exc
     node = next(

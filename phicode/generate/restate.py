@@ -31,6 +31,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from phicode import pysyntax
 from phicode.generate.backends.base import ModelBackend
 from phicode.generate.clean import (
     ParseFailure,
@@ -353,7 +354,7 @@ def drop_contradicted_raises(
 
 def _names_in(code: str) -> set[str]:
     try:
-        tree = ast.parse(code)
+        tree = pysyntax.parse(code)
     except SyntaxError:
         return set()
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {

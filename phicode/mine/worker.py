@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from phicode import pysyntax
 from phicode.mine import extract, filters
 from phicode.mine.config import MineConfig
 from phicode.mine.decontam import decontaminator
@@ -133,7 +134,7 @@ def _parse(task: FileTask, text: str) -> ast.Module | FileResult:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return ast.parse(text, filename=task.rel, **version)
+            return pysyntax.parse(text, filename=task.rel, **version)
     except SyntaxError as exc:
         where = f"line {exc.lineno}: {exc.msg}"
         if "Missing parentheses in call to" in (exc.msg or "") or _PYTHON2.search(text):

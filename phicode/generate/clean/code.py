@@ -8,8 +8,9 @@ parse, each naming what it did.
 
 from __future__ import annotations
 
-import ast
 import re
+
+from phicode import pysyntax
 
 FENCE = re.compile(
     r"^[ \t]*(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w+.-]*)[^\n]*\n"
@@ -97,7 +98,7 @@ def parses(text: str) -> bool:
 
 def syntax_error(text: str) -> SyntaxError | None:
     try:
-        ast.parse(text)
+        pysyntax.parse(text)
     except SyntaxError as exc:
         return exc
     except ValueError:  # null bytes

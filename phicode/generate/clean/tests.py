@@ -14,6 +14,7 @@ import ast
 import builtins
 import re
 
+from phicode import pysyntax
 from phicode.generate.clean.code import extract_code, parse_prefix, parses, syntax_error
 from phicode.generate.clean.outcome import Parsed, ParseFailure, ParseReason
 from phicode.generate.codeinfo import FunctionInfo
@@ -93,7 +94,7 @@ class _TestsCleaner:
 
     def __init__(self, code: str, info: FunctionInfo, notes: list[str]) -> None:
         self.lines = code.splitlines()
-        self.tree = ast.parse(code)
+        self.tree = pysyntax.parse(code)
         self.info = info
         self.notes = notes
         self.drop: set[int] = set()  # 0-based line numbers to delete
@@ -217,7 +218,7 @@ class _TestsCleaner:
 
     def _finish(self, body: str) -> Parsed | ParseFailure:
         try:
-            tree = ast.parse(body)
+            tree = pysyntax.parse(body)
         except SyntaxError as exc:
             return ParseFailure(
                 ParseReason.SYNTAX_ERROR, f"{exc.msg} (line {exc.lineno}) after cleaning"
@@ -370,7 +371,7 @@ def drop_tests(code: str, failing: set[str]) -> str | None:
     goes too when no test method is left). None when nothing could be removed.
     """
     try:
-        tree = ast.parse(code)
+        tree = pysyntax.parse(code)
     except SyntaxError:
         return None
     drop: set[int] = set()

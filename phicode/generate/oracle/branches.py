@@ -22,6 +22,8 @@ import coverage  # noqa: F401  (its package first: coverage.parser needs it load
 from coverage.exceptions import NotPython
 from coverage.parser import PythonParser
 
+from phicode import pysyntax
+
 Arc = tuple[int, int]
 
 
@@ -31,7 +33,7 @@ def _parsed(code: str) -> tuple[frozenset[Arc], dict[int, int]] | None:
     try:
         parser = PythonParser(text=code)
         parser.parse_source()
-        tree = ast.parse(code)
+        tree = pysyntax.parse(code)
     except (NotPython, SyntaxError, ValueError):
         return None
     inside = _function_body_lines(tree)

@@ -26,6 +26,7 @@ import ast
 import re
 from collections.abc import Iterable, Sequence
 
+from phicode import pysyntax
 from phicode.generate.codeinfo import FunctionInfo
 from phicode.generate.oracle.branches import taken
 from phicode.generate.oracle.domain import in_domain
@@ -105,7 +106,7 @@ def outcome_class(o: Observed) -> tuple[object, ...]:
 def comparison_constants(code: str, name: str) -> frozenset[object]:
     """The numbers the entry point (and the helpers beside it) compare with."""
     try:
-        tree = ast.parse(code)
+        tree = pysyntax.parse(code)
     except SyntaxError:
         return frozenset()
     found: set[object] = set()

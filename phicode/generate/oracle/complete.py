@@ -25,6 +25,7 @@ import re
 import zlib
 from dataclasses import dataclass
 
+from phicode import pysyntax
 from phicode.generate.clean import Parsed, clean_tests, drop_tests, extract_code, merge_tests
 from phicode.generate.codeinfo import FunctionInfo
 from phicode.generate.oracle.asserts import template_tests
@@ -80,7 +81,7 @@ def model_cases(raw: str, info: FunctionInfo, limit: int = MAX_MODEL_CASES) -> l
 def _parse_loosely(text: str) -> list[ast.AST]:
     """The whole text as a module, or else each line that parses alone (truncated answers)."""
     try:
-        return [ast.parse(text)]
+        return [pysyntax.parse(text)]
     except SyntaxError:
         pass
     parts: list[ast.AST] = []
@@ -89,7 +90,7 @@ def _parse_loosely(text: str) -> list[ast.AST]:
         if not stripped:
             continue
         try:
-            parts.append(ast.parse(stripped))
+            parts.append(pysyntax.parse(stripped))
         except SyntaxError:
             continue
     return parts
@@ -276,7 +277,7 @@ def _model_functions_left(
     if not cleaned:
         return None, 0
     try:
-        tree = ast.parse(cleaned)
+        tree = pysyntax.parse(cleaned)
     except SyntaxError:
         return None, 0
     replaced: set[str] = set()

@@ -16,6 +16,7 @@ import ast
 import textwrap
 from dataclasses import dataclass
 
+from phicode import pysyntax
 from phicode.generate.codeinfo import CodeError, function_info
 from phicode.generate.oracle.asserts import check_source
 from phicode.generate.oracle.branches import branch_coverage
@@ -64,7 +65,7 @@ def derive(pool: JobRunner, pair: Pair) -> Derived:
 def _statements(tests: str) -> set[str]:
     """Every statement of every test function, as a layout-free ``ast.dump``."""
     try:
-        tree = ast.parse(tests)
+        tree = pysyntax.parse(tests)
     except SyntaxError:
         return set()
     return {
@@ -77,7 +78,7 @@ def _statements(tests: str) -> set[str]:
 
 def _dump(source: str) -> str:
     """The oracle's check (one statement) as an ``ast.dump``: quotes and layout aside."""
-    return ast.dump(ast.parse(textwrap.dedent(source.replace("\n        ", "\n    "))).body[0])
+    return ast.dump(pysyntax.parse(textwrap.dedent(source.replace("\n        ", "\n    "))).body[0])
 
 
 def checkable(o: Observed) -> bool:

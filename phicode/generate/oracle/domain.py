@@ -31,6 +31,7 @@ import ast
 import re
 from functools import lru_cache
 
+from phicode import pysyntax
 from phicode.generate.codeinfo import FunctionInfo
 from phicode.generate.oracle.inputs import NOT_LITERAL, Case, read_literal
 from phicode.generate.oracle.observe import Observed
@@ -109,7 +110,7 @@ def paired_parameters(info: FunctionInfo, code: str) -> set[frozenset[str]]:
 def _pairs(code: str, name: str, names: frozenset[str]) -> frozenset[frozenset[str]]:
     """:func:`paired_parameters`, parsed once per snippet (every observed call asks)."""
     try:
-        tree = ast.parse(code)
+        tree = pysyntax.parse(code)
     except SyntaxError:
         return frozenset()
     function = next(

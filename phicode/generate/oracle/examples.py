@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
+from phicode import pysyntax
 from phicode.generate.clean.outcome import Parsed
 from phicode.generate.codeinfo import FunctionInfo
 from phicode.generate.oracle.inputs import Case
@@ -34,7 +35,7 @@ def _example_pattern(name: str) -> re.Pattern[str]:
 
 def _call_case(source: str, name: str) -> Case | None:
     try:
-        node = ast.parse(source, mode="eval").body
+        node = pysyntax.parse(source, mode="eval").body
     except SyntaxError:
         return None
     if not (
@@ -103,7 +104,7 @@ def fix_examples(pool: JobRunner, code: str, info: FunctionInfo, text: str) -> P
 
 def _same_literal(shown: str, truth: str) -> bool:
     try:
-        return ast.literal_eval(shown) == ast.literal_eval(truth)
+        return pysyntax.literal_eval(shown) == pysyntax.literal_eval(truth)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return shown.strip() == truth.strip()
 

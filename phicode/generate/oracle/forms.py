@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import re
 
+from phicode import pysyntax
 from phicode.generate.codeinfo import FunctionInfo
 from phicode.generate.oracle.examples import example_calls
 from phicode.generate.oracle.inputs import Case
@@ -34,7 +35,7 @@ _NODE_KINDS = (
 def value_kind(source: str) -> str:
     """The coarse kind of an argument's source: what a reader tells apart at a glance."""
     try:
-        node = ast.parse(source.strip(), mode="eval").body
+        node = pysyntax.parse(source.strip(), mode="eval").body
     except SyntaxError:
         return "other"
     if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant):

@@ -16,6 +16,7 @@ import random
 import re
 from dataclasses import dataclass
 
+from phicode import pysyntax
 from phicode.generate.codeinfo import FunctionInfo, Param
 
 INTS = ["0", "1", "2", "3", "5", "-1", "7", "10", "-4", "12", "42", "100"]
@@ -90,7 +91,7 @@ class Case:
         found: set[str] = set()
         for text in (*self.args, *(v for _, v in self.kwargs)):
             try:
-                tree = ast.parse(text, mode="eval")
+                tree = pysyntax.parse(text, mode="eval")
             except SyntaxError:
                 continue
             found.update(n.id for n in ast.walk(tree) if isinstance(n, ast.Name))
@@ -101,7 +102,7 @@ def values_for(param: Param) -> list[str] | None:
     """Candidate sources for one parameter, or None when its type is unknown."""
     if param.annotation:
         try:
-            hint = ast.parse(param.annotation, mode="eval").body
+            hint = pysyntax.parse(param.annotation, mode="eval").body
         except SyntaxError:
             hint = None
         found = _from_hint(hint) if hint is not None else None
@@ -393,7 +394,7 @@ def docstring_cases(info: FunctionInfo) -> list[Case]:
         if not match:
             continue
         try:
-            node = ast.parse(match["src"].strip(), mode="eval").body
+            node = pysyntax.parse(match["src"].strip(), mode="eval").body
         except SyntaxError:
             continue
         if (
@@ -477,6 +478,6 @@ def read_literal(text: str) -> object:
     """The value ``text`` spells, or ``NOT_LITERAL``: model-written text may be code,
     nested past the parser's depth or too long a number, and is then simply no literal."""
     try:
-        return ast.literal_eval(text)
+        return pysyntax.literal_eval(text)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return NOT_LITERAL
