@@ -8,6 +8,14 @@ from dataclasses import replace
 
 import pytest
 from sandbox_run import solution_passes
+from test_reshape import (
+    DEDUPE,
+    DEDUPE_TESTS,
+    DEDUPE_WRONG,
+    LEVENSHTEIN,
+    LEVENSHTEIN_TESTS,
+    LEVENSHTEIN_WRONG,
+)
 
 from phicode.filters.adequacy import harden
 from phicode.filters.shortcuts import shortcuts
@@ -80,6 +88,46 @@ NO_OPTION = (
 )
 
 
+# the held-out pair: the only zero worth flipping in the tests is the first one
+MAX_ONES = '''def max_ones_index(array: list[int]) -> int:
+    """Index of the 0 to flip to 1 for the longest run of 1s (-1 if there is no 0)."""
+    length = len(array)
+    max_count = 0
+    max_index = 0
+    prev_zero = -1
+    prev_prev_zero = -1
+    for current in range(length):
+        if array[current] == 0:
+            if current - prev_prev_zero > max_count:
+                max_count = current - prev_prev_zero
+                max_index = prev_zero
+            prev_prev_zero = prev_zero
+            prev_zero = current
+    if length - prev_prev_zero > max_count:
+        max_index = prev_zero
+    return max_index
+'''
+FIRST_ZERO_TESTS = """from solution import max_ones_index
+
+
+def test_example():
+    assert max_ones_index([1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1]) == 3
+
+
+def test_all_zeros():
+    assert max_ones_index([0, 0, 0, 0]) == 0
+
+
+def test_empty():
+    assert max_ones_index([]) == -1
+
+
+def test_one_zero():
+    assert max_ones_index([0]) == 0
+"""
+FIRST_ZERO = "def max_ones_index(array):\n    return array.index(0) if 0 in array else -1\n"
+
+
 def _verified(pool: SandboxPool, solution: str, entry: str, tests: str) -> Pair:
     pair = Pair(id=entry, solution=solution, tests=tests, entry_point=entry, question="Q.\n")
     verification = verify_pair(pool, pair)
@@ -99,8 +147,11 @@ def test_an_option_no_test_passes_is_a_shortcut(sandbox_pool: SandboxPool) -> No
     [
         (MOST_COMMON, "most_common_word", FIRST_WORD_TESTS, FIRST_WORD),
         (TRUNCATE, "truncate", DEFAULT_ELLIPSIS_TESTS, NO_OPTION),
+        (DEDUPE, "remove_duplicates", DEDUPE_TESTS, DEDUPE_WRONG),
+        (LEVENSHTEIN, "distance", LEVENSHTEIN_TESTS, LEVENSHTEIN_WRONG),
+        (MAX_ONES, "max_ones_index", FIRST_ZERO_TESTS, FIRST_ZERO),
     ],
-    ids=["first-word", "option-never-passed"],
+    ids=["first-word", "option-never-passed", "adjacent-repeats", "hamming", "first-zero"],
 )
 def test_strengthening_rejects_the_readers_shortcut(
     sandbox_pool: SandboxPool, solution: str, entry: str, tests: str, wrong: str

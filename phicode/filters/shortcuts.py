@@ -14,6 +14,12 @@ that pass every test, and that neither a first-order mutant nor a trivial baseli
   the first word (``text.split()[0]`` passes), ``truncate`` that never truncates with its
   ellipsis (``text[:width]`` passes), ``dedupe_keep_order`` fed sorted input
   (``sorted(set(items))`` passes).
+- **a simpler algorithm for the common case** (shortcuts@3, from the held-out audit):
+  ``remove_duplicates`` tested only on adjacent repeats (``itertools.groupby`` passes),
+  a Levenshtein distance tested only on substitutions (Hamming distance plus the length
+  difference passes), the index of the best zero to flip where the first zero always
+  wins, ``flatten`` never nested twice (one level passes), a sort whose tests hold
+  sorted or reversed input.
 
 A shortcut is a :class:`~phicode.filters.baselines.Baseline` in form (a name and the
 solution source that carries it). Shortcuts only feed strengthening
@@ -32,7 +38,7 @@ from phicode.filters.baselines import Baseline, replaced
 from phicode.generate.codeinfo import FunctionInfo, Param
 from phicode.records import Pair, PairCase
 
-VERSION = "shortcuts@2"  # 2: projections pass an empty first argument back
+VERSION = "shortcuts@3"  # 2: projections pass an empty first argument back; 3: simpler algorithms
 
 # name -> body, in terms of ``args`` (the call's positional arguments)
 PROJECTIONS = {
@@ -46,16 +52,30 @@ PROJECTIONS = {
     "the first argument, lower-cased": "return args[0].lower()",
 }
 
+# name -> body: whole simpler algorithms, which handle an empty argument themselves
+SIMPLER = {
+    "adjacent repeats dropped": "import itertools\nreturn [k for k, _ in itertools.groupby(args[0])]",
+    "the items sorted": "return sorted(args[0])",
+    "the items reversed": "return args[0][::-1]",
+    "one level flattened": "return [y for x in args[0] for y in (x if isinstance(x, list) else [x])]",
+    "the index of the first zero": "return args[0].index(0) if 0 in args[0] else -1",
+    "Hamming distance plus the length difference": (
+        "return sum(a != b for a, b in zip(args[0], args[1])) + abs(len(args[0]) - len(args[1]))"
+    ),
+}
+
 
 def shortcuts(pair: Pair, info: FunctionInfo | None) -> list[Baseline]:
-    """The shortcuts of ``pair``: one per option no test call passes, and the projections
-    of the first argument (none without cases or a readable entry point)."""
+    """The shortcuts of ``pair``: one per option no test call passes, the projections
+    of the first argument and the simpler algorithms (none without cases or a readable
+    entry point)."""
     if info is None or info.is_async or not pair.cases or not pair.entry_point:
         return []
     calls = [c for c in pair.cases if c.raises is None]
     found = [_fixed(pair, param) for param in _unvaried(info, calls)]
     if info.positional:
         found += [_program(pair, name, body) for name, body in PROJECTIONS.items()]
+        found += [replaced(pair, name, body) for name, body in SIMPLER.items()]
     return found
 
 
@@ -100,4 +120,4 @@ def _program(pair: Pair, label: str, body: str) -> Baseline:
     return replaced(pair, label, f"if not args[0]:\n    return args[0]\n{body}")
 
 
-__all__ = ["PROJECTIONS", "VERSION", "shortcuts"]
+__all__ = ["PROJECTIONS", "SIMPLER", "VERSION", "shortcuts"]

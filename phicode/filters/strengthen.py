@@ -30,12 +30,14 @@ from phicode.generate.oracle.complete import model_cases
 from phicode.generate.oracle.domain import in_domain
 from phicode.generate.oracle.inputs import Case, docstring_cases, generated_cases, neighbour_cases
 from phicode.generate.oracle.observe import Observed, OracleError, observe
+from phicode.generate.oracle.reshape import reshaped_cases
 from phicode.sandbox.runner import JobRunner, fan_out
 
-VERSION = "strengthen@2"
+VERSION = "strengthen@3"  # @3: reshaped inputs
 MAX_ADDED = 4  # tests added to one pair at the most
 CANDIDATES = 24  # template inputs tried
 NEIGHBOURS = 24  # calls one argument away from the tests' own calls
+RESHAPED = 48  # calls with one argument of the tests' own reshaped
 _REL_TOLERANCE = 1e-6  # what pytest.approx forgives; a smaller change kills nothing
 
 
@@ -117,12 +119,13 @@ def tests_that_kill(info: FunctionInfo, tests: str, found: Distinguishing) -> St
 
 def _candidates(pool: JobRunner, solution: str, info: FunctionInfo, tests: str) -> list[Observed]:
     """What the snippet does on the candidate inputs (values and raises) in its domain
-    (:func:`~phicode.generate.oracle.domain.in_domain`): the tests' own calls and their
-    neighbours, the docstring's, the typed template inputs. A call the tests already
+    (:func:`~phicode.generate.oracle.domain.in_domain`): the tests' own calls, their
+    neighbours and their reshapings, the docstring's, the typed template inputs. A call the tests already
     make may still help: they may check it weakly (``is not None``)."""
     seed = zlib.crc32(solution.encode())
     own = model_cases(tests, info)
-    tried = own + neighbour_cases(own, NEIGHBOURS) + docstring_cases(info)
+    near = neighbour_cases(own, NEIGHBOURS) + reshaped_cases(own, RESHAPED)
+    tried = own + near + docstring_cases(info)
     cases: dict[Case, None] = {}
     for case in tried + generated_cases(info, CANDIDATES, seed):
         cases.setdefault(Case(case.args, case.kwargs, origin="generated"), None)

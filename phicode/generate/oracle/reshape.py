@@ -1,0 +1,117 @@
+"""Type-aware mutation of the tests' own inputs: the shapes of input a wrong answer gets wrong.
+
+Why: kept pairs pass their tests and kill their first-order mutants, yet blind readers
+still found a simple wrong function for half of them (issue 22's held-out audit), and
+the surviving mutants were "equivalent" only because no candidate input told them
+apart. The tests had every duplicate next to its twin (``groupby`` passes for
+``remove_duplicates``), every ``k`` below the list's length (no ``k % n`` for
+``rotate``), intervals already sorted, digits without a full carry (``[9, 9]``), strings
+that differ only by substitution (Hamming passes for Levenshtein), one level of nesting
+for ``flatten``. Each is one reshaping of a value the tests already pass, as EvalPlus's
+type-aware mutation does: the first item repeated at the end, a large count added, the
+items reversed, every item set to the largest, a letter slipped into the middle, the last
+item nested once more, the first item dropped.
+
+A reshaped call stays close to a call the question's own tests make, so a test written
+from it reads like its neighbours. Only :mod:`phicode.filters.strengthen` uses these:
+they become tests only when they tell a known wrong program from the snippet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from phicode.generate.oracle.inputs import NOT_LITERAL, Case, read_literal
+
+VERSION = "reshape@1"
+MAX_SOURCE = 160  # characters of one reshaped argument: a test must stay readable
+
+Reshape = Callable[[object], object]
+
+
+def _sequence_reshapes(value: list | tuple) -> list[object]:
+    kind = type(value)
+    items = list(value)
+    if not items:
+        return []
+    found: list[object] = [
+        kind([*items, items[0]]),  # a repeat that is not adjacent: [1, 2, 3] -> [1, 2, 3, 1]
+        kind(items[1:]),  # the first item dropped: the answer is no longer at the front
+        kind(items[::-1]),  # unsorted where the tests were sorted
+        kind([*items[:-1], [items[-1]]]),  # the last item nested once more
+    ]
+    numbers = [x for x in items if isinstance(x, int | float) and not isinstance(x, bool)]
+    if numbers and len(numbers) == len(items):
+        found.append(kind([max(numbers)] * len(items)))  # [1, 2, 9] -> [9, 9, 9]: a full carry
+    if all(isinstance(x, list | tuple) for x in items):
+        found.append(kind(items[1:] + items[:1]))  # rows rotated: order-dependent merges
+    return found
+
+
+def _string_reshapes(value: str) -> list[object]:
+    if not value:
+        return ["ab"]
+    middle = len(value) // 2
+    return [
+        value[:middle] + "x" + value[middle:],  # an insertion inside, not at the end
+        value[:middle] + value[middle + 1 :],  # a deletion inside
+        value + value[:1],  # the first character again, at the end
+    ]
+
+
+def reshapes(value: object) -> list[object]:
+    """Values one reshaping away from ``value`` (none for what has no reshaping here)."""
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int):
+        return [value + 10, value * 3 + 2]  # past a length: k % n, wrap-around
+    if isinstance(value, str):
+        return _string_reshapes(value)
+    if isinstance(value, list | tuple):
+        return _sequence_reshapes(value)
+    return []
+
+
+def _sources(text: str) -> list[str]:
+    """The reshaped values of the literal ``text`` as sources, each once, none too long."""
+    value = read_literal(text)
+    if value is NOT_LITERAL:
+        return []
+    seen = {text}
+    found = []
+    for option in reshapes(value):
+        source = repr(option)
+        if source not in seen and len(source) <= MAX_SOURCE:
+            seen.add(source)
+            found.append(source)
+    return found
+
+
+def _one_argument_changed(case: Case) -> Iterator[tuple[int, Case]]:
+    for index, text in enumerate(case.args):
+        for depth, source in enumerate(_sources(text)):
+            args = (*case.args[:index], source, *case.args[index + 1 :])
+            yield depth, Case(args, case.kwargs, origin="reshaped")
+    for index, (name, text) in enumerate(case.kwargs):
+        for depth, source in enumerate(_sources(text)):
+            kwargs = (*case.kwargs[:index], (name, source), *case.kwargs[index + 1 :])
+            yield depth, Case(case.args, kwargs, origin="reshaped")
+
+
+def reshaped_cases(cases: list[Case], count: int) -> list[Case]:
+    """Up to ``count`` calls that each reshape one argument of a known call.
+
+    Taken round-robin (every call's first reshaping, then every second, ...), so a small
+    ``count`` still reshapes every argument once. Calls already known are left out.
+    """
+    ranked = [found for case in cases for found in _one_argument_changed(case)]
+    known = {(c.args, c.kwargs) for c in cases}
+    picked: dict[tuple, Case] = {}
+    for _, case in sorted(ranked, key=lambda pair: pair[0]):  # stable: call order kept
+        key = (case.args, case.kwargs)
+        if key not in known:
+            picked.setdefault(key, case)
+    return list(picked.values())[:count]
+
+
+__all__ = ["VERSION", "reshaped_cases", "reshapes"]
