@@ -135,6 +135,13 @@ def test_worked_examples_are_added_only_when_the_question_has_none() -> None:
         "The code should be easy to understand and test.",
         "Make sure the function returns the correct results.",
         "The solution should be efficient and readable.",
+        # issue 22's held-out readers (openvino run), counted as noise
+        "This function should behave like the examples provided, including edge cases such "
+        "as an empty array, a single-element array, and a list with duplicates.",
+        "It should handle edge cases such as empty lists and lists with only falsy values.",
+        "It should handle empty lists and single-element lists.",
+        "The function handles edge cases such as an empty list and lists with different lengths.",
+        "This function should behave like the following:",
     ],
 )
 def test_vague_promises_are_removed(sentence: str) -> None:
@@ -154,6 +161,8 @@ def test_vague_promises_are_removed(sentence: str) -> None:
         "It should handle negative numbers by returning 0.",
         "Invalid inputs such as None raise TypeError.",
         "It returns the correct change as a list of coins.",
+        "It handles an empty list by returning an empty list.",
+        "Empty lists are handled as `[]`.",
     ],
 )
 def test_a_stated_rule_is_not_vague(sentence: str) -> None:
@@ -230,3 +239,27 @@ def test_listed_examples_beyond_three_are_removed() -> None:
     assert capped.count("- `valmap(") == 3 and "valmap(2, {})" not in capped
     assert notes == ["restate: kept 3 of 4 listed examples"]
     assert cap_examples(capped, VALMAP, []) == capped
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kept"),
+    [
+        (
+            "Return the first index of value, using a hash table.",
+            "Return the first index of value.",
+        ),
+        ("Rotate the list right by k using three reversals.", "Rotate the list right by k."),
+        (
+            "Compute the digits using modular arithmetic; 0 gives '0'.",
+            "Compute the digits; 0 gives '0'.",
+        ),
+        (
+            "Sort the items using the key function given.",
+            "Sort the items using the key function given.",
+        ),
+    ],
+)
+def test_method_clauses_go_and_the_rule_stays(sentence: str, kept: str) -> None:
+    notes: list[str] = []
+    assert drop_vague(sentence, notes) == kept
+    assert bool(notes) is (sentence != kept)

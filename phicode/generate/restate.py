@@ -59,7 +59,7 @@ from phicode.generate.prompts import Prompts
 from phicode.generate.reasons import SynthReason
 from phicode.sandbox.runner import JobRunner, fan_out
 
-VERSION = "restate@6"  # the mechanical rules; the model's prompt adds its own tag; 6: more noise
+VERSION = "restate@7"  # the mechanical rules; the model's prompt adds its own tag; 7: lead-ins, handle-only, method clauses
 MAX_TEST_CASES = 40  # calls of the final tests run through the oracle
 PROMPT_CASES = 10  # observed cases shown to the model
 MIN_CHARS = 40
@@ -89,6 +89,27 @@ _VAGUE = re.compile(
     r"|\b(?:well[- ]documented|readable|maintainable|efficient(?:ly)?|robust)\s*(?:and\s+\w+\s*)?[.,;]"
     r"|\b(?:returns?|produces?|gives?|outputs?)\s+the\s+(?:correct|right|expected|proper|desired)"
     r"\s+(?:results?|outputs?|values?|answers?)\s*[.,;]",
+    re.I,
+)
+# Readers of the held-out pairs (issue 22) counted as noise: lead-ins that promise
+# nothing beyond the examples, and "handles X" sentences that never say how.
+_LEAD_IN = re.compile(
+    r"\b(?:should|must|will)\s+behave\s+(?:like|as\s+in)\s+(?:the\s+)?(?:examples?|following|"
+    r"given|correct|cases?)\b|\bshould\s+handle\s+the\s+following\s+examples\b",
+    re.I,
+)
+_HANDLES = re.compile(r"\b(?:handles?|handling)\b", re.I)
+_SAYS_HOW = re.compile(
+    r"\b(?:returns?|returning|raises?|raising|yields?|gives?|produces?|results?\s+in|treats?|"
+    r"by|(?<!such\s)as|into|equals?|becomes?|means?|counts?|ignor\w+|skip\w*|keeps?|removes?)\b|[=`]",
+    re.I,
+)
+# "using a hash table", "using three reversals": how, not what; no test can check it.
+_METHOD = re.compile(
+    r",?\s+(?:by\s+)?using\s+(?:a\s+|an\s+|the\s+|three\s+|two\s+)?(?:hash\s*(?:tables?|maps?|sets?)|"
+    r"dictionar(?:y|ies)|sets?|modular\s+arithmetic|recursion|iteration|loops?|reversals?|"
+    r"(?:two\s+)?pointers|dynamic\s+programming|stacks?|queues?|binary\s+search|"
+    r"sliding\s+windows?|list\s+comprehensions?|built-?in\s+functions?)\b(?=[\s.,;:])",
     re.I,
 )
 _EXC = r"`?(?P<{}>[A-Z]\w*(?:Error|Exception|Warning))`?"
@@ -314,11 +335,28 @@ def instructions(question: str) -> list[str]:
 
 
 def drop_vague(question: str, notes: list[str]) -> str:
-    """Remove sentences that promise behaviour without stating it ("handles edge cases")."""
-    text, removed = _without(question, _VAGUE)
+    """Remove sentences that promise behaviour without stating it ("handles edge cases",
+    "handles empty lists", "should behave like the examples provided"), and method
+    clauses no test can check ("using a hash table")."""
+    parts: list[str | None] = list(sentences(question))
+    removed = 0
+    for index, sentence in enumerate(parts):
+        if sentence and _vague(sentence):
+            parts[index] = None
+            removed += 1
+    text = rejoin(parts, question) if removed else question
     if removed:
         notes.append(f"restate: removed {removed} vague sentence(s) that state no behaviour")
+    text, methods = _METHOD.subn("", text)
+    if methods:
+        notes.append(f"restate: removed {methods} method clause(s) no test can check")
     return text
+
+
+def _vague(sentence: str) -> bool:
+    if _VAGUE.search(sentence) or _LEAD_IN.search(sentence):
+        return True
+    return bool(_HANDLES.search(sentence)) and not _SAYS_HOW.search(sentence)
 
 
 def drop_instructions(question: str, notes: list[str]) -> str:
