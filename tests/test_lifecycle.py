@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from phicode.errors import SandboxError
 from phicode.sandbox.engine import OWNER_LABEL, Engine, owner_tag
 from phicode.sandbox.jobs import Job
 from phicode.sandbox.pool import SandboxConfig, SandboxPool
@@ -163,3 +164,13 @@ def test_orphans_of_a_dead_owner_are_reaped_at_start() -> None:
 
 def _fields(spec) -> dict:
     return {name: getattr(spec, name) for name in spec.__dataclass_fields__}
+
+
+def test_a_pool_never_started_says_so_instead_of_waiting() -> None:
+    """A job on a pool nobody started waited forever on its empty queue."""
+    pool = SandboxPool(SandboxConfig(workers=1))
+    job = Job.script(
+        {"main.py": "print(1)\n"}, "main.py", timeout_s=5, memory_mb=128, max_output=None
+    )
+    with pytest.raises(SandboxError, match="not started"):
+        pool.run(job)

@@ -174,6 +174,8 @@ class SandboxPool:
         ``sealed``: only on the sealed room's containers, which run nothing else."""
         if self._closed:
             raise SandboxError("the sandbox pool is closed")
+        if not self._workers:  # idle.get() would wait forever on an empty queue
+            raise SandboxError("the sandbox pool is not started: call start() or use it in 'with'")
         idle = self._sealed_room() if sealed else self._idle
         worker = idle.get()
         try:
