@@ -263,3 +263,22 @@ def test_method_clauses_go_and_the_rule_stays(sentence: str, kept: str) -> None:
     notes: list[str] = []
     assert drop_vague(sentence, notes) == kept
     assert bool(notes) is (sentence != kept)
+
+
+def test_an_example_joins_the_list_under_a_markdown_heading() -> None:
+    """The model writes '### Examples'; a second list under a new 'Examples:' was a glitch
+    the held-out sheets showed (max_ones_index, chunk)."""
+    from phicode.generate.oracle.examples import with_example
+
+    empty_heading = "Find it.\n\n### Examples\n"
+    assert with_example(empty_heading, "- `f(1)` returns `2`.") == (
+        "Find it.\n\n### Examples\n- `f(1)` returns `2`.\n"
+    )
+    listed = "Find it.\n\n**Examples:**\n\n- `f(0)` returns `1`.\n\nNotes."
+    assert with_example(listed, "- `f(1)` returns `2`.") == (
+        "Find it.\n\n**Examples:**\n\n- `f(0)` returns `1`.\n- `f(1)` returns `2`.\n\nNotes.\n"
+    )
+    prose = "Find the examples: all of them."
+    assert with_example(prose, "- `f(1)` returns `2`.").endswith(
+        "\n\nExamples:\n- `f(1)` returns `2`.\n"
+    )

@@ -53,7 +53,7 @@ from phicode.mutate import MutationReport, MutationTester
 from phicode.records import Pair, PairCase
 from phicode.sandbox.runner import JobRunner
 
-VERSION = "adequacy@1"
+VERSION = "adequacy@2"  # 2: examples under a markdown heading
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,7 +54,7 @@ from phicode.judge import verify_pair
 from phicode.records import Pair
 from phicode.sandbox.runner import JobRunner
 
-VERSION = "fidelity@4"
+VERSION = "fidelity@5"  # 5: examples under a markdown heading
 INFORMED_SHARE = 0.5  # a blind answer passing this share of the tests understood the task
 
 

@@ -59,7 +59,7 @@ from phicode.generate.prompts import Prompts
 from phicode.generate.reasons import SynthReason
 from phicode.sandbox.runner import JobRunner, fan_out
 
-VERSION = "restate@7"  # the mechanical rules; the model's prompt adds its own tag; 7: lead-ins, handle-only, method clauses
+VERSION = "restate@8"  # the mechanical rules; the model's prompt adds its own tag; 7: lead-ins, handle-only, method clauses; 8: examples under a markdown heading
 MAX_TEST_CASES = 40  # calls of the final tests run through the oracle
 PROMPT_CASES = 10  # observed cases shown to the model
 MIN_CHARS = 40

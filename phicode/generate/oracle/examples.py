@@ -18,6 +18,7 @@ from phicode.generate.oracle.observe import Observed, observe
 from phicode.sandbox.runner import JobRunner
 
 MAX_EXAMPLES = 3  # worked examples a question shows at most (never all cases)
+_EXAMPLES_HEADING = re.compile(r"(?:#+\s*)?(?:\*\*)?examples:?(?:\*\*)?:?", re.IGNORECASE)
 
 _RESULT_WORDS = (
     r"(?:should return|must return|would return|will return|returns|return|gives|outputs|"
@@ -166,12 +167,16 @@ def example_line(info: FunctionInfo, o: Observed) -> str:
 
 
 def with_example(question: str, line: str) -> str:
-    """``line`` added to the question's ``Examples:`` list, or a new one at the end."""
+    """``line`` added to the question's ``Examples:`` list, or a new one at the end. A
+    markdown heading counts (``### Examples``, ``**Examples:**``): the model writes them,
+    and a second list under a new ``Examples:`` read as a glitch."""
     text = question.rstrip()
     lines = text.splitlines()
     for index in range(len(lines) - 1, -1, -1):
-        if lines[index].strip().lower().rstrip(":") == "examples":
+        if _EXAMPLES_HEADING.fullmatch(lines[index].strip()):
             end = index + 1
+            if end + 1 < len(lines) and not lines[end].strip():
+                end += lines[end + 1].lstrip().startswith("- ")  # a blank line, then the list
             while end < len(lines) and lines[end].lstrip().startswith("- "):
                 end += 1
             return "\n".join([*lines[:end], line, *lines[end:]]) + "\n"
