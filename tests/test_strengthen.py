@@ -201,3 +201,15 @@ def test_the_pipeline_keeps_a_strengthened_pair_and_says_so(
     added = [c for c in kept[0]["cases"] if f"clamp({', '.join(c['args'])})" in question]
     assert added and all(c["expect"] is not None for c in added)
     assert verification["adequacy"] == 1.0
+
+
+def test_inputs_near_the_tests_go_before_typed_ones_that_kill_more() -> None:
+    """Inputs 0-1 are near the tests' own calls, 2 is a typed input from nowhere that
+    kills all three survivors: the near ones are taken while they kill anything."""
+    from phicode.filters.strengthen import _greedy_cover
+
+    kills = [{0}, {1, 2}, {0, 1, 2}]
+    assert _greedy_cover(kills, near=2) == [1, 0]
+    assert _greedy_cover(kills, near=0) == [2]  # none near: the most kills first
+    assert _greedy_cover([{0}, set(), {0, 1}], near=2) == [0, 2]  # the rest from afar
+    assert _greedy_cover([set(), set()], near=1) == []

@@ -33,7 +33,7 @@ from phicode.generate.oracle.observe import Observed, OracleError, observe
 from phicode.generate.oracle.reshape import reshaped_cases
 from phicode.sandbox.runner import JobRunner, fan_out
 
-VERSION = "strengthen@3"  # @3: reshaped inputs
+VERSION = "strengthen@4"  # @3: reshaped inputs; @4: inputs near the tests first
 MAX_ADDED = 4  # tests added to one pair at the most
 CANDIDATES = 24  # template inputs tried
 NEIGHBOURS = 24  # calls one argument away from the tests' own calls
@@ -55,6 +55,7 @@ class Distinguishing:
 
     inputs: tuple[Observed, ...]
     kills: tuple[frozenset[int], ...]
+    near: int = 0  # the first ``near`` inputs are the tests' own calls and calls close to them
 
     @property
     def distinguishable(self) -> frozenset[int]:
@@ -81,13 +82,13 @@ def distinguish(
     if not programs:
         return Distinguishing((), ())
     try:
-        usable = _candidates(pool, solution, info, tests)
+        usable, near = _candidates(pool, solution, info, tests)
         if not usable:
             return Distinguishing((), ())
         kills = _kills(pool, info, usable, programs)
     except OracleError:
         return Distinguishing((), ())
-    return Distinguishing(tuple(usable), tuple(frozenset(k) for k in kills))
+    return Distinguishing(tuple(usable), tuple(frozenset(k) for k in kills), near)
 
 
 def strengthen(
@@ -105,7 +106,7 @@ def strengthen(
 
 def tests_that_kill(info: FunctionInfo, tests: str, found: Distinguishing) -> Strengthened | None:
     """``tests`` plus one oracle test per input of the greedy cover of ``found``."""
-    chosen = _greedy_cover(list(found.kills))
+    chosen = _greedy_cover(list(found.kills), found.near)
     if not chosen:
         return None
     inputs = tuple(found.inputs[i] for i in chosen)
@@ -117,22 +118,31 @@ def tests_that_kill(info: FunctionInfo, tests: str, found: Distinguishing) -> St
     return Strengthened(merged, len(chosen), len(killed), inputs)
 
 
-def _candidates(pool: JobRunner, solution: str, info: FunctionInfo, tests: str) -> list[Observed]:
+def _candidates(
+    pool: JobRunner, solution: str, info: FunctionInfo, tests: str
+) -> tuple[list[Observed], int]:
     """What the snippet does on the candidate inputs (values and raises) in its domain
     (:func:`~phicode.generate.oracle.domain.in_domain`): the tests' own calls, their
     neighbours and their reshapings, the docstring's, the typed template inputs. A call the tests already
-    make may still help: they may check it weakly (``is not None``)."""
+    make may still help: they may check it weakly (``is not None``). Also how many of
+    them, first in the list, are the tests' own calls or close to them (not typed
+    inputs from nowhere)."""
     seed = zlib.crc32(solution.encode())
     own = model_cases(tests, info)
     near = neighbour_cases(own, NEIGHBOURS) + reshaped_cases(own, RESHAPED)
     tried = own + near + docstring_cases(info)
     cases: dict[Case, None] = {}
-    for case in tried + generated_cases(info, CANDIDATES, seed):
+    for case in tried:
+        cases.setdefault(Case(case.args, case.kwargs, origin="generated"), None)
+    tried_count = len(cases)
+    for case in generated_cases(info, CANDIDATES, seed):
         cases.setdefault(Case(case.args, case.kwargs, origin="generated"), None)
     if not cases:
-        return []
+        return [], 0
     observed = observe(pool, solution, info.name, list(cases))
-    return [o for o in observed if o.kind in ("value", "raises") and in_domain(o, info, solution)]
+    keep = [o.kind in ("value", "raises") and in_domain(o, info, solution) for o in observed]
+    usable = [o for o, kept in zip(observed, keep, strict=True) if kept]
+    return usable, sum(keep[:tried_count])
 
 
 def _kills(
@@ -201,14 +211,22 @@ def _close_values(a: object, b: object) -> bool:
     return a == b
 
 
-def _greedy_cover(kills: list[set[int]]) -> list[int]:
-    """Inputs killing the most survivors not yet killed, in that order, at most MAX_ADDED."""
+def _greedy_cover(kills: list[set[int]], near: int = 0) -> list[int]:
+    """Inputs killing the most survivors not yet killed, in that order, at most MAX_ADDED;
+    an input among the first ``near`` (close to the tests' own calls) that kills any goes
+    before a typed input from nowhere that kills more: a reader checks
+    ``truncate('hello world', 5)`` against the question, not ``truncate('aa', 1)``."""
     chosen: list[int] = []
     left = set().union(*kills) if kills else set()
     while left and len(chosen) < MAX_ADDED:
-        best = max(range(len(kills)), key=lambda i: (len(kills[i] & left), -i))
+        best = max(range(len(kills)), key=lambda i, left=left: _rank(kills[i] & left, i, near))
         if not kills[best] & left:
             break
         chosen.append(best)
         left -= kills[best]
     return chosen
+
+
+def _rank(killing: set[int], index: int, near: int) -> tuple[bool, bool, int, int]:
+    """Any kill first, then near the tests, then the most kills, then the earliest."""
+    return bool(killing), index < near, len(killing), -index
