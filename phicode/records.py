@@ -258,8 +258,10 @@ class PairCase:
 
     ``args``/``kwargs`` are Python literal sources (``"[3, 1]"``, ``"'abc'"``);
     ``expect`` is the result as a literal source, or ``raises`` the exception's name.
-    ``compare``: ``exact`` (``==`` on plain values), ``approx`` (floats to a relative
-    1e-6), ``array`` (a numpy array: dtype and every element). ``listed``: the result
+    ``compare``: ``exact`` (``==`` on plain values, except that a bool, an int and a
+    float never stand for one another, at any depth), ``approx`` (floats to a relative
+    1e-6; a bool still only equals a bool), ``array`` (a numpy array: dtype and every
+    element). ``listed``: the result
     is a lazy iterator, compared as ``list(f(...))``."""
 
     args: tuple[str, ...] = ()

@@ -134,6 +134,7 @@ def template_state(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
         (_version("phicode.filters.strengthen.VERSION"), {"mutation"}),
         (_version("phicode.filters.shortcuts.VERSION"), {"mutation"}),
         (_version("phicode.filters.claims.VERSION"), {"mutation"}),
+        (_version("phicode.cases.judge.COMPARE"), ALL),
         # settings that change results
         (_args("--max-mutants", "5"), {"mutation"}),
         (_args("--no-strengthen"), {"mutation"}),

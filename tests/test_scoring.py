@@ -75,3 +75,39 @@ def test_concurrent_callers_share_the_pool_and_right_answers_never_time_out(
     assert passed == [n % 2 == 0 for n in range(48)]
     batch = scorer.score_many([(PAIR, a) for a in answers[:10]])
     assert [v.passed for v in batch] == [n % 2 == 0 for n in range(10)]
+
+
+FLAGS = Pair(
+    id="flags",
+    question="Write `flags(n)` that returns, for 0..n-1, whether each is even, their "
+    "parity by value, and the count of even ones.",
+    solution=(
+        "def flags(n):\n    even = [i % 2 == 0 for i in range(n)]\n"
+        "    return even, {True: even.count(True)}, even.count(True)\n"
+    ),
+    entry_point="flags",
+    tests="from solution import flags\n\n\ndef test_flags():\n"
+    "    assert flags(2) == ([True, False], {True: 1}, 1)\n",
+    cases=(PairCase(args=("2",), expect="([True, False], {True: 1}, 1)"),),
+)
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        "def flags(n):\n    return [1, 0], {True: 1}, 1\n",  # ints for bools, in a list
+        "def flags(n):\n    return [True, False], {1: 1}, 1\n",  # an int key for a bool
+        "def flags(n):\n    return [True, False], {True: 1}, 1.0\n",  # a float for an int
+        "def flags(n):\n    return [True, False], {True: True}, 1\n",  # a bool for an int
+    ],
+    ids=["list", "dict-key", "float", "dict-value"],
+)
+def test_a_bool_an_int_and_a_float_never_stand_for_one_another(scorer: Scorer, wrong: str) -> None:
+    """Python's ``==`` says each wrong answer equals the snippet's result; the case judge
+    must not (issue 26: a reward source paying for the wrong types)."""
+    namespace: dict = {}
+    exec(wrong, namespace)  # the wrong answer's value, checked on the host: == is fooled
+    assert namespace["flags"](2) == ([True, False], {True: 1}, 1)
+    assert scorer.score(FLAGS, FLAGS.solution).passed
+    verdict = scorer.score(FLAGS, wrong)
+    assert not verdict.passed and "expected" in verdict.detail

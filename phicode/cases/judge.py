@@ -36,6 +36,7 @@ from phicode.sandbox.runner import JobRunner
 
 COMPUTE_SOURCE = (Path(__file__).with_name("compute.py")).read_text(encoding="utf-8")
 REL_TOL, ABS_TOL = 1e-6, 1e-9
+COMPARE = "compare@2"  # how values are compared; 2: a bool, an int and a float apart at every depth
 _SHOWN = 3  # wrong cases named in the detail
 # What reading a hostile record or a bad expected literal can raise.
 _UNREADABLE = (ValueError, TypeError, LookupError, RecursionError, MemoryError, SyntaxError)
@@ -242,13 +243,59 @@ def same(actual: Any, expected: Any, rule: str) -> bool:
             and actual[:2] == expected[:2]
             and (_close(actual[2], expected[2]) if float_dtype else actual[2] == expected[2])
         )
-    if isinstance(expected, bool) or isinstance(actual, bool):
-        return type(actual) is type(expected) and actual == expected  # True is not 1 here
+    return _exact(actual, expected)
+
+
+def _exact(actual: Any, expected: Any) -> bool:
+    """``==`` that tells a bool from an int and an int from a float at every depth.
+
+    Python's ``[1, 0] == [True, False]`` and ``{1: 'a'} == {True: 'a'}`` hold, and so did
+    this judge's below the top level (issue 26): an RL reward must not pay an int where
+    the snippet gave a bool, or a float where it gave an exact int."""
+    if _number_kind(actual) != _number_kind(expected):
+        return False
+    if isinstance(expected, list | tuple):
+        return (
+            type(actual) is type(expected)
+            and len(actual) == len(expected)
+            and all(_exact(a, e) for a, e in zip(actual, expected, strict=True))
+        )
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict) or len(actual) != len(expected):
+            return False
+        keys = {_typed_key(k): k for k in actual}
+        return all(
+            _typed_key(k) in keys and _exact(actual[keys[_typed_key(k)]], v)
+            for k, v in expected.items()
+        )
+    if isinstance(expected, set | frozenset):
+        return isinstance(actual, set | frozenset) and {_typed_key(x) for x in actual} == {
+            _typed_key(x) for x in expected
+        }
     return actual == expected
 
 
+def _number_kind(value: Any) -> str | None:
+    """bool, int, float or complex: the kinds ``==`` mixes up; None for anything else."""
+    for kind in (bool, int, float, complex):
+        if isinstance(value, kind):
+            return kind.__name__
+    return None
+
+
+def _typed_key(value: Any) -> Any:
+    """A set member or dict key with its number kind, so ``True`` and ``1`` differ."""
+    if isinstance(value, tuple):
+        return ("tuple", tuple(_typed_key(v) for v in value))
+    if isinstance(value, frozenset):
+        return ("frozenset", frozenset(_typed_key(v) for v in value))
+    return (_number_kind(value), value)
+
+
 def _close(a: Any, b: Any) -> bool:
-    if isinstance(a, float | int) and isinstance(b, float | int) and not isinstance(a, bool):
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b  # approx forgives rounding, not True for 1
+    if isinstance(a, float | int) and isinstance(b, float | int):
         if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
             return True
         return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=ABS_TOL)

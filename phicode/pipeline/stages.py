@@ -35,11 +35,16 @@ if TYPE_CHECKING:
 
 
 def sandbox_parts(config: PipelineConfig) -> dict[str, Any]:
-    """What every stage that runs jobs depends on: the harness in the image and the
-    limits that decide outcomes."""
+    """What every stage that runs jobs depends on: the harness in the image, the
+    limits that decide outcomes and how the case judge compares values."""
+    from phicode.cases import judge
     from phicode.sandbox.image import harness_hash
 
-    return {"harness": harness_hash(), "limits": config.sandbox.outcome_limits()}
+    return {
+        "harness": harness_hash(),
+        "limits": config.sandbox.outcome_limits(),
+        "compare": judge.COMPARE,
+    }
 
 
 def _drop(pair: Pair, verdict: Verdict, funnel: Funnel) -> Dropped:
