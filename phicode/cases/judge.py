@@ -51,6 +51,7 @@ class CaseVerdict:
     total: int
     detail: str
     duration_s: float = 0.0
+    wrong: tuple[tuple[int, str], ...] = ()  # (case index, why) of each wrong result
 
     @property
     def passed(self) -> bool:
@@ -109,8 +110,8 @@ def verdict_of(
     try:
         outcomes = _record(result.stdout, total)
         wrong = [
-            f"{case.call(entry_point)}: {why}"
-            for case, outcome in zip(cases, outcomes, strict=True)
+            (index, f"{case.call(entry_point)}: {why}")
+            for index, (case, outcome) in enumerate(zip(cases, outcomes, strict=True))
             if (why := _wrong(case, outcome))
         ]
     except _Malformed as exc:
@@ -124,8 +125,9 @@ def verdict_of(
             Status.PASSED, right, total, f"case judge: {total}/{total} cases right", seconds
         )
     more = f" (and {len(wrong) - _SHOWN} more)" if len(wrong) > _SHOWN else ""
-    why = f"case judge: {right}/{total} right; " + "; ".join(wrong[:_SHOWN]) + more
-    return CaseVerdict(Status.FAILED, right, total, why, seconds)
+    shown = "; ".join(why for _, why in wrong[:_SHOWN])
+    why = f"case judge: {right}/{total} right; {shown}{more}"
+    return CaseVerdict(Status.FAILED, right, total, why, seconds, tuple(wrong))
 
 
 def _record(stdout: str, total: int) -> list[dict[str, Any]]:

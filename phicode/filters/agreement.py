@@ -40,10 +40,12 @@ MIN_SOLVE_TEMPERATURE = 0.7  # blind answers must differ to mean anything
 @dataclass(frozen=True, slots=True)
 class Sample:
     """One blind answer run against a pair's tests: the verdict and each test's outcome
-    (by test name; empty when the answer held no code)."""
+    (by test name; empty when the answer held no code), and the answer's code (a failed
+    one is kept in the state: the rejected side of ``phicode export --format dpo``)."""
 
     passed: bool
     outcomes: dict[str, str]
+    code: str = ""
 
 
 class AgreementFilter:
@@ -109,7 +111,7 @@ class AgreementFilter:
             return Sample(passed=False, outcomes={})
         run = run_pair(self.pool, pair, solution=code)
         outcomes = {nodeid_name(t.nodeid): t.outcome for t in run.result.tests}
-        return Sample(passed=run.verification.passed, outcomes=outcomes)
+        return Sample(passed=run.verification.passed, outcomes=outcomes, code=code)
 
 
 def solve_rate_verdict(rate: float, min_rate: float, max_rate: float) -> Verdict | None:

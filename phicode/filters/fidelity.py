@@ -69,6 +69,7 @@ class Aligned:
     stated: tuple[str, ...] = ()  # tests whose case became a worked example
     dropped: tuple[str, ...] = ()  # tests removed as unstated
     verdict: Verdict | None = None
+    wrong: tuple[str, ...] = ()  # the code of each blind answer that failed, distinct
 
 
 def names_of_tests(tests: str) -> list[str]:
@@ -164,7 +165,10 @@ def align(pool: JobRunner, pair: Pair, samples: list[Sample], min_tests: int = 2
     aligned = replace(pair, question=question, tests=tests)
 
     def done(result: Pair, verdict: Verdict | None = None) -> Aligned:
-        return Aligned(result, rate, solved, len(samples), tuple(stated), tuple(dropped), verdict)
+        return Aligned(
+            result, rate, solved, len(samples), tuple(stated), tuple(dropped), verdict,
+            wrong=failed_answers(samples),
+        )  # fmt: skip
 
     if dropped and (len(kept) < min_tests or not tests):
         detail = f"{len(kept)} test(s) left after dropping {len(dropped)} the question omits"
@@ -181,6 +185,11 @@ def align(pool: JobRunner, pair: Pair, samples: list[Sample], min_tests: int = 2
         solve_rate=None if rate is None else round(rate, 4),
     )
     return done(aligned.with_verification(verification))
+
+
+def failed_answers(samples: list[Sample]) -> tuple[str, ...]:
+    """The code of the blind answers that did not pass, each once, in the order drawn."""
+    return tuple(dict.fromkeys(s.code for s in samples if s.code and not s.passed))
 
 
 def _state_or_drop(

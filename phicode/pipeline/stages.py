@@ -146,6 +146,7 @@ class FidelityUnit:
     stated: int
     dropped: int
     verdict: Verdict | None = None
+    wrong: tuple[str, ...] = ()  # failed blind answers' code: ``export --format dpo`` reads it
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -154,6 +155,8 @@ class FidelityUnit:
             "samples": self.samples,
             "aligned": {"stated": self.stated, "dropped": self.dropped},
         }
+        if self.wrong:
+            out["wrong"] = list(self.wrong)
         if self.verdict is not None:
             out["verdict"] = {"reason": self.verdict.reason.value, "detail": self.verdict.detail}
         return out
@@ -163,7 +166,7 @@ class FidelityUnit:
         """What :func:`~phicode.filters.fidelity.align` found, as the state keeps it."""
         return cls(
             pair=done.pair, solved=done.solved, samples=done.samples, stated=len(done.stated),
-            dropped=len(done.dropped), verdict=done.verdict,
+            dropped=len(done.dropped), verdict=done.verdict, wrong=done.wrong,
         )  # fmt: skip
 
     @classmethod
@@ -178,6 +181,7 @@ class FidelityUnit:
             verdict=Verdict(FilterReason(verdict["reason"]), verdict["detail"])
             if verdict
             else None,
+            wrong=tuple(data.get("wrong", ())),
         )
 
 

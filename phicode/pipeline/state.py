@@ -80,6 +80,12 @@ class StateStore:
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO units VALUES (?, ?, ?)", (stage, key, text))
 
+    def values(self, stage: str) -> list[Any]:
+        """Every finished unit of ``stage``, whatever its key (what an export gathers)."""
+        with self._lock:
+            rows = self._db.execute("SELECT value FROM units WHERE stage = ?", (stage,)).fetchall()
+        return [json.loads(row[0]) for row in rows]
+
     def count(self, stage: str) -> int:
         with self._lock:
             return int(
