@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # Everything the pipeline and the suite use: the real model (openvino + model) is
 # the default backend of `make run` on a CPU, hf the one the suite also tests, and
 # the slow tests run in CI. torch is pinned to the CPU build in the hf extra.
-EXTRAS := dev,export,hf,openvino,model,ray
+EXTRAS := dev,export,serve,hf,openvino,model,ray
 # `make run` needs only the CPU engine and the weights: a fresh machine skips torch,
 # Ray and the browser until `make test` asks for them.
 RUN_EXTRAS := openvino,model

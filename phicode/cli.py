@@ -21,7 +21,9 @@ from pathlib import Path
 from phicode.errors import PhicodeError
 
 # One module per command in phicode/commands, each with register(subparsers).
-COMMANDS = ("mine", "synth", "verify", "run", "validate", "export", "report", "sandbox")
+COMMANDS = (
+    "mine", "synth", "verify", "run", "validate", "export", "report", "sandbox", "serve",
+)  # fmt: skip
 
 
 class Terminated(KeyboardInterrupt):

@@ -13,7 +13,8 @@ the code that raises them: ``RecordError`` (:mod:`phicode.records`) and
     ├── TemplateError      a prompt template is missing or does not render
     ├── BackendError       a model backend failed (server down, no model found)
     ├── SandboxError       the container engine or image is unusable
-    │   └── EngineUnavailable   no Docker engine answers
+    │   ├── EngineUnavailable   no Docker engine answers
+    │   └── SandboxUnavailable  the sandbox broke while judging: no verdict, never a score
     └── ClusterError       the Ray cluster cannot do the work (no node left, no pool)
 """
 
@@ -46,3 +47,9 @@ class SandboxError(PhicodeError):
 
 class EngineUnavailable(SandboxError):
     """No Docker engine answers; the message says how to start one."""
+
+
+class SandboxUnavailable(SandboxError):
+    """The sandbox broke while an answer was judged (the engine stopped answering, a
+    pool could not start): there is no verdict, and a caller must never read one as a
+    score, neither a pass nor a 0 (:mod:`phicode.scoring`, ``phicode serve``)."""

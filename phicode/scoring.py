@@ -17,21 +17,36 @@ The reward functions take what the common trainers pass:
 
 Time in the queue is not run time: a job's deadline starts when a container
 takes it, so callers that outnumber the containers wait instead of timing out.
+
+A broken sandbox is never a score. When a run's container breaks (its stream
+ends, no answer comes back), the engine is asked whether it is alive: if not,
+or if a container cannot be started, :class:`~phicode.errors.SandboxUnavailable`
+is raised; if it is, the answer runs once more on a fresh container, and only an
+answer that breaks its sandbox twice is judged by it (``crashed``: its doing).
+The reward functions turn ``SandboxUnavailable`` into a marked value a trainer
+masks: ``compute_score`` gives NaN, ``reward_func`` gives None (TRL skips it).
 """
 
 from __future__ import annotations
 
 import atexit
 import json
+import math
+import sys
 import threading
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
+from phicode.errors import SandboxError, SandboxUnavailable
 from phicode.generate.clean.code import extract_code
 from phicode.judge import verify_pair
-from phicode.records import Pair, Status, Verification
+from phicode.records import Pair, PairCase, Status, Verification
 from phicode.sandbox.config import SandboxConfig
 from phicode.sandbox.runner import JobRunner, fan_out
+
+if TYPE_CHECKING:
+    from phicode.sandbox.jobs import Job
+    from phicode.sandbox.result import RunResult
 
 
 def answer_code(answer: str) -> str:
@@ -52,19 +67,59 @@ class Scorer:
         self._lock = threading.Lock()
 
     def pool(self) -> JobRunner:
+        """The pool, started on first use; :class:`SandboxUnavailable` if it cannot be."""
         with self._lock:
             if self._pool is None:
                 from phicode.sandbox.pool import SandboxPool
 
-                self._pool = SandboxPool(self.config).__enter__()
+                try:
+                    self._pool = SandboxPool(self.config).__enter__()
+                except SandboxError as exc:
+                    raise SandboxUnavailable(f"the sandbox cannot start: {exc}") from exc
             return self._pool
 
     def score(self, pair: Pair, answer: str) -> Verification:
-        """``answer`` against ``pair``'s tests (and cases): the verification."""
+        """``answer`` against ``pair``'s tests (and cases): the verification. Raises
+        :class:`SandboxUnavailable` when the sandbox, not the answer, failed."""
         code = answer_code(answer)
         if not code.strip():
             return Verification(status=Status.ERROR, detail="the answer holds no code")
-        return verify_pair(self.pool(), pair, solution=code)
+        return self._judged(lambda runner: verify_pair(runner, pair, solution=code))
+
+    def score_cases(self, entry_point: str, cases: Sequence[PairCase], answer: str) -> Verification:
+        """``answer`` against ``cases`` alone (the case judge; no pytest run)."""
+        from phicode.cases.judge import judge_cases
+
+        code = answer_code(answer)
+        if not code.strip():
+            return Verification(status=Status.ERROR, detail="the answer holds no code")
+
+        def judged(runner: JobRunner) -> Verification:
+            verdict = judge_cases(runner, code, entry_point, tuple(cases))
+            return Verification(
+                status=verdict.status, tests_passed=verdict.right, tests_total=verdict.total,
+                tests_failed=verdict.total - verdict.right, duration_s=verdict.duration_s,
+                detail=verdict.detail,
+            )  # fmt: skip
+
+        return self._judged(judged)
+
+    def _judged(self, judge: Callable[[JobRunner], Verification]) -> Verification:
+        """``judge`` on the pool, unless the sandbox broke under it (see the module)."""
+        pool = self.pool()
+        verification = Verification(status=Status.CRASHED)
+        for _ in range(2):
+            watched = _Watched(pool)
+            try:
+                verification = judge(watched)
+            except SandboxError as exc:
+                raise SandboxUnavailable(f"the sandbox failed: {exc}") from exc
+            if watched.broke is None:
+                return verification
+            engine = getattr(pool, "engine", None)
+            if engine is not None and not engine.alive():
+                raise SandboxUnavailable(f"the Docker engine stopped answering ({watched.broke})")
+        return verification  # it broke a fresh container too, on a live engine: its doing
 
     def score_many(self, items: Iterable[tuple[Pair, str]]) -> list[Verification]:
         """Each (pair, answer), in order, as many at once as the pool has containers."""
@@ -84,6 +139,28 @@ class Scorer:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _Watched:
+    """A pool seen through one answer's judging: notes whether a container broke."""
+
+    def __init__(self, pool: JobRunner) -> None:
+        self._pool = pool
+        self.broke: str | None = None
+
+    @property
+    def config(self) -> SandboxConfig:
+        return self._pool.config
+
+    @property
+    def size(self) -> int:
+        return self._pool.size
+
+    def run(self, job: Job, *, sealed: bool = False) -> RunResult:
+        result = self._pool.run(job, sealed=sealed)
+        if result.sandbox_error and self.broke is None:
+            self.broke = result.sandbox_error
+        return result
 
 
 _shared: Scorer | None = None
@@ -113,19 +190,33 @@ def score_many(items: Iterable[tuple[Pair | dict[str, Any], str]]) -> list[Verif
 def compute_score(
     data_source: str, solution_str: str, ground_truth: Any, extra_info: dict | None = None
 ) -> float:
-    """veRL's reward signature: 1.0 when the answer passes the pair, else 0.0."""
-    return 1.0 if score(_pair(ground_truth), solution_str).passed else 0.0
+    """veRL's reward signature: 1.0 when the answer passes the pair, else 0.0; NaN
+    (mask it) when the sandbox failed and there is no verdict."""
+    try:
+        return 1.0 if score(_pair(ground_truth), solution_str).passed else 0.0
+    except SandboxUnavailable as exc:
+        _unscored(exc)
+        return math.nan
 
 
 def reward_func(
     completions: Sequence[Any], pair: Sequence[Any] | None = None, **kwargs: Any
-) -> list[float]:
-    """TRL's reward signature: one float per completion, ``pair`` a dataset column."""
+) -> list[float | None]:
+    """TRL's reward signature: one float per completion, ``pair`` a dataset column;
+    None for each (TRL leaves it out) when the sandbox failed."""
     if pair is None:
         raise ValueError("reward_func needs the dataset's 'pair' column (a pair per completion)")
     texts = [_completion_text(c) for c in completions]
-    verdicts = score_many(zip(pair, texts, strict=True))
+    try:
+        verdicts = score_many(zip(pair, texts, strict=True))
+    except SandboxUnavailable as exc:
+        _unscored(exc)
+        return [None] * len(texts)
     return [1.0 if v.passed else 0.0 for v in verdicts]
+
+
+def _unscored(exc: SandboxUnavailable) -> None:
+    print(f"phicode: no score ({exc}); the reward is marked, not 0", file=sys.stderr)
 
 
 def _completion_text(completion: Any) -> str:

@@ -26,6 +26,7 @@ from phicode.commands import mine as mine_command
 from phicode.commands import report as report_command
 from phicode.commands import run as run_command
 from phicode.commands import sandbox as sandbox_command
+from phicode.commands import serve as serve_command
 from phicode.commands import validate as validate_command
 from phicode.commands.options import model_config, sandbox_config
 
@@ -124,8 +125,26 @@ TABLES: dict[str, dict[str, tuple[list[str], str]]] = {
         "--quiet": ([], "summary"),
     },
     "export": {
+        **SANDBOX,
         "--format": (["hf"], "format"),
         "--output": (["elsewhere"], "output"),
+        "--state": (["run-state"], "state"),
+        "--max-rejected": (["2"], "max_rejected"),
+        "--push-to-hub": (["me/data"], "push_to_hub"),
+        "--quiet": ([], "show_progress"),
+    },
+    "serve": {
+        "--timeout": (["3.5"], "sandbox.timeout_s"),
+        "--memory": (["300"], "sandbox.memory_mb"),
+        "--image": (["other:tag"], "sandbox.image"),
+        "--workers": (["7"], ["sandbox.workers", "limits.running"]),
+        "--host": (["0.0.0.0"], "host"),
+        "--port": (["9000"], "port"),
+        "--token-file": (["token.txt"], "token_file"),
+        "--max-answers": (["8"], "limits.max_answers"),
+        "--queue": (["10"], "limits.queued"),
+        "--deadline": (["30"], "limits.deadline_s"),
+        "--max-body-mb": (["1"], "limits.max_body_bytes"),
     },
     "sandbox build": {
         "--tag": (["other:tag"], "tag"),
@@ -144,6 +163,7 @@ BASE = {
     "run": ["run", "corpus", "-o", "out.jsonl"],
     "validate": ["validate", "data.jsonl"],
     "export": ["export", "data.jsonl", "-o", "out.parquet"],
+    "serve": ["serve"],
     "report": ["report", "data.jsonl", "-o", "report.html"],
     "sandbox build": ["sandbox", "build"],
     "sandbox doctor": ["sandbox", "doctor"],
@@ -177,6 +197,7 @@ OPTIONS_FROM = {
     "validate": validate_command.options_from,
     "report": report_command.options_from,
     "export": export_command.options_from,
+    "serve": serve_command.options_from,
     "sandbox build": sandbox_command.build_options_from,
 }
 
@@ -231,7 +252,7 @@ CASES = [
 
 @pytest.mark.parametrize(("command", "option", "value", "target"), CASES)
 def test_an_option_changes_the_setting_it_names(
-    command: str, option: str, value: list[str], target: str
+    command: str, option: str, value: list[str], target: str | list[str]
 ) -> None:
     base = [*BASE[command], *CONTEXT.get((command, option), [])]
     before = settings(command, build_parser().parse_args(base))
@@ -243,5 +264,7 @@ def test_an_option_changes_the_setting_it_names(
         argv = [*base, option, *value]
     after = settings(command, build_parser().parse_args(argv))
     changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
-    assert target in changed, f"{command} {option}: {target} stayed {before.get(target)!r}"
-    assert changed == {target}, f"{command} {option} also changed {changed - {target}}"
+    targets = set(target) if isinstance(target, list) else {target}  # one option, two settings
+    for name in targets:
+        assert name in changed, f"{command} {option}: {name} stayed {before.get(name)!r}"
+    assert changed == targets, f"{command} {option} also changed {changed - targets}"

@@ -184,6 +184,13 @@ class Engine:
             raise EngineUnavailable(f"{START_HINT} ({_short(exc)})") from exc
         return cls(client)
 
+    def alive(self) -> bool:
+        """Whether the engine answers a ping now."""
+        try:
+            return bool(self._client.ping())
+        except (docker.errors.DockerException, requests.exceptions.RequestException, OSError):
+            return False
+
     def version(self) -> dict[str, str]:
         info = self._client.version()
         return {"version": info.get("Version", "?"), "api": info.get("ApiVersion", "?")}
