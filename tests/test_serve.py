@@ -134,6 +134,19 @@ def test_bad_clients_get_a_4xx_and_the_others_are_still_served(tmp_path: Path) -
 
 
 @pytest.mark.docker
+def test_a_client_that_hangs_up_gives_its_queued_answers_back(tmp_path: Path) -> None:
+    """Six 4 s answers queued on one container, then the client hangs up: the next
+    client's request, with a 15 s deadline, is not left behind 20 s of abandoned work."""
+    with running_service(tmp_path, "--workers", "1") as service:
+        hang_up_mid_scoring(service.port, {**ONE_CASE, "answers": [SLOW] * 6}, wait_s=1.0)
+        status, body = service.score({"pair": PAIR, "answer": RIGHT, "deadline_s": 15})
+        assert status == 200 and body["results"][0]["reward"] == 1.0, body
+        _, metrics = service.request("GET", "/metrics")
+        assert 'phicode_requests_total{code="499"} 1' in metrics
+        assert "phicode_answers_waiting 0" in metrics
+
+
+@pytest.mark.docker
 def test_a_full_queue_and_a_passed_deadline_are_503_never_a_score(tmp_path: Path) -> None:
     with running_service(tmp_path, "--workers", "1", "--queue", "2") as service:
         status, body = service.score({"pair": PAIR, "answers": [RIGHT] * 3})

@@ -18,10 +18,10 @@ import asyncio
 import contextlib
 import hmac
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
@@ -35,6 +35,7 @@ from phicode.serve.gate import Gate, Limits, Refused, Ticket, deadline_of
 from phicode.serve.metrics import Metrics
 from phicode.serve.tasks import BadRequest, Task, read_request
 
+T = TypeVar("T")
 RETRY_AFTER_S = "5"
 CLOSED = 499  # the client went away before its answer (nginx's code; never sent)
 
@@ -87,7 +88,7 @@ class ScoringService:
         try:
             self._authorized(request)
             body = await self._body(request)
-            payload = await self._scores(body)
+            payload = await self._unless_gone(request, self._scores(body))
             status = 200
         except _Answer as answer:
             status, payload = answer.status, {"error": str(answer)}
@@ -137,6 +138,22 @@ class ScoringService:
             if len(body) > limit:
                 raise _Answer(413, f"the body is over {limit} bytes")
         return bytes(body)
+
+    async def _unless_gone(self, request: Request, work: Awaitable[T]) -> T:
+        """``work``, cancelled if the client hangs up first: its answers still queued
+        leave the queue (a client that hangs up must not cost the others their turn)."""
+        scoring = asyncio.ensure_future(work)
+        gone = asyncio.ensure_future(_disconnected(request))
+        try:
+            await asyncio.wait((scoring, gone), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            gone.cancel()
+        if not scoring.done():
+            scoring.cancel()
+            with contextlib.suppress(asyncio.CancelledError, _Answer):
+                await scoring
+            raise ClientDisconnect()
+        return scoring.result()
 
     async def _scores(self, body: bytes) -> dict[str, Any]:
         try:
@@ -196,6 +213,13 @@ class ScoringService:
 
     def close(self) -> None:
         self._threads.shutdown(wait=False, cancel_futures=True)
+
+
+async def _disconnected(request: Request) -> None:
+    """Returns when the client hangs up (the body is already read: only a disconnect
+    can come next)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 def _result(verification: Verification) -> dict[str, Any]:
