@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from phicode import pysyntax
@@ -421,19 +422,34 @@ def neighbour_cases(cases: list[Case], count: int) -> list[Case]:
     neighbours mostly are too, even when the parameters carry no hints: from
     ``weekday(2023, 1, 1)`` come ``weekday(0, 1, 1)`` and ``weekday(2023007, 1, 1)``,
     which reach the branch for years out of range that the tests never touched.
-    Taken round-robin over the calls and their arguments (every first variant, then
-    every second, ...), so a small ``count`` still varies every argument once.
     """
+    return one_argument_changed(cases, count, _nearby, "neighbour", max_source=200)
+
+
+def one_argument_changed(
+    cases: list[Case],
+    count: int,
+    options: Callable[[object], list[object]],
+    origin: str,
+    max_source: int,
+) -> list[Case]:
+    """Up to ``count`` calls that each set one literal argument of a known call to one
+    of ``options(its value)`` (as a source of at most ``max_source`` characters).
+
+    Taken round-robin over the calls and their arguments (every first option, then
+    every second, ...), so a small ``count`` still changes every argument once. Calls
+    already known are left out. Shared by the neighbours here and the reshapings of
+    :mod:`phicode.generate.oracle.reshape`."""
     ranked: list[tuple[int, Case]] = []
     for case in cases:
         for index, text in enumerate(case.args):
-            for depth, variant in enumerate(_variants(text)):
-                args = (*case.args[:index], variant, *case.args[index + 1 :])
-                ranked.append((depth, Case(args, case.kwargs, origin="neighbour")))
+            for depth, source in enumerate(literal_sources(text, options, max_source)):
+                args = (*case.args[:index], source, *case.args[index + 1 :])
+                ranked.append((depth, Case(args, case.kwargs, origin=origin)))
         for index, (name, text) in enumerate(case.kwargs):
-            for depth, variant in enumerate(_variants(text)):
-                kwargs = (*case.kwargs[:index], (name, variant), *case.kwargs[index + 1 :])
-                ranked.append((depth, Case(case.args, kwargs, origin="neighbour")))
+            for depth, source in enumerate(literal_sources(text, options, max_source)):
+                kwargs = (*case.kwargs[:index], (name, source), *case.kwargs[index + 1 :])
+                ranked.append((depth, Case(case.args, kwargs, origin=origin)))
     known = {(c.args, c.kwargs) for c in cases}
     found: dict[Case, None] = {}
     for _, case in sorted(ranked, key=lambda pair: pair[0]):  # stable: call order kept
@@ -442,36 +458,46 @@ def neighbour_cases(cases: list[Case], count: int) -> list[Case]:
     return list(found)[:count]
 
 
-def _variants(text: str) -> list[str]:
-    """Literal values near ``text``: zero and empty, sign and order flipped, the first
-    two items swapped, far out of the usual range. Nothing for what is not a plain literal."""
+def literal_sources(
+    text: str, options: Callable[[object], list[object]], max_source: int
+) -> list[str]:
+    """``options`` of the value the literal ``text`` spells, as sources: each once, none
+    too long, each a literal again (repr of an overflowed float is ``inf``, a name the
+    test file would not know). Nothing for what is not a plain literal."""
     value = read_literal(text)
     if value is NOT_LITERAL:
         return []
+    seen = {text}
+    sources = []
+    for option in options(value):
+        source = repr(option)
+        if (
+            source not in seen
+            and len(source) <= max_source
+            and read_literal(source) is not NOT_LITERAL
+        ):
+            seen.add(source)
+            sources.append(source)
+    return sources
+
+
+def _nearby(value: object) -> list[object]:
+    """Values near ``value``: zero and empty, sign and order flipped, the first two items
+    swapped, far out of the usual range."""
     if isinstance(value, bool):
-        options: list[object] = [not value]
-    elif isinstance(value, int):
-        options = [0, -value, value + 1, value * 1000 + 7, value - 1]
-    elif isinstance(value, float):
-        options = [0.0, -value, value * 2 + 0.5, value / 3, 1e6]
-    elif isinstance(value, str):
+        return [not value]
+    if isinstance(value, int):
+        return [0, -value, value + 1, value * 1000 + 7, value - 1]
+    if isinstance(value, float):
+        return [0.0, -value, value * 2 + 0.5, value / 3, 1e6]
+    if isinstance(value, str):
         swapped = value[1::-1] + value[2:]  # the first two swapped: a transposition
-        options = ["", value[::-1], swapped, value + value, value.upper(), value[:1]]
-    elif isinstance(value, list | tuple):
+        return ["", value[::-1], swapped, value + value, value.upper(), value[:1]]
+    if isinstance(value, list | tuple):
         kind = type(value)
         swapped = [*value[1::-1], *value[2:]]
-        options = [kind(), kind(value[::-1]), kind(swapped), kind(list(value) * 2), kind(value[:1])]
-    else:
-        return []
-    seen = {text}
-    variants = []
-    for option in options:
-        source = repr(option)
-        # repr of an overflowed float is 'inf': a name the test file would not know
-        if source not in seen and len(source) <= 200 and read_literal(source) is not NOT_LITERAL:
-            seen.add(source)
-            variants.append(source)
-    return variants
+        return [kind(), kind(value[::-1]), kind(swapped), kind(list(value) * 2), kind(value[:1])]
+    return []
 
 
 def read_literal(text: str) -> object:

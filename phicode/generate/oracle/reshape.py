@@ -19,9 +19,9 @@ they become tests only when they tell a known wrong program from the snippet.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-from phicode.generate.oracle.inputs import NOT_LITERAL, Case, read_literal
+from phicode.generate.oracle.inputs import Case, one_argument_changed
 
 VERSION = "reshape@1"
 MAX_SOURCE = 160  # characters of one reshaped argument: a test must stay readable
@@ -72,46 +72,10 @@ def reshapes(value: object) -> list[object]:
     return []
 
 
-def _sources(text: str) -> list[str]:
-    """The reshaped values of the literal ``text`` as sources, each once, none too long."""
-    value = read_literal(text)
-    if value is NOT_LITERAL:
-        return []
-    seen = {text}
-    found = []
-    for option in reshapes(value):
-        source = repr(option)
-        if source not in seen and len(source) <= MAX_SOURCE:
-            seen.add(source)
-            found.append(source)
-    return found
-
-
-def _one_argument_changed(case: Case) -> Iterator[tuple[int, Case]]:
-    for index, text in enumerate(case.args):
-        for depth, source in enumerate(_sources(text)):
-            args = (*case.args[:index], source, *case.args[index + 1 :])
-            yield depth, Case(args, case.kwargs, origin="reshaped")
-    for index, (name, text) in enumerate(case.kwargs):
-        for depth, source in enumerate(_sources(text)):
-            kwargs = (*case.kwargs[:index], (name, source), *case.kwargs[index + 1 :])
-            yield depth, Case(case.args, kwargs, origin="reshaped")
-
-
 def reshaped_cases(cases: list[Case], count: int) -> list[Case]:
-    """Up to ``count`` calls that each reshape one argument of a known call.
-
-    Taken round-robin (every call's first reshaping, then every second, ...), so a small
-    ``count`` still reshapes every argument once. Calls already known are left out.
-    """
-    ranked = [found for case in cases for found in _one_argument_changed(case)]
-    known = {(c.args, c.kwargs) for c in cases}
-    picked: dict[tuple, Case] = {}
-    for _, case in sorted(ranked, key=lambda pair: pair[0]):  # stable: call order kept
-        key = (case.args, case.kwargs)
-        if key not in known:
-            picked.setdefault(key, case)
-    return list(picked.values())[:count]
+    """Up to ``count`` calls that each reshape one argument of a known call, round-robin
+    (every call's first reshaping, then every second, ...); known calls left out."""
+    return one_argument_changed(cases, count, reshapes, "reshaped", MAX_SOURCE)
 
 
 __all__ = ["VERSION", "reshaped_cases", "reshapes"]
