@@ -48,7 +48,7 @@ run: $(RUN_STAMP) engine image
 SEED := $(shell od -An -N2 -tu2 /dev/urandom | tr -d ' ')
 test: setup
 	@echo "pytest in random order, seed $(SEED) (rerun this order: make test SEED=$(SEED))"
-	@$(BIN)/python -m pytest -q -p random_order --random-order-seed=$(SEED)
+	@$(BIN)/python -m pytest -q -p random_order --random-order-seed=$(SEED) --durations=25
 
 bench: setup
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
