@@ -52,7 +52,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def request_from(args: argparse.Namespace) -> ExportRequest:
+def options_from(args: argparse.Namespace) -> ExportRequest:
+    """What ``phicode export`` was asked to do; the handler reads nothing else."""
     return ExportRequest(
         dataset=Path(args.input),
         format=ExportFormat(args.format),
@@ -66,7 +67,7 @@ def request_from(args: argparse.Namespace) -> ExportRequest:
 
 
 def run(args: argparse.Namespace) -> int:
-    request = request_from(args)
+    request = options_from(args)
     report = export(request)
     if not args.quiet:
         rows = [("pairs", report.pairs), ("rows", report.rows), ("files", len(report.files))]
