@@ -19,12 +19,14 @@ score from a broken engine" fails.
 
     .venv/bin/python bench/bench_serve.py                # 2,000 answers
     .venv/bin/python bench/bench_serve.py --answers 400
+    .venv/bin/python bench/bench_serve.py --kill-dockerd   # part 4 with the real engine
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import subprocess
 import sys
 import tempfile
 import threading
@@ -38,9 +40,10 @@ from phicode.records import Pair
 from phicode.sandbox.config import SandboxConfig
 from phicode.scoring import Scorer
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.engine_proxy import EngineProxy
-from tests.serve_client import (
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.engine_proxy import EngineProxy  # noqa: E402
+from tests.serve_client import (  # noqa: E402
     Service,
     hang_up_mid_body,
     hang_up_mid_scoring,
@@ -188,14 +191,46 @@ def bad_clients(folder: Path, workers: int) -> bool:
     return tally.statuses == {200: len(batches(items))} and tally.lost == tally.wrong_passed == 0
 
 
-def engine_cut(folder: Path, workers: int, cut_s: float) -> bool:
+class ProxyCut:
+    """The engine away for the service alone: its proxy socket closed, then reopened."""
+
+    def __init__(self, folder: Path) -> None:
+        self.proxy = EngineProxy(folder / "docker.sock")
+        self.proxy.start()
+        self.env = {"DOCKER_HOST": self.proxy.url}
+
+    def cut(self) -> None:
+        self.proxy.stop()
+
+    def restore(self) -> None:
+        self.proxy.start()
+
+    def close(self) -> None:
+        self.proxy.stop()
+
+
+class RealKill:
+    """The real engine killed (SIGKILL to dockerd) and started again with the project's
+    own script. Run this only when nothing else uses the engine."""
+
+    def __init__(self) -> None:
+        self.env: dict[str, str] = {}
+
+    def cut(self) -> None:
+        subprocess.run(["pkill", "-KILL", "-x", "dockerd"], check=False)
+
+    def restore(self) -> None:
+        subprocess.run(["bash", str(ROOT / "scripts" / "ensure-docker.sh")], check=True)
+
+    def close(self) -> None:
+        pass
+
+
+def engine_cut(folder: Path, workers: int, cut_s: float, real: bool = False) -> bool:
     items = batches(work(2000))
-    proxy = EngineProxy(folder / "docker.sock")
-    proxy.start()
+    engine: ProxyCut | RealKill = RealKill() if real else ProxyCut(folder)
     tally = Tally()
-    with running_service(
-        folder, "--workers", str(workers), env={"DOCKER_HOST": proxy.url}
-    ) as service:
+    with running_service(folder, "--workers", str(workers), env=engine.env) as service:
         stop = threading.Event()
 
         def client(offset: int) -> None:
@@ -208,9 +243,9 @@ def engine_cut(folder: Path, workers: int, cut_s: float) -> bool:
         for thread in threads:
             thread.start()
         time.sleep(3)
-        proxy.stop()
+        engine.cut()
         time.sleep(cut_s)
-        proxy.start()
+        engine.restore()
         back = time.monotonic()
         recovered = float("nan")
         while time.monotonic() < back + 120:
@@ -222,8 +257,9 @@ def engine_cut(folder: Path, workers: int, cut_s: float) -> bool:
         stop.set()
         for thread in threads:
             thread.join()
-    proxy.stop()
-    print(f"\n4. the engine cut for {cut_s:g} s under 8 clients")
+    engine.close()
+    how = "dockerd killed (SIGKILL)" if real else "the engine cut (proxy socket closed)"
+    print(f"\n4. {how} for {cut_s:g} s under 8 clients")
     print(f"   statuses {tally.statuses}; answers scored {tally.scored}, lost {tally.lost}, "
           f"wrong passed {tally.wrong_passed}")  # fmt: skip
     print(f"   scoring again {recovered:.1f} s after the engine came back")
@@ -237,9 +273,16 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=SandboxConfig().workers)
     parser.add_argument("--cut", type=float, default=5.0, help="seconds the engine is away")
+    parser.add_argument(
+        "--kill-dockerd",
+        action="store_true",
+        help="only part 4, with the real engine killed and restarted (nothing else may use it)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        if args.kill_dockerd:
+            return 0 if engine_cut(folder, args.workers, args.cut, real=True) else 1
         checks = {
             "throughput": throughput(folder, work(args.answers), args.clients, args.workers),
             "burst": burst(folder, args.workers),
