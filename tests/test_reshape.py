@@ -26,6 +26,9 @@ def test_the_reshapings_of_each_kind() -> None:
     assert [1, 2, [3]] in reshapes([1, 2, 3])  # one level deeper
     assert [2, 3] in reshapes([1, 2, 3])  # the first item gone
     assert ((2, 6), (1, 3)) in reshapes(((1, 3), (2, 6)))  # rows rotated, the type kept
+    assert [[1, 4], [6, 7], [2, 2]] in reshapes([[1, 4], [6, 7]])  # an interval inside
+    assert ((1, 4), (2, 2)) in reshapes(((1, 4),))  # the pair's type kept
+    assert not any(len(r) == 2 and r[-1] == [2, 2] for r in reshapes([[1, 2]]))  # none inside
     assert 13 in reshapes(3)  # past a short list's length
     assert "kitxten" in reshapes("kitten")  # an insertion inside
     assert "kiten" in reshapes("kitten")  # a deletion inside

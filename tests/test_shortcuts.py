@@ -127,6 +127,74 @@ def test_one_zero():
 """
 FIRST_ZERO = "def max_ones_index(array):\n    return array.index(0) if 0 in array else -1\n"
 
+# no test holds an interval inside another: merging without ``max`` of the ends passes
+MERGE = '''def merge_intervals(intervals: list[list[int]]) -> list[list[int]]:
+    """Merge overlapping [start, end] intervals into disjoint ones, by start."""
+    merged: list[list[int]] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return merged
+'''
+MERGE_TESTS = """from solution import merge_intervals
+
+
+def test_overlap():
+    assert merge_intervals([[1, 3], [2, 6], [8, 10]]) == [[1, 6], [8, 10]]
+
+
+def test_unsorted():
+    assert merge_intervals([[8, 10], [1, 3]]) == [[1, 3], [8, 10]]
+
+
+def test_touching():
+    assert merge_intervals([[1, 4], [4, 5]]) == [[1, 5]]
+
+
+def test_empty():
+    assert merge_intervals([]) == []
+"""
+MERGE_WRONG = """def merge_intervals(intervals):
+    merged = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = end
+        else:
+            merged.append([start, end])
+    return merged
+"""
+# never nested three deep: flattening two levels passes
+FLATTEN = '''def flatten(items: list) -> list:
+    """Every item of nested lists, at any depth, in order."""
+    out = []
+    for item in items:
+        if isinstance(item, list):
+            out.extend(flatten(item))
+        else:
+            out.append(item)
+    return out
+'''
+FLATTEN_TESTS = """from solution import flatten
+
+
+def test_flat():
+    assert flatten([1, 2, 3]) == [1, 2, 3]
+
+
+def test_nested():
+    assert flatten([1, [2, [3, 4]], 5]) == [1, 2, 3, 4, 5]
+
+
+def test_empty_lists():
+    assert flatten([[], [1, []]]) == [1]
+"""
+FLATTEN_WRONG = """def flatten(items):
+    once = [y for x in items for y in (x if isinstance(x, list) else [x])]
+    return [y for x in once for y in (x if isinstance(x, list) else [x])]
+"""
+
 
 def _verified(pool: SandboxPool, solution: str, entry: str, tests: str) -> Pair:
     pair = Pair(id=entry, solution=solution, tests=tests, entry_point=entry, question="Q.\n")
@@ -150,8 +218,18 @@ def test_an_option_no_test_passes_is_a_shortcut(sandbox_pool: SandboxPool) -> No
         (DEDUPE, "remove_duplicates", DEDUPE_TESTS, DEDUPE_WRONG),
         (LEVENSHTEIN, "distance", LEVENSHTEIN_TESTS, LEVENSHTEIN_WRONG),
         (MAX_ONES, "max_ones_index", FIRST_ZERO_TESTS, FIRST_ZERO),
+        (MERGE, "merge_intervals", MERGE_TESTS, MERGE_WRONG),
+        (FLATTEN, "flatten", FLATTEN_TESTS, FLATTEN_WRONG),
     ],
-    ids=["first-word", "option-never-passed", "adjacent-repeats", "hamming", "first-zero"],
+    ids=[
+        "first-word",
+        "option-never-passed",
+        "adjacent-repeats",
+        "hamming",
+        "first-zero",
+        "merge-without-max",
+        "two-levels",
+    ],
 )
 def test_strengthening_rejects_the_readers_shortcut(
     sandbox_pool: SandboxPool, solution: str, entry: str, tests: str, wrong: str

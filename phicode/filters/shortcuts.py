@@ -18,8 +18,9 @@ that pass every test, and that neither a first-order mutant nor a trivial baseli
   ``remove_duplicates`` tested only on adjacent repeats (``itertools.groupby`` passes),
   a Levenshtein distance tested only on substitutions (Hamming distance plus the length
   difference passes), the index of the best zero to flip where the first zero always
-  wins, ``flatten`` never nested twice (one level passes), a sort whose tests hold
-  sorted or reversed input.
+  wins, ``flatten`` never nested twice (one level passes) or three times (two levels
+  pass), a sort whose tests hold sorted or reversed input, intervals merged without the
+  larger of two ends (no test holds an interval inside another; shortcuts@4).
 
 A shortcut is a :class:`~phicode.filters.baselines.Baseline` in form (a name and the
 solution source that carries it). Shortcuts only feed strengthening
@@ -38,7 +39,9 @@ from phicode.filters.baselines import Baseline, replaced
 from phicode.generate.codeinfo import FunctionInfo, Param
 from phicode.records import Pair, PairCase
 
-VERSION = "shortcuts@3"  # 2: projections pass an empty first argument back; 3: simpler algorithms
+# 2: projections pass an empty first argument back; 3: simpler algorithms; 4: two levels
+# flattened, intervals merged without the max of their ends
+VERSION = "shortcuts@4"
 
 # name -> body, in terms of ``args`` (the call's positional arguments)
 PROJECTIONS = {
@@ -58,6 +61,21 @@ SIMPLER = {
     "the items sorted": "return sorted(args[0])",
     "the items reversed": "return args[0][::-1]",
     "one level flattened": "return [y for x in args[0] for y in (x if isinstance(x, list) else [x])]",
+    "two levels flattened": (
+        "once = [y for x in args[0] for y in (x if isinstance(x, list) else [x])]\n"
+        "return [y for x in once for y in (x if isinstance(x, list) else [x])]"
+    ),
+    # the later interval's end kept, where the larger end is right: a contained interval
+    # shortens the merge
+    "overlapping intervals merged, the later end kept": (
+        "out = []\n"
+        "for item in sorted(args[0]):\n"
+        "    if out and item[0] <= out[-1][1]:\n"
+        "        out[-1] = type(item)([out[-1][0], item[1]])\n"
+        "    else:\n"
+        "        out.append(item)\n"
+        "return out"
+    ),
     "the index of the first zero": "return args[0].index(0) if 0 in args[0] else -1",
     "Hamming distance plus the length difference": (
         "return sum(a != b for a, b in zip(args[0], args[1])) + abs(len(args[0]) - len(args[1]))"

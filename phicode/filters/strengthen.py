@@ -33,7 +33,7 @@ from phicode.generate.oracle.observe import Observed, OracleError, observe
 from phicode.generate.oracle.reshape import reshaped_cases
 from phicode.sandbox.runner import JobRunner, fan_out
 
-VERSION = "strengthen@4"  # @3: reshaped inputs; @4: inputs near the tests first
+VERSION = "strengthen@5"  # @3: reshaped inputs; @4: inputs near the tests first; @5: reshape@2
 MAX_ADDED = 4  # tests added to one pair at the most
 CANDIDATES = 24  # template inputs tried
 NEIGHBOURS = 24  # calls one argument away from the tests' own calls

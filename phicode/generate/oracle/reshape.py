@@ -10,7 +10,8 @@ that differ only by substitution (Hamming passes for Levenshtein), one level of 
 for ``flatten``. Each is one reshaping of a value the tests already pass, as EvalPlus's
 type-aware mutation does: the first item repeated at the end, a large count added, the
 items reversed, every item set to the largest, a letter slipped into the middle, the last
-item nested once more, the first item dropped.
+item nested once more, the first item dropped, an interval inside the first one (a merge
+that keeps the later end instead of the larger passes every test without one).
 
 A reshaped call stays close to a call the question's own tests make, so a test written
 from it reads like its neighbours. Only :mod:`phicode.filters.strengthen` uses these:
@@ -23,7 +24,7 @@ from collections.abc import Callable
 
 from phicode.generate.oracle.inputs import Case, one_argument_changed
 
-VERSION = "reshape@1"
+VERSION = "reshape@2"  # 2: a pair of integers strictly inside the first pair
 MAX_SOURCE = 160  # characters of one reshaped argument: a test must stay readable
 
 Reshape = Callable[[object], object]
@@ -45,7 +46,19 @@ def _sequence_reshapes(value: list | tuple) -> list[object]:
         found.append(kind([max(numbers)] * len(items)))  # [1, 2, 9] -> [9, 9, 9]: a full carry
     if all(isinstance(x, list | tuple) for x in items):
         found.append(kind(items[1:] + items[:1]))  # rows rotated: order-dependent merges
+        inside = _inside(items[0])
+        if inside is not None:
+            found.append(kind([*items, inside]))  # [[1, 3]] -> [[1, 3], [2, 2]]: contained
     return found
+
+
+def _inside(pair: list | tuple) -> object | None:
+    """A pair of integers strictly inside ``pair`` (a range, an interval), or None:
+    ``[1, 4]`` gives ``[2, 2]``. A merge that keeps the later end shortens on it."""
+    if len(pair) != 2 or not all(isinstance(x, int) and not isinstance(x, bool) for x in pair):
+        return None
+    start, end = pair
+    return type(pair)([start + 1, start + 1]) if end - start >= 2 else None
 
 
 def _string_reshapes(value: str) -> list[object]:
