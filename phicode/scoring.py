@@ -81,20 +81,13 @@ class Scorer:
     def score(self, pair: Pair, answer: str) -> Verification:
         """``answer`` against ``pair``'s tests (and cases): the verification. Raises
         :class:`SandboxUnavailable` when the sandbox, not the answer, failed."""
-        code = answer_code(answer)
-        if not code.strip():
-            return Verification(status=Status.ERROR, detail="the answer holds no code")
-        return self._judged(lambda runner: verify_pair(runner, pair, solution=code))
+        return self._judged(answer, lambda runner, code: verify_pair(runner, pair, solution=code))
 
     def score_cases(self, entry_point: str, cases: Sequence[PairCase], answer: str) -> Verification:
         """``answer`` against ``cases`` alone (the case judge; no pytest run)."""
         from phicode.cases.judge import judge_cases
 
-        code = answer_code(answer)
-        if not code.strip():
-            return Verification(status=Status.ERROR, detail="the answer holds no code")
-
-        def judged(runner: JobRunner) -> Verification:
+        def judged(runner: JobRunner, code: str) -> Verification:
             verdict = judge_cases(runner, code, entry_point, tuple(cases))
             return Verification(
                 status=verdict.status, tests_passed=verdict.right, tests_total=verdict.total,
@@ -102,22 +95,34 @@ class Scorer:
                 detail=verdict.detail,
             )  # fmt: skip
 
-        return self._judged(judged)
+        return self._judged(answer, judged)
 
-    def _judged(self, judge: Callable[[JobRunner], Verification]) -> Verification:
-        """``judge`` on the pool, unless the sandbox broke under it (see the module)."""
+    def alive(self) -> bool:
+        """Whether the pool is up and its engine answers (a pool without an engine, such
+        as a test double, is taken as alive)."""
+        try:
+            pool = self.pool()
+        except SandboxUnavailable:
+            return False
+        return _engine_alive(pool)
+
+    def _judged(self, answer: str, judge: Callable[[JobRunner, str], Verification]) -> Verification:
+        """``judge`` on the answer's code on the pool, unless the sandbox broke under it
+        (see the module); an answer without code is an error, never run."""
+        code = answer_code(answer)
+        if not code.strip():
+            return Verification(status=Status.ERROR, detail="the answer holds no code")
         pool = self.pool()
         verification = Verification(status=Status.CRASHED)
         for _ in range(2):
             watched = _Watched(pool)
             try:
-                verification = judge(watched)
+                verification = judge(watched, code)
             except SandboxError as exc:
                 raise SandboxUnavailable(f"the sandbox failed: {exc}") from exc
             if watched.broke is None:
                 return verification
-            engine = getattr(pool, "engine", None)
-            if engine is not None and not engine.alive():
+            if not _engine_alive(pool):
                 raise SandboxUnavailable(f"the Docker engine stopped answering ({watched.broke})")
         return verification  # it broke a fresh container too, on a live engine: its doing
 
@@ -139,6 +144,11 @@ class Scorer:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _engine_alive(pool: JobRunner) -> bool:
+    engine = getattr(pool, "engine", None)
+    return engine is None or engine.alive()
 
 
 class _Watched:

@@ -129,6 +129,7 @@ def _judged_rows(
 ) -> tuple[list[dict[str, Any]], Any, ExportReport]:
     """dpo/rl rows, every answer in them judged on a warm pool first."""
     from phicode.export import preference, rl
+    from phicode.filters.agreement import solve_prompt
     from phicode.generate.prompts import Prompts
     from phicode.sandbox.pool import SandboxPool
 
@@ -142,7 +143,7 @@ def _judged_rows(
         progress(label, len(pairs), request.show_progress) as advance,
     ):
         for index, pair in enumerate(pairs):
-            prompt = prompts.render("solve", question=pair.question, entry_point=pair.entry_point)
+            prompt = solve_prompt(prompts, pair)
             if request.format is ExportFormat.RL:
                 preference.judge_solution(pool, pair)
                 rows.append(rl.rl_row(pair, prompt, index))
@@ -161,8 +162,9 @@ def _judged_rows(
 def _blind_answers(request: ExportRequest) -> dict[str, tuple[str, ...]]:
     """The run's failed blind answers by pair id; a warning when its state has none."""
     from phicode.export.preference import blind_answers
+    from phicode.pipeline.state import default_state_folder
 
-    state = request.state or request.dataset.parent / f".{request.dataset.name}.state"
+    state = request.state or default_state_folder(request.dataset)
     found = blind_answers(state)
     if not found:
         warn(

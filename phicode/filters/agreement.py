@@ -103,7 +103,7 @@ class AgreementFilter:
         return [[next(runs) for _ in range(n)] for _, n in wanted]
 
     def _prompt(self, pair: Pair) -> str:
-        return self.prompts.render("solve", question=pair.question, entry_point=pair.entry_point)
+        return solve_prompt(self.prompts, pair)
 
     def _run(self, pair: Pair, answer: str) -> Sample:
         code, _notes = extract_code(answer)
@@ -112,6 +112,11 @@ class AgreementFilter:
         run = run_pair(self.pool, pair, solution=code)
         outcomes = {nodeid_name(t.nodeid): t.outcome for t in run.result.tests}
         return Sample(passed=run.verification.passed, outcomes=outcomes, code=code)
+
+
+def solve_prompt(prompts: Prompts, pair: Pair) -> str:
+    """What a blind solver (and a policy trained on the export) is asked: the question."""
+    return prompts.render("solve", question=pair.question, entry_point=pair.entry_point)
 
 
 def solve_rate_verdict(rate: float, min_rate: float, max_rate: float) -> Verdict | None:

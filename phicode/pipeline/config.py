@@ -123,7 +123,9 @@ class PipelineConfig:
 
     @property
     def state_folder(self) -> Path:
-        return self.state_dir or self.output.parent / f".{self.output.name}.state"
+        from phicode.pipeline.state import default_state_folder
+
+        return self.state_dir or default_state_folder(self.output)
 
 
 __all__ = ["DEFAULT_SOLVE_SAMPLES", "PipelineConfig"]

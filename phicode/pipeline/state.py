@@ -25,6 +25,12 @@ SCHEMA_VERSION = 1
 FILE_NAME = "state.sqlite"
 
 
+def default_state_folder(dataset: Path) -> Path:
+    """Where a run writing ``dataset`` keeps its state unless told (``--state``), and
+    where ``phicode export`` looks for it: ``.DATASET.jsonl.state`` beside the file."""
+    return dataset.parent / f".{dataset.name}.state"
+
+
 class StateStore:
     """A small thread-safe key-value store of finished units of work."""
 

@@ -103,7 +103,7 @@ class ScoringService:
     async def health(self, request: Request) -> Response:
         """200 when the engine answers and the pool is up, else 503 (no token needed)."""
         loop = asyncio.get_running_loop()
-        alive = await loop.run_in_executor(None, self._alive)
+        alive = await loop.run_in_executor(None, self.scorer.alive)
         body = {
             "status": "ok" if alive else "unavailable",
             "running": self.gate.running,
@@ -202,17 +202,6 @@ class ScoringService:
         if task.pair is not None:
             return self.scorer.score(task.pair, task.answer)
         return self.scorer.score_cases(task.entry_point, task.cases, task.answer)
-
-    def _alive(self) -> bool:
-        try:
-            pool = self.scorer.pool()
-        except SandboxUnavailable:
-            return False
-        engine = getattr(pool, "engine", None)
-        return engine is None or engine.alive()
-
-    def close(self) -> None:
-        self._threads.shutdown(wait=False, cancel_futures=True)
 
 
 async def _disconnected(request: Request) -> None:
