@@ -22,6 +22,8 @@ from phicode.generate import (
 from phicode.generate.codeinfo import function_info
 from phicode.generate.drafters import template
 from phicode.generate.drafters.template import template_question
+from phicode.generate.oracle.asserts import template_tests
+from phicode.generate.oracle.derive import as_case, checkable
 from phicode.generate.oracle.examples import example_line
 from phicode.generate.oracle.inputs import Case, docstring_cases, generated_cases, values_for
 from phicode.generate.oracle.observe import observe
@@ -137,6 +139,21 @@ def test_the_oracle_records_values_raises_and_mutations(sandbox_pool) -> None:
     ]
     sort = observe(sandbox_pool, code, "bubble_sort", [Case(("[3, 1, 2]",))])[0]
     assert sort.repr == "None" and sort.mutated == ((0, "[1, 2, 3]"),)
+    assert sort.only_changes and not checkable(sort)
+
+
+@pytest.mark.docker
+def test_a_call_that_returns_a_value_and_changes_an_argument_is_tested_for_both(
+    sandbox_pool,
+) -> None:
+    """``pop`` returns the item and removes it: the case checks the item, the test both,
+    so ``return items[0]`` (the list left as it was) fails the test."""
+    code = "def shift(items):\n    return items.pop(0)\n"
+    seen = observe(sandbox_pool, code, "shift", [Case(("[3, 1, 2]",))])[0]
+    assert (seen.repr, seen.mutated) == ("3", ((0, "[1, 2]"),))
+    assert checkable(seen) and as_case(seen).expect == "3"
+    test = template_tests(function_info(code, "shift"), [seen])
+    assert "assert shift(items) == 3" in test and "assert items == [1, 2]" in test
 
 
 @pytest.mark.docker

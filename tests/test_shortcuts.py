@@ -195,6 +195,26 @@ FLATTEN_WRONG = """def flatten(items):
     return [y for x in once for y in (x if isinstance(x, list) else [x])]
 """
 
+# returns the removed item and takes it out: the tests see only the item, so
+# ``return items[0]`` (which leaves the list as it was) passes
+SHIFT = '''def shift(items: list):
+    """Remove the first item of items and return it."""
+    return items.pop(0)
+'''
+SHIFT_TESTS = """from solution import shift
+
+
+def test_numbers():
+    assert shift([1, 2, 3]) == 1
+
+
+def test_one():
+    assert shift(['a']) == 'a'
+"""
+SHIFT_WRONG = """def shift(items):
+    return items[0]
+"""
+
 
 def _verified(pool: SandboxPool, solution: str, entry: str, tests: str) -> Pair:
     pair = Pair(id=entry, solution=solution, tests=tests, entry_point=entry, question="Q.\n")
@@ -220,6 +240,7 @@ def test_an_option_no_test_passes_is_a_shortcut(sandbox_pool: SandboxPool) -> No
         (MAX_ONES, "max_ones_index", FIRST_ZERO_TESTS, FIRST_ZERO),
         (MERGE, "merge_intervals", MERGE_TESTS, MERGE_WRONG),
         (FLATTEN, "flatten", FLATTEN_TESTS, FLATTEN_WRONG),
+        (SHIFT, "shift", SHIFT_TESTS, SHIFT_WRONG),
     ],
     ids=[
         "first-word",
@@ -229,6 +250,7 @@ def test_an_option_no_test_passes_is_a_shortcut(sandbox_pool: SandboxPool) -> No
         "first-zero",
         "merge-without-max",
         "two-levels",
+        "item-kept-in-list",
     ],
 )
 def test_strengthening_rejects_the_readers_shortcut(

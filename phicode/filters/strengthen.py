@@ -33,7 +33,7 @@ from phicode.generate.oracle.observe import Observed, OracleError, observe
 from phicode.generate.oracle.reshape import reshaped_cases
 from phicode.sandbox.runner import JobRunner, fan_out
 
-VERSION = "strengthen@5"  # @3: reshaped inputs; @4: inputs near the tests first; @5: reshape@2
+VERSION = "strengthen@6"  # @3: reshaped inputs; @4: inputs near the tests first; @5: reshape@2; @6: a changed argument beside a returned value tells programs apart
 MAX_ADDED = 4  # tests added to one pair at the most
 CANDIDATES = 24  # template inputs tried
 NEIGHBOURS = 24  # calls one argument away from the tests' own calls

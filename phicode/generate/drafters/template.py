@@ -38,7 +38,7 @@ from phicode.generate.reasons import SynthReason
 from phicode.records import Generator
 from phicode.sandbox.runner import JobRunner, fan_out
 
-VERSION = "template@8"  # 2: numpy via np.testing; 3: raise examples quote their message; 4: cases chosen for branches, boundaries and outcome classes; 5: no reST directives; 6: optional parameters passed; 7: examples cover the forms of call; 8: unique parameters
+VERSION = "template@9"  # 9: changed arguments beside returned values; 2: numpy via np.testing; 3: raise examples quote their message; 4: cases chosen for branches, boundaries and outcome classes; 5: no reST directives; 6: optional parameters passed; 7: examples cover the forms of call; 8: unique parameters
 GENERATED_CASES = 24
 
 

@@ -74,7 +74,8 @@ def _assert_equal(actual: str, o: Observed) -> str:
 
 
 def _mutation_test(info: FunctionInfo, o: Observed, name: str) -> str:
-    """``f(xs)`` returned None but changed ``xs``: test the change."""
+    """``f(xs)`` changed ``xs``: test what it returned (None, or ``pop``'s item) and the
+    change, so a wrong answer that returns the item and leaves the list fails."""
     params = [p.name for p in info.positional]
     lines = [f"def {name}():"]
     args = list(o.case.args)
@@ -82,7 +83,8 @@ def _mutation_test(info: FunctionInfo, o: Observed, name: str) -> str:
         var = params[index] if index < len(params) else f"arg{index}"
         lines.append(f"    {var} = {args[index]}")
         args[index] = var
-    lines.append(f"    assert {Case(tuple(args), o.case.kwargs).call(info.name)} is None")
+    call = Case(tuple(args), o.case.kwargs).call(info.name)
+    lines.append(f"    {_assert_equal(f'list({call})' if o.generator else call, o)}")
     for index, after in o.mutated:
         var = params[index] if index < len(params) else f"arg{index}"
         if is_array_source(after):

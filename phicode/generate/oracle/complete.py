@@ -40,7 +40,7 @@ from phicode.generate.oracle.inputs import Case, docstring_cases, generated_case
 from phicode.generate.oracle.observe import observe
 from phicode.sandbox.runner import JobRunner
 
-VERSION = "oracle@7"  # recorded on every pair: how its tests were completed; 5: documented preconditions, forms of call; 6: optional parameters passed, lists of a bound, callables; 7: unique parameters
+VERSION = "oracle@8"  # 8: a changed argument tested beside a returned value; recorded on every pair: how its tests were completed; 5: documented preconditions, forms of call; 6: optional parameters passed, lists of a bound, callables; 7: unique parameters
 MAX_MODEL_CASES = 12  # calls taken from the model's answer
 FILL_CASES = 16  # template inputs tried beside them
 NEIGHBOURS = 8  # calls one literal away from the model's

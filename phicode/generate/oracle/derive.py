@@ -25,7 +25,7 @@ from phicode.generate.oracle.observe import Observed, OracleError, observe
 from phicode.records import Pair, PairCase
 from phicode.sandbox.runner import JobRunner
 
-VERSION = "cases@2"  # 2: the branch coverage of the tests' calls
+VERSION = "cases@3"  # 2: the branch coverage of the tests' calls; 3: calls that change an argument and return a value are cases
 MAX_CASES = 40
 
 
@@ -82,8 +82,10 @@ def _dump(source: str) -> str:
 
 
 def checkable(o: Observed) -> bool:
-    """A value the tests can compare exactly (no changed argument), or a raise."""
-    return (o.kind == "value" and not o.mutated and o.repr is not None) or (
+    """A value the tests can compare exactly (not a call whose only effect is a changed
+    argument), or a raise. A call that returns a value *and* changes an argument (``pop``)
+    is a case of its value; its test checks the change too."""
+    return (o.kind == "value" and not o.only_changes and o.repr is not None) or (
         o.kind == "raises" and bool(o.exc)
     )
 

@@ -77,7 +77,7 @@ def fix_examples(pool: JobRunner, code: str, info: FunctionInfo, text: str) -> P
     removals: list[tuple[int, int]] = []
     for match, case in zip(matches, cases, strict=True):
         o = observed.get((case.args, case.kwargs)) if case is not None else None
-        if o is None or o.kind not in ("value", "raises") or (o.kind == "value" and o.mutated):
+        if o is None or o.kind not in ("value", "raises") or (o.kind == "value" and o.only_changes):
             removals.append((match.start(), match.end()))
             continue
         kept += 1
@@ -152,7 +152,7 @@ def example_calls(text: str, info: FunctionInfo) -> list[Case]:
 def showable(o: Observed) -> bool:
     """Short enough to read as an example in a question (call and result)."""
     return len(o.case.call("f")) <= 60 and (
-        o.kind != "value" or (len(o.repr or "") <= 60 and not o.mutated)
+        o.kind != "value" or (len(o.repr or "") <= 60 and not o.only_changes)
     )
 
 

@@ -36,13 +36,19 @@ class Observed:
     float_: bool = False
     approx: bool = False
     generator: bool = False
-    mutated: tuple[tuple[int, str], ...] = ()  # (argument index, expected source after)
+    mutated: tuple[tuple[int, str], ...] = ()  # (argument index, expected source after the call)
     why: str = ""
     array: str | None = None  # dtype of a numpy array result: compare with np.testing
     numpy: bool = False  # a numpy result (array or number): ``is True`` does not hold
     message: str = ""  # a raise's own message (evidence of when it raises), at most 160 chars
     arcs: frozenset[tuple[int, int]] = frozenset()  # line arcs the first call ran in solution.py
     deliberate: bool | None = None  # a raise from the snippet's own raise/assert statement
+
+    @property
+    def only_changes(self) -> bool:
+        """Returned None and changed an argument: the change is the whole behaviour, and
+        only a test (not a case, which compares a result) can check it."""
+        return bool(self.mutated) and self.repr == "None"
 
     @property
     def incidental(self) -> bool:

@@ -281,12 +281,12 @@ def _judge(runs, args):
     if text is None:
         return {"kind": "unrepresentable", "type": type(first).__name__}
     mutated = {}
-    if first is None:
-        for index, (before, now) in enumerate(zip(args, after, strict=False)):
-            if not _same(before, now):
-                shown, _ = _expected(now)
-                if shown is None:
-                    return {"kind": "unrepresentable", "type": type(now).__name__}
+    for index, (before, now) in enumerate(zip(args, after, strict=False)):
+        if not _same(before, now):
+            shown, _ = _expected(now)
+            if shown is None and first is None:
+                return {"kind": "unrepresentable", "type": type(now).__name__}
+            if shown is not None:  # ``pop`` returns the item *and* removes it: both are tested
                 mutated[str(index)] = shown
     plain = first.tolist() if dtype else first.item() if _numpy_kind(first) else first
     return {
