@@ -16,7 +16,13 @@ from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
 # Read without importing phicode (its dependencies may not be installed at build time).
-DATA_FILES = ("Dockerfile.sandbox", "sandbox/*.py", "sandbox/requirements.txt", "prompts/*.j2")
+DATA_FILES = (
+    "Dockerfile.sandbox",
+    "sandbox/*.py",
+    "sandbox/node/*.mjs",
+    "sandbox/requirements.txt",
+    "prompts/*.j2",
+)
 
 
 class BuildWithData(build_py):

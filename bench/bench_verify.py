@@ -24,10 +24,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from phicode import humaneval
-from phicode.judge import SOLUTION_FILE, TESTS_FILE
+from phicode.languages.python import PYTHON
 from phicode.records import Pair
 from phicode.sandbox.pool import DEFAULT_IMAGE, SandboxConfig, SandboxPool
 from phicode.verify import Verifier
+
+SOLUTION_FILE, TESTS_FILE = PYTHON.solution_file, PYTHON.tests_file
 
 
 def write_pair(pair: Pair, folder: Path) -> None:

@@ -23,10 +23,10 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from phicode.languages import language_named
 from phicode.records import Pair, Status, Verification
 from phicode.sandbox.jobs import Job
 from phicode.sandbox.result import RunResult, TestOutcome
-from phicode.tamper import static_signs
 
 if TYPE_CHECKING:
     from phicode.cases.judge import CaseVerdict
@@ -75,8 +75,8 @@ def run_pair(
         result = runner.run(job)
         verification = judge(result, timeout, attempts)
         if cases is not None and verification.passed:
-            verification = _both(verification, cases)
-    signs = static_signs(code, pair.tests)
+            verification = _both(verification, cases, language_named(pair.language).runner)
+    signs = language_named(pair.language).forgery_signs(code, pair.tests)
     if signs:
         detail = _clip(f"{verification.detail}; forgery signs: {', '.join(signs)}")
         verification = replace(verification, detail=detail)
@@ -92,16 +92,17 @@ def _case_verdict(
 
     return judge_cases(
         runner, pair.solution if solution is None else solution, pair.entry_point, pair.cases,
-        timeout_s,
+        timeout_s, language_named(pair.language),
     )  # fmt: skip
 
 
-def _both(passed: Verification, cases: CaseVerdict) -> Verification:
-    """pytest passed in the code's own process; the case judge decides whether it stands."""
+def _both(passed: Verification, cases: CaseVerdict, runner: str) -> Verification:
+    """The tests passed where the code could reach them (``runner``: pytest, node --test);
+    the case judge decides whether that stands."""
     if cases.passed:
         return replace(passed, detail=_clip(f"{passed.detail}; {cases.detail}"))
     return replace(
-        passed, status=Status.FAILED, detail=_clip(f"{cases.detail} (pytest: {passed.detail})")
+        passed, status=Status.FAILED, detail=_clip(f"{cases.detail} ({runner}: {passed.detail})")
     )
 
 
@@ -110,8 +111,6 @@ def verify_pair(runner: JobRunner, pair: Pair, **options: Any) -> Verification:
     return run_pair(runner, pair, **options).verification
 
 
-SOLUTION_FILE = "solution.py"
-TESTS_FILE = "test_solution.py"
 _NOT_RUN = ("skipped", "xfailed", "xpassed")
 _DETAIL_LIMIT = 500
 
@@ -125,10 +124,11 @@ def pair_job(
     solution: str | None = None,
     stop_on_first_failure: bool = False,
 ) -> Job:
-    """The sandbox job that runs ``pair.tests`` against ``solution`` (default: the pair's)."""
-    return Job.pytest(
-        {SOLUTION_FILE: pair.solution if solution is None else solution, TESTS_FILE: pair.tests},
-        TESTS_FILE,
+    """The sandbox job that runs ``pair.tests`` against ``solution`` (default: the pair's),
+    in the pair's language (pytest, or ``node --test``)."""
+    return language_named(pair.language).tests_job(
+        pair.solution if solution is None else solution,
+        pair.tests,
         timeout_s=timeout_s,
         memory_mb=memory_mb,
         max_output=max_output,

@@ -327,6 +327,7 @@ class Pair:
     generator: Generator | None = None
     verification: Verification | None = None
     cases: tuple[PairCase, ...] = ()  # judged as data by phicode.cases (schema 2)
+    language: str = "python"  # phicode.languages: what runs the tests and reads the cases
 
     def with_verification(self, verification: Verification) -> Pair:
         return replace(self, verification=verification)
@@ -344,6 +345,8 @@ class Pair:
             **(
                 {"schema": SCHEMA, "cases": [c.to_dict() for c in self.cases]} if self.cases else {}
             ),
+            # written only where it is not Python: a Python line stays what it always was
+            **({"language": self.language} if self.language != "python" else {}),
         }
 
     @classmethod
@@ -373,7 +376,17 @@ class Pair:
             generator=Generator.from_dict(generator) if generator is not None else None,
             verification=Verification.from_dict(verification) if verification is not None else None,
             cases=tuple(PairCase.from_dict(c) for c in cases),
+            language=_language(data),
         )
+
+
+def _language(data: dict[str, Any]) -> str:
+    from phicode.languages import names
+
+    name = _optional(data, "language", str, "python")
+    if name not in names():
+        raise RecordError("language", f"{name!r} is not one of {', '.join(names())}")
+    return name
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

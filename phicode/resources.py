@@ -21,7 +21,13 @@ BUNDLED = PACKAGE / "_data"  # what setup.py copies into a wheel
 DOCKERFILE = "Dockerfile.sandbox"
 #: What goes into the wheel, relative to the repository root; setup.py holds the same
 #: tuple (it cannot import phicode at build time) and a test checks that they agree.
-DATA_FILES = (DOCKERFILE, "sandbox/*.py", "sandbox/requirements.txt", "prompts/*.j2")
+DATA_FILES = (
+    DOCKERFILE,
+    "sandbox/*.py",
+    "sandbox/node/*.mjs",
+    "sandbox/requirements.txt",
+    "prompts/*.j2",
+)
 
 
 def _complete(root: Path) -> bool:

@@ -21,9 +21,9 @@ PROTOCOL_VERSION = 1
 
 class Job(TypedDict, total=False):
     id: str  # echoed in the result, so a stale answer is never taken for a new one
-    mode: Literal["pytest", "script"]
+    mode: Literal["pytest", "script", "node-test", "node-script"]
     files: dict[str, str]  # file name -> content, written into a fresh work dir
-    target: str  # pytest: the test file; script: the file to run as __main__
+    target: str  # pytest, node-test: the test file; script, node-script: the file to run
     timeout_s: float
     memory_mb: int
     max_output: int  # bytes kept of stdout and of stderr each

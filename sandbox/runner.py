@@ -1,4 +1,4 @@
-"""What the forked job process does: confine itself, then run pytest or a script.
+"""What the forked job process does: confine itself, then run pytest, a script or Node.js.
 
 Runs in the child right after ``fork()`` from the warm server, so pytest and
 hypothesis are already imported. Never returns: it ends with ``os._exit``.
@@ -25,9 +25,11 @@ import traceback
 from typing import Any, NoReturn
 
 from integrity import Integrity
+from node_runner import NodeJobError, run_node_script, run_node_tests, transpile_typescript
 from reporter import Reporter
 
 MIB = 1024 * 1024
+NODE_MODES = ("node-test", "node-script")
 PYTEST_ARGS = [
     "-q",
     "-p",
@@ -48,11 +50,7 @@ def run_child(
     try:
         _confine(job, workdir, event_fd, stdout_fd, stderr_fd)
         reporter = Reporter(3, nonce)
-        status = (
-            _run_pytest(job, reporter)
-            if job.get("mode", "pytest") == "pytest"
-            else _run_script(job)
-        )
+        status = _run(job, reporter)
         _flush()
         reporter.emit("done", exitstatus=status)
     except BaseException:  # the harness itself broke: say so on stderr
@@ -62,6 +60,25 @@ def run_child(
         finally:
             os._exit(70)
     os._exit(0)
+
+
+def _run(job: dict[str, Any], reporter: Reporter) -> int:
+    mode = job.get("mode", "pytest")
+    if mode == "pytest":
+        return _run_pytest(job, reporter)
+    if mode == "script":
+        return _run_script(job)
+    if mode in NODE_MODES:
+        try:
+            transpile_typescript(os.getcwd())
+        except NodeJobError as exc:
+            reporter.emit("collect_error", message=str(exc))
+            return 2
+        if mode == "node-test":
+            return run_node_tests(job, reporter.emit)
+        return run_node_script(job)
+    reporter.emit("collect_error", message=f"unknown job mode {mode!r}")
+    return 2
 
 
 def _confine(
@@ -105,7 +122,9 @@ def _set_limits(job: dict[str, Any]) -> None:
     memory = int(job.get("memory_mb", 512)) * MIB
     cpu = int(timeout) + 1
     limits = {
-        resource.RLIMIT_AS: memory + 256 * MIB,  # address space: what was forked in, plus the job
+        # address space: what was forked in, plus the job. Not for Node.js: V8 reserves
+        # gigabytes it never touches; its heap flag and the container's cgroup bound it
+        **({} if job.get("mode") in NODE_MODES else {resource.RLIMIT_AS: memory + 256 * MIB}),
         resource.RLIMIT_CPU: cpu,
         resource.RLIMIT_FSIZE: 128 * MIB,
         resource.RLIMIT_NOFILE: 256,

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Build a local Debian base image with python3 when no container registry is
+# Build a local Debian base image with python3 and Node.js when no container registry is
 # reachable: debootstrap a minimal bookworm root and `docker import` it.
 # The mirror is read from this machine's apt sources, never hard-coded.
-# Usage: build-base-image.sh [IMAGE_NAME]   (default phicode-base:bookworm)
+# Usage: build-base-image.sh [IMAGE_NAME]   (default phicode-base:bookworm-node)
 set -euo pipefail
-image=${1:-phicode-base:bookworm}
+image=${1:-phicode-base:bookworm-node}
 
 docker image inspect "$image" >/dev/null 2>&1 && exit 0
 
@@ -23,7 +23,7 @@ command -v debootstrap >/dev/null 2>&1 || {
 rootfs=$(mktemp -d /tmp/phicode-rootfs.XXXXXX)
 trap 'rm -rf "$rootfs"' EXIT
 echo "phicode: debootstrapping a Debian base image ($image) from $mirror (about a minute) ..." >&2
-debootstrap --variant=minbase --include=python3 bookworm "$rootfs" "$mirror" >/tmp/phicode-debootstrap.log 2>&1 || {
+debootstrap --variant=minbase --include=python3,nodejs bookworm "$rootfs" "$mirror" >/tmp/phicode-debootstrap.log 2>&1 || {
   echo "phicode: debootstrap failed; see /tmp/phicode-debootstrap.log" >&2
   exit 1
 }

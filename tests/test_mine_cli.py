@@ -100,7 +100,7 @@ def test_an_empty_repository_warns(tmp_path: Path, capsys: pytest.CaptureFixture
     repo.mkdir()
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     assert main(["mine", str(repo), "-o", str(tmp_path / "s.jsonl"), "-q"]) == 0
-    assert capsys.readouterr().err == f"phicode: warning: no Python files under {repo}\n"
+    assert capsys.readouterr().err == f"phicode: warning: no source files under {repo}\n"
     assert (tmp_path / "s.jsonl").read_text() == ""
 
 

@@ -24,15 +24,19 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from phicode import pysyntax
 from phicode.cases.compute import JOB_FILE, MARKER, MAX_DEPTH
 from phicode.judge import run_failure
+from phicode.languages.python import PYTHON
 from phicode.records import PairCase, Status
 from phicode.sandbox.jobs import Job
 from phicode.sandbox.result import RunResult
 from phicode.sandbox.runner import JobRunner
+
+if TYPE_CHECKING:
+    from phicode.languages import Language
 
 COMPUTE_SOURCE = (Path(__file__).with_name("compute.py")).read_text(encoding="utf-8")
 REL_TOL, ABS_TOL = 1e-6, 1e-9
@@ -88,18 +92,29 @@ def judge_cases(
     entry_point: str,
     cases: tuple[PairCase, ...],
     timeout_s: float | None = None,
+    language: Language | None = None,
 ) -> CaseVerdict:
-    """Run ``code``'s ``entry_point`` on ``cases`` in the sandbox and judge the results."""
+    """Run ``code``'s ``entry_point`` on ``cases`` in the sandbox and judge the results
+    (by ``language``'s rule; Python when not given)."""
+    language = language or PYTHON
     timeout = runner.config.timeout_s if timeout_s is None else timeout_s
-    job = cases_job(code, entry_point, cases, timeout, runner.config.memory_mb)
+    job = language.cases_job(
+        code, entry_point, cases, timeout_s=timeout, memory_mb=runner.config.memory_mb
+    )
     result = runner.run(job, sealed=True)  # never in a container that held a pair's tests
-    return verdict_of(result, cases, timeout, entry_point)
+    return verdict_of(result, cases, timeout, entry_point, language)
 
 
 def verdict_of(
-    result: RunResult, cases: tuple[PairCase, ...], timeout_s: float, entry_point: str = "f"
+    result: RunResult,
+    cases: tuple[PairCase, ...],
+    timeout_s: float,
+    entry_point: str = "f",
+    language: Language | None = None,
 ) -> CaseVerdict:
-    """What ``result`` (a finished ``cases_job``) means for ``cases``."""
+    """What ``result`` (a finished cases job) means for ``cases``; the record's framing
+    is the same in every language, its values are read by ``language``'s rule."""
+    wrong_of = (language or PYTHON).case_wrong
     total = len(cases)
     failure = run_failure(result, timeout_s, "cases")
     if failure is None and result.exit_code not in (0, None):
@@ -112,7 +127,7 @@ def verdict_of(
         wrong = [
             (index, f"{case.call(entry_point)}: {why}")
             for index, (case, outcome) in enumerate(zip(cases, outcomes, strict=True))
-            if (why := _wrong(case, outcome))
+            if (why := wrong_of(case, outcome))
         ]
     except _Malformed as exc:
         return CaseVerdict(Status.FAILED, 0, total, f"case judge: {exc}", seconds)
@@ -154,8 +169,8 @@ def _record(stdout: str, total: int) -> list[dict[str, Any]]:
     return results
 
 
-def _wrong(case: PairCase, outcome: dict[str, Any]) -> str | None:
-    """Why ``outcome`` does not satisfy ``case``; None when it does."""
+def python_case_wrong(case: PairCase, outcome: dict[str, Any]) -> str | None:
+    """Why ``outcome`` (of ``compute.py``) does not satisfy ``case``; None when it does."""
     if "error" in outcome:
         return _text(outcome["error"])
     if case.raises is not None:

@@ -8,6 +8,7 @@ from phicode.commands.options import add_quiet_option, add_rejected_option
 from phicode.console import summary_table, warn
 from phicode.defaults import default_of
 from phicode.errors import ConfigError
+from phicode.languages import parse_languages
 from phicode.mine import FORBIDDEN_MODULES, PERMISSIVE_LICENSES, MineConfig
 
 
@@ -92,6 +93,13 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--no-decontaminate", action="store_true", help="keep snippets overlapping HumanEval"
     )
+    group.add_argument(
+        "--language",
+        default="py,js,ts",
+        metavar="LANGS",
+        help="languages to mine, by file extension: py (.py), js (.js .mjs .cjs), ts (.ts) "
+        "(default %(default)s)",
+    )
     group.add_argument("--include-tests", action="store_true", help="mine test files and folders")
     group.add_argument(
         "--include-vendored", action="store_true", help="mine vendor/, third_party/, ..."
@@ -113,6 +121,7 @@ def config_from(args: argparse.Namespace) -> MineConfig:
         decontaminate=not args.no_decontaminate,
         include_tests=args.include_tests,
         include_vendored=args.include_vendored,
+        languages=parse_languages(args.language),
     )
 
 
@@ -136,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
         show_progress=not args.quiet,
     )
     if stats.files_seen == 0:
-        warn(f"phicode: warning: no Python files under {', '.join(args.paths)}")
+        warn(f"phicode: warning: no source files under {', '.join(args.paths)}")
     if not args.quiet:
         rate = stats.files_seen / stats.duration_s if stats.duration_s else 0.0
         title = f"phicode mine: {stats.kept} snippets from {stats.files_parsed} files, {rate:.0f} files/s"

@@ -146,6 +146,8 @@ class MineConfig:
     include_tests: bool = False
     include_vendored: bool = False
     include_methods: bool = True
+    # which languages' files are mined (phicode.languages names); a file's extension picks
+    languages: tuple[str, ...] = ("python", "javascript", "typescript")
 
     def __post_init__(self) -> None:
         checks = [

@@ -10,6 +10,7 @@ its SPDX id, or null when none is found or recognised.
 from __future__ import annotations
 
 import re
+import json
 import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -105,12 +106,26 @@ def read_license(folder: Path, names: list[str] | None = None) -> str | None:
             return None
     found = license_file(names)
     if found is None:
-        return None
+        return package_license(folder) if "package.json" in names else None
     try:
         with (folder / found).open("r", encoding="utf-8", errors="replace") as handle:
             return detect_license(handle.read(_READ_LIMIT))
     except OSError:
         return None
+
+
+def package_license(folder: Path) -> str | None:
+    """The ``license`` an npm package's ``package.json`` declares (an SPDX id), if any:
+    where a package as published has no licence file, its manifest says it."""
+    try:
+        with (folder / "package.json").open("r", encoding="utf-8", errors="replace") as handle:
+            manifest = json.loads(handle.read(_READ_LIMIT))
+    except (OSError, ValueError):
+        return None
+    declared = manifest.get("license") if isinstance(manifest, dict) else None
+    if isinstance(declared, dict):  # the old {"type": "MIT", "url": ...} form
+        declared = declared.get("type")
+    return declared.strip() if isinstance(declared, str) and declared.strip() else None
 
 
 def nearest_license(start: Path, root: Path) -> str | None:

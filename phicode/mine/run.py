@@ -191,6 +191,7 @@ def _decide(found: Found, task: FileTask, dedup: Deduplicator, stats: MineStats)
         entry_point=found.entry_point,
         code=found.code,
         source=_source(task, found),
+        language=task.language,
         docstring=found.docstring,
     )
     if verdict is None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from phicode.errors import InputError
+from phicode.languages import language_for
 from phicode.mine.config import MineConfig
 from phicode.mine.reasons import Skip
 from phicode.mine.repo import Repo, git_repo, license_file, read_license, repo_for
@@ -38,11 +39,12 @@ _PRUNED_QUIETLY = object()  # bytecode caches hold no source: not worth a line
 
 @dataclass(frozen=True, slots=True)
 class FileTask:
-    """A Python file to read and mine; ``rel`` is its path inside ``repo``."""
+    """A source file to read and mine; ``rel`` is its path inside ``repo``."""
 
     path: str
     rel: str
     repo: Repo
+    language: str = "python"  # by its extension (phicode.languages.language_for)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +106,8 @@ def check_paths(paths: list[str | Path]) -> list[Path]:
 
 
 def walk(paths: list[Path], config: MineConfig) -> Iterator[FileTask | Skipped]:
-    """Every ``.py`` file under ``paths`` as a task, or skipped with its reason."""
+    """Every source file under ``paths`` (of ``config.languages``) as a task, or skipped
+    with its reason."""
     for path in paths:
         repo = repo_for(path)
         if path.is_dir():
@@ -142,6 +145,9 @@ def _repo_here(folder: Path, names: list[str], repo: Repo) -> Repo:
             return nested.with_license(read_license(folder, names))
     if license_file(names) is not None:
         return repo.with_license(read_license(folder, names))
+    if "package.json" in names:  # an npm package's manifest names its licence
+        declared = read_license(folder, names)
+        return repo.with_license(declared) if declared is not None else repo
     return repo
 
 
@@ -152,15 +158,16 @@ def _entry(
     and for files that are not Python."""
     path = Path(entry.path)
     if entry.is_symlink():
-        if not (entry.name.endswith(".py") or _is_dir_link(entry)):
+        source = _language(entry.name, config) is not None
+        if not (source or _is_dir_link(entry)):
             return None
-        return _skipped(path, repo, *_link_reason(entry), is_dir=not entry.name.endswith(".py"))
+        return _skipped(path, repo, *_link_reason(entry), is_dir=not source)
     if entry.is_dir(follow_symlinks=False):
         if entry.name == "__pycache__":
             return _PRUNED_QUIETLY
         reason = _prune_reason(path, config)
         return None if reason is None else _skipped(path, repo, reason, "", True)
-    if not entry.name.endswith(".py"):
+    if _language(entry.name, config) is None:
         return None
     try:
         info = entry.stat(follow_symlinks=False)
@@ -203,9 +210,21 @@ def _prune_reason(path: Path, config: MineConfig) -> Skip | None:
     return None
 
 
+def _language(name: str, config: MineConfig) -> str | None:
+    """The language a file is mined as (by its extension, among ``config.languages``)."""
+    if name.endswith(".d.ts"):
+        return None  # TypeScript declarations: types, no code
+    language = language_for(name)
+    return language.name if language is not None and language.name in config.languages else None
+
+
 def is_test_file(name: str) -> bool:
+    stem = name.rsplit(".", 1)[0]
     return (
-        name.startswith("test_") or name.endswith("_test.py") or name in ("conftest.py", "tests.py")
+        name.startswith("test_")
+        or name.endswith("_test.py")
+        or name in ("conftest.py", "tests.py")
+        or (not name.endswith(".py") and stem.endswith((".test", ".spec", "_test")))
     )
 
 
@@ -219,7 +238,9 @@ def _file(path: Path, info: os.stat_result, repo: Repo, config: MineConfig) -> F
         return _skipped(path, repo, Skip.TOO_LARGE, detail)
     if not config.license_allowed(repo.license):
         return _skipped(path, repo, Skip.LICENSE, repo.license or "no licence found")
-    return FileTask(str(path), _relative(path, repo), repo)
+    return FileTask(
+        str(path), _relative(path, repo), repo, _language(path.name, config) or "python"
+    )
 
 
 def _relative(path: Path, repo: Repo) -> str:

@@ -80,6 +80,8 @@ def process_file(task: FileTask, config: MineConfig) -> FileResult:
 
 
 def _process(task: FileTask, config: MineConfig) -> FileResult:
+    if task.language != "python":
+        return _process_javascript(task, config)
     text_or_skip = _read_text(task, config)
     if isinstance(text_or_skip, FileResult):
         return text_or_skip
@@ -90,7 +92,35 @@ def _process(task: FileTask, config: MineConfig) -> FileResult:
     return FileResult(task, found=list(found))
 
 
-def _read_text(task: FileTask, config: MineConfig) -> str | FileResult:
+def _process_javascript(task: FileTask, config: MineConfig) -> FileResult:
+    """A JavaScript or TypeScript file (:mod:`phicode.languages.javascript.mine`)."""
+    from phicode.languages.javascript import mine as js
+
+    text_or_skip = _read_text(task, config, utf8=True)
+    if isinstance(text_or_skip, FileResult):
+        return text_or_skip
+    skip = js.skip_reason(text_or_skip)
+    if skip is not None:
+        return FileResult(task, *skip)
+    tree = js.parse(text_or_skip, typescript=task.language == "typescript")
+    if isinstance(tree, tuple):
+        return FileResult(task, *tree)
+    found = []
+    for candidate in js.mine_tree(tree, text_or_skip):
+        item = Found(
+            candidate.entry_point, candidate.code, candidate.start_line, candidate.end_line,
+            candidate.docstring, verdict=candidate.verdict,
+        )  # fmt: skip
+        if item.verdict is None:
+            item.verdict = filters.check_size(item.code, len(candidate.words), config)
+            item.snippet_id = content_id(task.language, " ".join(candidate.words))
+        if item.verdict is None:
+            item.signature = signature(candidate.words, config.shingle_tokens, config.num_perm)
+        found.append(item)
+    return FileResult(task, found=found)
+
+
+def _read_text(task: FileTask, config: MineConfig, *, utf8: bool = False) -> str | FileResult:
     try:
         with open(task.path, "rb") as handle:
             data = handle.read(config.max_file_bytes + 1)
@@ -101,7 +131,7 @@ def _read_text(task: FileTask, config: MineConfig) -> str | FileResult:
     if b"\x00" in data:
         return FileResult(task, Skip.BINARY, f"NUL byte at offset {data.index(0)}")
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        encoding = "utf-8" if utf8 else tokenize.detect_encoding(io.BytesIO(data).readline)[0]
         text = data.decode(encoding)
     except SyntaxError as exc:
         return FileResult(task, Skip.INVALID_ENCODING, str(exc.msg if hasattr(exc, "msg") else exc))

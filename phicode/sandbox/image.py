@@ -19,6 +19,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,8 +31,9 @@ from phicode.sandbox.engine import Engine
 from phicode.sandbox.pool import DEFAULT_IMAGE
 
 REGISTRY_BASE = "python:3.11-slim"
-LOCAL_BASE = "phicode-base:bookworm"
+LOCAL_BASE = "phicode-base:bookworm-node"  # python3 and Node.js (Debian's nodejs)
 HARNESS_LABEL = "phicode.harness"
+ESBUILD_VERSION = "0.25.12"  # strips TypeScript's types in the sandbox; part of the harness hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,7 @@ def _harness_files(root: Path) -> list[Path]:
     files = [
         root / DOCKERFILE,
         *sorted((root / "sandbox").glob("*.py")),
+        *sorted((root / "sandbox" / "node").glob("*.mjs")),
         root / "sandbox" / "requirements.txt",
     ]
     return [f for f in files if f.is_file()]
@@ -60,7 +63,7 @@ def _harness_files(root: Path) -> list[Path]:
 def harness_hash(root: Path | None = None) -> str:
     """A hash of every file that goes into the image."""
     root = root or source_root()
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"esbuild {ESBUILD_VERSION}\0".encode())
     for path in _harness_files(root):
         digest.update(
             path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0"
@@ -85,7 +88,7 @@ def build_image(
     say(f"building {tag} from {base} ...")
     with tempfile.TemporaryDirectory(prefix="phicode-image-") as context_dir:
         context = Path(context_dir)
-        _assemble_context(root, context, _wheels(root, engine, say))
+        _assemble_context(root, context, _wheels(root, engine, say), _esbuild(root, engine, say))
         for line in engine.build(
             context, DOCKERFILE, tag, buildargs={"BASE_IMAGE": base, "HARNESS_HASH": digest}
         ):
@@ -164,9 +167,43 @@ def _wheels(root: Path, engine: Engine, say: Callable[[str], None]) -> Path:
     return target
 
 
-def _assemble_context(root: Path, context: Path, wheels: Path) -> None:
+def _esbuild(root: Path, engine: Engine, say: Callable[[str], None]) -> Path | None:
+    """The esbuild binary for the image's platform, from its npm package (``npm pack``,
+    so npm's own registry settings apply), fetched once; None without npm."""
+    arch = "arm64" if _wheel_platforms(engine)[0].endswith("aarch64") else "x64"
+    package = f"@esbuild/linux-{arch}@{ESBUILD_VERSION}"
+    target = root / ".build" / f"esbuild-{ESBUILD_VERSION}-{arch}"
+    binary = target / "package" / "bin" / "esbuild"
+    if binary.is_file():
+        return binary
+    npm = shutil.which("npm")
+    if npm is None:
+        say("no npm here: the image gets no esbuild, so TypeScript jobs cannot run")
+        return None
+    say(f"fetching {package} for TypeScript jobs ...")
+    target.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [npm, "pack", package, "--silent"], cwd=target, capture_output=True, text=True
+    )
+    tarballs = sorted(target.glob("*.tgz"))
+    if done.returncode != 0 or not tarballs:
+        say(f"npm pack {package} failed ({done.stderr.strip()[-300:]}): no TypeScript jobs")
+        return None
+    with tarfile.open(tarballs[0]) as archive:
+        archive.extract("package/bin/esbuild", target, filter="data")
+    binary.chmod(0o755)
+    return binary
+
+
+def _assemble_context(root: Path, context: Path, wheels: Path, esbuild: Path | None) -> None:
     shutil.copy(root / DOCKERFILE, context / DOCKERFILE)
     shutil.copytree(
         root / "sandbox", context / "sandbox", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
     )
     shutil.copytree(wheels, context / "wheels", ignore=shutil.ignore_patterns(".complete"))
+    tools = context / "tools"
+    tools.mkdir()
+    if esbuild is not None:
+        shutil.copy(esbuild, tools / "esbuild")
+    else:
+        (tools / "NO-ESBUILD").write_text("npm was not there when this image was built\n")

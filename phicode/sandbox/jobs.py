@@ -20,9 +20,9 @@ from typing import Any, Literal
 class Job:
     """One sandbox job: its files, what to run, and its limits."""
 
-    mode: Literal["pytest", "script"]
+    mode: Literal["pytest", "script", "node-test", "node-script"]
     files: Mapping[str, str]  # file name -> content, read-only, in the order given
-    target: str  # pytest: the test file; script: the file to run as __main__
+    target: str  # pytest, node-test: the test file; script, node-script: the file to run
     timeout_s: float
     memory_mb: int
     max_output: int | None  # bytes kept of stdout and of stderr; None: the server's default
@@ -67,6 +67,29 @@ class Job:
         """``target`` runs as ``__main__`` among ``files``."""
         return cls(
             mode="script",
+            files=dict(files),  # made read-only by __post_init__
+            target=target,
+            timeout_s=timeout_s,
+            memory_mb=memory_mb,
+            max_output=max_output,
+        )
+
+    @classmethod
+    def node(
+        cls,
+        files: Mapping[str, str] | Iterable[tuple[str, str]],
+        target: str,
+        *,
+        tests: bool,
+        timeout_s: float,
+        memory_mb: int,
+        max_output: int | None,
+    ) -> Job:
+        """Node.js runs ``target`` among ``files``: with ``node --test`` when ``tests`` (a
+        ``node:test`` file, one result per test), else as a plain script. ``*.ts`` files
+        are stripped of their types (esbuild) into ``*.mjs`` first."""
+        return cls(
+            mode="node-test" if tests else "node-script",
             files=dict(files),  # made read-only by __post_init__
             target=target,
             timeout_s=timeout_s,

@@ -1,0 +1,117 @@
+"""Languages as parts of one pipeline: what differs between Python and JavaScript lives here.
+
+Every stage asks the pair's (or the snippet's) :class:`Language` for what depends on the
+language, and nothing else branches on it:
+
+- the files: the solution's and the tests' names (``solution.py`` / ``solution.mjs``);
+- the sandbox job that runs the tests (pytest, or ``node --test``), and the one that
+  computes the cases for the case judge (``compute.py`` / ``compute.mjs``);
+- the case judge's values: how a computed result is read from the tagged data, how an
+  expected literal is read (Python's ``ast.literal_eval``; JS through tree-sitter),
+  how the two compare (``==`` with number kinds apart; ``deepStrictEqual``);
+- the static signs of a forged pass;
+- the source extensions ``phicode run`` maps to it.
+
+Python is :data:`PYTHON` (its behaviour is what phicode always did); JavaScript and
+TypeScript are :data:`JAVASCRIPT` and :data:`TYPESCRIPT`. :func:`language_named` and
+:func:`language_for` are the registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any, Protocol
+
+from phicode.errors import InputError
+
+if TYPE_CHECKING:
+    from phicode.records import PairCase
+    from phicode.sandbox.jobs import Job
+
+
+class Language(Protocol):
+    """What one language contributes to the pipeline (see the module docstring)."""
+
+    name: str  # as records carry it: "python", "javascript", "typescript"
+    extensions: tuple[str, ...]  # source files mined as this language
+    solution_file: str
+    tests_file: str
+    runner: str  # what runs the tests, as a verdict's detail names it ("pytest")
+
+    def tests_job(
+        self,
+        solution: str,
+        tests: str,
+        *,
+        timeout_s: float,
+        memory_mb: int,
+        max_output: int,
+        stop_on_first_failure: bool = False,
+    ) -> Job:
+        """The job that runs ``tests`` against ``solution`` (one result per test)."""
+        ...
+
+    def cases_job(
+        self,
+        solution: str,
+        entry_point: str,
+        cases: Sequence[PairCase],
+        *,
+        timeout_s: float,
+        memory_mb: int,
+    ) -> Job:
+        """The job that computes the entry point on the cases' arguments, never seeing
+        the expected values (its stdout carries one marked record)."""
+        ...
+
+    def case_wrong(self, case: PairCase, outcome: dict[str, Any]) -> str | None:
+        """Why one computed outcome does not satisfy ``case`` (None: it does). The
+        outcome is hostile data; a reading error is a reason, never an exception."""
+        ...
+
+    def forgery_signs(self, solution: str, tests: str) -> list[str]:
+        """Signs in the source of a forged pass (flagged on every run)."""
+        ...
+
+
+def _registry() -> dict[str, Language]:
+    from phicode.languages.javascript import JAVASCRIPT, TYPESCRIPT
+    from phicode.languages.python import PYTHON
+
+    return {lang.name: lang for lang in (PYTHON, JAVASCRIPT, TYPESCRIPT)}
+
+
+def names() -> tuple[str, ...]:
+    """Every language phicode knows, by name."""
+    return tuple(_registry())
+
+
+def language_named(name: str) -> Language:
+    """The language a record names; a clear error for one phicode does not know."""
+    found = _registry().get(name)
+    if found is None:
+        raise InputError(f"unknown language {name!r}: phicode knows {', '.join(names())}")
+    return found
+
+
+ALIASES = {"py": "python", "js": "javascript", "ts": "typescript"}
+
+
+def parse_languages(value: str) -> tuple[str, ...]:
+    """``--language py,js,ts`` (names or their short forms) as language names."""
+    chosen = [ALIASES.get(part.strip(), part.strip()) for part in value.split(",") if part.strip()]
+    if not chosen:
+        raise InputError("--language: give at least one of py, js, ts")
+    for name in chosen:
+        language_named(name)  # a clear error for a language phicode does not know
+    return tuple(dict.fromkeys(chosen))
+
+
+def language_for(path: str | PurePath) -> Language | None:
+    """The language of a source file by its extension; None for any other file."""
+    suffix = PurePath(path).suffix
+    return next((lang for lang in _registry().values() if suffix in lang.extensions), None)
+
+
+__all__ = ["ALIASES", "Language", "language_for", "language_named", "names", "parse_languages"]
