@@ -40,12 +40,24 @@ def test_a_function_carries_the_helpers_and_constants_it_uses_and_exports_itself
 @pytest.mark.parametrize(
     ("source", "reason", "detail"),
     [
-        ("import fs from 'node:fs';\nexport function f(p) { return fs.readFileSync(p); }", Reject.FORBIDDEN_MODULE, "fs"),
-        ("import _ from 'lodash';\nexport function f(x) { return _.get(x, 'a'); }", Reject.NON_STDLIB_IMPORT, "lodash"),
+        (
+            "import fs from 'node:fs';\nexport function f(p) { return fs.readFileSync(p); }",
+            Reject.FORBIDDEN_MODULE,
+            "fs",
+        ),
+        (
+            "import _ from 'lodash';\nexport function f(x) { return _.get(x, 'a'); }",
+            Reject.NON_STDLIB_IMPORT,
+            "lodash",
+        ),
         ("export function f(x) { return x + missing; }", Reject.UNRESOLVED_NAME, "missing"),
         ("export function f(x) { console.log(x); return x; }", Reject.FORBIDDEN_CALL, "console"),
         ("export function f(x) { return fetch(x); }", Reject.FORBIDDEN_CALL, "fetch"),
-        ("export function f(n) { return Math.random() * n; }", Reject.NONDETERMINISTIC, "Math.random"),
+        (
+            "export function f(n) { return Math.random() * n; }",
+            Reject.NONDETERMINISTIC,
+            "Math.random",
+        ),
         ("export function f(n) { return Date.now() + n; }", Reject.NONDETERMINISTIC, "Date.now"),
         ("export function f() { return 1; }", Reject.NO_ARGUMENTS, "no parameters"),
         ("export function f(x) { x.push(1); }", Reject.NO_RETURN, "no return with a value"),

@@ -47,7 +47,8 @@ def test_literals_read_and_write_back(source: str, value: object) -> None:
 
 
 @pytest.mark.parametrize(
-    "source", ["f()", "x", "1 + 2", "[...a]", "{ a }", "new Date(1)", "`t${x}`", "(() => 1)", "1; 2"]
+    "source",
+    ["f()", "x", "1 + 2", "[...a]", "{ a }", "new Date(1)", "`t${x}`", "(() => 1)", "1; 2"],
 )
 def test_anything_but_a_literal_is_refused(source: str) -> None:
     with pytest.raises(NotAValue):

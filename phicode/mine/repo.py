@@ -9,8 +9,8 @@ its SPDX id, or null when none is found or recognised.
 
 from __future__ import annotations
 
-import re
 import json
+import re
 import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
