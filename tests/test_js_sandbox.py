@@ -137,7 +137,7 @@ def test_no_forgery_family_passes(sandbox_pool: SandboxPool, solution: str) -> N
 
 
 def test_forgery_signs_are_flagged(sandbox_pool: SandboxPool) -> None:
-    status, detail = _verify(sandbox_pool, solution=FORGERIES["patched assert"])
+    _, detail = _verify(sandbox_pool, solution=FORGERIES["patched assert"])
     assert "forgery signs: solution: patches assert (assert.equal)" in detail
 
 
