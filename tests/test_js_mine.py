@@ -130,3 +130,28 @@ def test_language_narrows_what_is_mined(tmp_path: Path) -> None:
     assert main(["mine", str(corpus), "-o", str(out), "--language", "ts"]) == 0
     languages = {json.loads(line)["language"] for line in out.read_text().splitlines()}
     assert languages == {"typescript"}
+
+
+@pytest.mark.docker
+def test_synthesis_drops_javascript_snippets_with_a_reason_that_says_so(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus-js"
+    shutil.copytree(CORPUS, corpus)
+    snippets, pairs, rejected = (tmp_path / n for n in ("s.jsonl", "p.jsonl", "r.jsonl"))
+    assert main(["mine", str(corpus), "-o", str(snippets), "--language", "js", "-q"]) == 0
+    code = main(
+        [
+            "synth",
+            str(snippets),
+            "-o",
+            str(pairs),
+            "--backend",
+            "template",
+            "--rejected",
+            str(rejected),
+            "-q",
+        ]
+    )
+    assert code == 0 and pairs.read_text() == ""
+    lines = [json.loads(line)["rejected"] for line in rejected.read_text().splitlines()]
+    assert lines and {r["reason"] for r in lines} == {"language_not_synthesised"}
+    assert "javascript snippets are mined and judged" in lines[0]["detail"]

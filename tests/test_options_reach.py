@@ -72,6 +72,7 @@ FILTERS = {
     "--no-decontaminate": ([], "mine.decontaminate"),
     "--include-tests": ([], "mine.include_tests"),
     "--include-vendored": ([], "mine.include_vendored"),
+    "--language": (["js"], "mine.languages"),
 }
 IO = {
     "--output": (["elsewhere.jsonl"], "output"),

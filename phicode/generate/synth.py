@@ -148,6 +148,10 @@ class Synthesizer:
         results: dict[int, SynthResult] = {}
         items: dict[int, Item] = {}
         for index, snippet in enumerate(snippets):
+            if snippet.language != "python":
+                why = f"{snippet.language} snippets are mined and judged; synthesis is Python only so far"
+                results[index] = _rejected(snippet, Rejected(SynthReason.NOT_SYNTHESISED, why))
+                continue
             info = _info(snippet)
             if isinstance(info, FunctionInfo):
                 items[index] = Item(snippet, info)
