@@ -123,7 +123,7 @@ def verdict_of(
     if failure is not None:
         return CaseVerdict(failure[0], 0, total, f"case judge: {failure[1]}", seconds)
     try:
-        outcomes = _record(result.stdout, total)
+        outcomes = read_record(result.stdout, total)
         wrong = [
             (index, f"{case.call(entry_point)}: {why}")
             for index, (case, outcome) in enumerate(zip(cases, outcomes, strict=True))
@@ -145,7 +145,7 @@ def verdict_of(
     return CaseVerdict(Status.FAILED, right, total, why, seconds, tuple(wrong))
 
 
-def _record(stdout: str, total: int) -> list[dict[str, Any]]:
+def read_record(stdout: str, total: int) -> list[dict[str, Any]]:
     """The one marked record; more than one, none, or the wrong count is a forgery."""
     lines = [line for line in stdout.splitlines() if line.startswith(MARKER)]
     if len(lines) != 1:

@@ -102,8 +102,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "else a cluster of this machine alone",
     )  # fmt: skip
     mine_command.add_filter_options(parser)
-    # JavaScript and TypeScript are mined and judged, not yet synthesised (docs/languages.md)
-    parser.set_defaults(language="py")
     options.add_model_options(parser)
     options.add_sandbox_options(parser)
     options.add_quiet_option(parser)

@@ -37,6 +37,7 @@ def card_body(pairs: list[Pair], source: Path, what: str, usage: list[str]) -> s
         if p.generator
     )
     tests = sum(p.verification.tests_total for p in pairs if p.verification)
+    languages = Counter(p.language for p in pairs)
     lines = [
         "# phicode dataset",
         "",
@@ -51,6 +52,10 @@ def card_body(pairs: list[Pair], source: Path, what: str, usage: list[str]) -> s
         f"- cases: {sum(len(p.cases) for p in pairs)}",
         f"- median mutation score: {_median(pairs, 'mutation_score')}",
         f"- median blind solve rate (question alone): {_median(pairs, 'solve_rate')}",
+        "",
+        "## Languages",
+        "",
+        *[f"- {name}: {count}" for name, count in languages.most_common()],
         "",
         "## Filters",
         "",

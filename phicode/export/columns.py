@@ -19,6 +19,7 @@ def pair_row(pair: Pair) -> dict[str, Any]:
     """The row of one pair: every field of the record, nested parts as structs."""
     data = pair.to_dict()
     data["schema"] = data.get("schema", 1)
+    data["language"] = pair.language  # a column in every row: datasets filter by it
     data["cases"] = [_case_row(case) for case in data.get("cases", [])]
     return data
 
@@ -70,6 +71,7 @@ def features() -> Any:
     return Features(
         {
             "id": text,
+            "language": text,
             "question": text,
             "solution": text,
             "entry_point": text,

@@ -16,7 +16,8 @@ class SynthReason(StrEnum):
     """Why ``phicode synth`` drops a snippet (besides the cleaning reasons)."""
 
     BAD_SNIPPET = "bad_snippet"  # does not parse, lacks its entry point, or is async
-    NOT_SYNTHESISED = "language_not_synthesised"  # mined and judged, no synthesis yet (JS, TS)
+    NOT_SYNTHESISED = "language_not_synthesised"  # no synthesis for the snippet's language
+    TRIVIAL = "trivial_baseline"  # JS: a trivial answer passes every case the oracle could choose
     SNIPPET_FAILS = "snippet_fails"  # the oracle could not run it
     NO_CASES = "no_testable_cases"  # the oracle found no call with a testable result
     TESTS_FAILED = "tests_failed"  # tests still fail on the snippet after the repair loop

@@ -63,12 +63,15 @@ class Synthesizer:
         *,
         restater: Restater | None = None,
         batch_size: int = 8,
+        pool: JobRunner | None = None,
     ) -> None:
-        """``restater``: questions brought in line with the final tests (None: as drafted)."""
+        """``restater``: questions brought in line with the final tests (None: as drafted);
+        ``pool``: where snippets of another language than Python are composed and verified."""
         self.drafter = drafter
         self.repairer = repairer
         self.restater = restater
         self.batch_size = batch_size
+        self.pool = pool
 
     @classmethod
     def for_backend(
@@ -99,7 +102,7 @@ class Synthesizer:
         restater = (
             Restater(pool, backend=backend, prompts=prompts, params=params) if restate else None
         )
-        return cls(drafter, repairer, restater=restater, batch_size=batch_size)
+        return cls(drafter, repairer, restater=restater, batch_size=batch_size, pool=pool)
 
     @classmethod
     def for_config(
@@ -144,13 +147,15 @@ class Synthesizer:
         if batch:
             yield from self._batch(batch)
 
+    def _other_language(self, snippet: Snippet) -> SynthResult:
+        return _composed(self.pool, snippet)
+
     def _batch(self, snippets: Sequence[Snippet]) -> list[SynthResult]:
         results: dict[int, SynthResult] = {}
         items: dict[int, Item] = {}
         for index, snippet in enumerate(snippets):
             if snippet.language != "python":
-                why = f"{snippet.language} snippets are mined and judged; synthesis is Python only so far"
-                results[index] = _rejected(snippet, Rejected(SynthReason.NOT_SYNTHESISED, why))
+                results[index] = self._other_language(snippet)
                 continue
             info = _info(snippet)
             if isinstance(info, FunctionInfo):
@@ -225,6 +230,18 @@ def _info(snippet: Snippet) -> FunctionInfo | str:
     if info.is_async:
         return f"{snippet.entry_point} is async; only plain functions are supported"
     return info
+
+
+def _composed(pool: JobRunner | None, snippet: Snippet) -> SynthResult:
+    """A JavaScript or TypeScript snippet: the pair composed from what it does
+    (:mod:`phicode.languages.javascript.synth`; no model writes its question yet)."""
+    if pool is None:
+        why = f"{snippet.language} snippets need the sandbox to be composed"
+        return _rejected(snippet, Rejected(SynthReason.NOT_SYNTHESISED, why))
+    from phicode.languages.javascript.synth import synthesize
+
+    made = synthesize(pool, snippet)
+    return SynthResult(snippet, pair=made) if isinstance(made, Pair) else _rejected(snippet, made)
 
 
 def _rejected(snippet: Snippet, rejected: Rejected) -> SynthResult:

@@ -96,6 +96,10 @@ class SynthStage(Stage[Snippet, SynthUnit]):
             "drop": [repair.drop_failing, repair.min_kept, repair.min_share],
             **sandbox_parts(config),
         }
+        if set(config.mine.languages) - {"python"}:  # how JavaScript pairs are composed
+            from phicode.languages.javascript import synth as javascript_synth
+
+            parts["javascript"] = javascript_synth.VERSION
         if model.backend is not BackendKind.TEMPLATE:
             from phicode.generate.backends import weights_parts
 
@@ -234,12 +238,17 @@ class FidelityStage(Stage[Pair, FidelityUnit]):
         from phicode.filters.fidelity import align
 
         config = bench.config
-        answers = bench.solver().solve(items) if config.samples else [[] for _ in items]
+        python = [pair for pair in items if pair.language == "python"]
+        answers = (
+            bench.solver().solve(python) if config.samples and python else [[] for _ in python]
+        )
         min_tests = config.model.repair.min_kept
-        return [
+        aligned = iter(
             FidelityUnit.of(align(bench.pool, pair, given, min_tests))
-            for pair, given in zip(items, answers, strict=True)
-        ]
+            for pair, given in zip(python, answers, strict=True)
+        )
+        # a composed JavaScript pair states every case it tests already: it passes as it is
+        return [next(aligned) if pair.language == "python" else _as_is(pair) for pair in items]
 
     def advance(
         self, item: Pair, unit: FidelityUnit, config: PipelineConfig, funnel: Funnel
@@ -250,6 +259,10 @@ class FidelityStage(Stage[Pair, FidelityUnit]):
         if unit.verdict is not None:
             return _drop(unit.pair, unit.verdict, funnel)
         return unit.pair
+
+
+def _as_is(pair: Pair) -> FidelityUnit:
+    return FidelityUnit(pair=pair, solved=0, samples=0, stated=0, dropped=0)
 
 
 # --- cases ---------------------------------------------------------------------------
@@ -297,6 +310,10 @@ class CasesStage(Stage[Pair, CasesUnit]):
 
         units = []
         for pair in items:
+            if pair.language != "python":  # composed with its cases (javascript.synth)
+                coverage = pair.verification.branch_coverage if pair.verification else None
+                units.append(CasesUnit(cases=pair.cases, branch_coverage=coverage))
+                continue
             found = derive(bench.pool, pair)
             units.append(CasesUnit(cases=found.cases, branch_coverage=found.branch_coverage))
         return units
@@ -385,6 +402,13 @@ class MutationStage(Stage[Pair, MutationUnit]):
         tester = MutationTester(bench.pool, bench.config.max_mutants)
         units = []
         for pair in items:
+            if pair.language != "python":  # scored where its cases were chosen (javascript.synth)
+                verification = pair.verification
+                units.append(MutationUnit(
+                    score=verification.mutation_score if verification else None, total=0,
+                    adequacy=verification.adequacy if verification else None,
+                ))  # fmt: skip
+                continue
             found = harden(bench.pool, pair, tester, add=bench.config.strengthen)
             final = found.added.apply(pair) if found.added is not None else pair
             checked = check_claims(final)

@@ -59,10 +59,10 @@ class ReportData:
         return [p[name] for p in self.pairs if p.get(name) is not None]
 
     def provenance(self) -> dict[str, list[tuple[str, int]]]:
-        """Pairs by repository, by file and by licence, most first."""
+        """Pairs by language, by repository, by file and by licence, most first."""
         return {
-            key: Counter(p[key] or "unknown" for p in self.pairs).most_common()
-            for key in ("repo", "path", "license")
+            key: Counter(p.get(key) or "unknown" for p in self.pairs).most_common()
+            for key in ("language", "repo", "path", "license")
         }
 
     def settings(self) -> list[tuple[str, str]]:
@@ -121,6 +121,7 @@ def pair_row(pair: Pair, index: int) -> dict[str, Any]:
         "i": index,
         "id": pair.id,
         "entry_point": pair.entry_point,
+        "language": pair.language,
         "question": pair.question,
         "solution": pair.solution,
         "tests": pair.tests,

@@ -42,7 +42,7 @@ class RunFacts:
 def render_page(data: ReportData, title: str, facts: RunFacts | None = None) -> str:
     """The whole HTML page for ``data``."""
     facts = facts or RunFacts()
-    provenance = data.provenance()  # three counts over every pair: once
+    provenance = data.provenance()  # four counts over every pair: once
     # the files' funnel lists its records; the run's own, without a rejected file, cannot
     funnel = data.funnel() if data.has_rejected_file else list(facts.funnel)
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
@@ -60,7 +60,12 @@ def render_page(data: ReportData, title: str, facts: RunFacts | None = None) -> 
         charts=_charts(data, facts),
         provenance=[
             (name, provenance[key])
-            for name, key in (("repository", "repo"), ("licence", "license"), ("file", "path"))
+            for name, key in (
+                ("language", "language"),
+                ("repository", "repo"),
+                ("licence", "license"),
+                ("file", "path"),
+            )
         ],
         settings=[*facts.settings, *_scores(data), *data.settings()],
         data=_embedded({"pairs": data.pairs, "rejected": data.rejected}),

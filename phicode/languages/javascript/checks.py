@@ -1,0 +1,63 @@
+"""Static checks of a JavaScript or TypeScript record (``phicode validate``'s step 5):
+the code parses, the solution exports its entry point, the tests import the solution."""
+
+from __future__ import annotations
+
+import tree_sitter
+
+from phicode.languages.javascript.signs import parser
+
+SOLUTION_MODULES = ("./solution.mjs", "./solution.js", "./solution")
+
+
+def syntax_problem(source: str, typescript: bool) -> str | None:
+    """Where ``source`` first fails to parse (``line N``), or None."""
+    root = parser(typescript).parse(source.encode()).root_node
+    if not root.has_error:
+        return None
+    bad = next((n for n in _walk(root) if n.is_error or n.is_missing), root)
+    return f"line {bad.start_point[0] + 1}"
+
+
+def exports(source: str, name: str, typescript: bool) -> bool:
+    """``export function name``, ``export const name =`` or ``export { name }``."""
+    root = parser(typescript).parse(source.encode()).root_node
+    for node in root.named_children:
+        if node.type != "export_statement":
+            continue
+        declaration = node.child_by_field_name("declaration")
+        if declaration is not None:
+            named = [declaration, *declaration.named_children]
+            if any(_text(n.child_by_field_name("name")) == name for n in named):
+                return True
+        for spec in _walk(node):
+            if spec.type == "export_specifier":
+                alias = spec.child_by_field_name("alias") or spec.child_by_field_name("name")
+                if _text(alias) == name:
+                    return True
+    return False
+
+
+def imports_solution(source: str, typescript: bool) -> bool:
+    root = parser(typescript).parse(source.encode()).root_node
+    for node in _walk(root):
+        if node.type == "import_statement":
+            module = _text(node.child_by_field_name("source"))[1:-1]
+            if module in SOLUTION_MODULES:
+                return True
+    return False
+
+
+def _walk(root: tree_sitter.Node):
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(node.children))
+
+
+def _text(node: tree_sitter.Node | None) -> str:
+    return (node.text or b"").decode(errors="replace") if node is not None else ""
+
+
+__all__ = ["exports", "imports_solution", "syntax_problem"]

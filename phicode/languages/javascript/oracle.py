@@ -1,0 +1,448 @@
+"""The snippet as oracle for JavaScript and TypeScript: candidate calls, run in the sandbox,
+chosen for behaviour, written as node:test tests, cases and a question.
+
+The same steps as Python's template backend (:mod:`phicode.generate.oracle`), in
+JavaScript's terms:
+
+1. **Candidates** from the function's parameters: the JSDoc's ``@example`` calls; values
+   by the TypeScript type where there is one (``number``, ``string``, ``T[]``, a tuple, a
+   type alias of these), else by the parameter's name (``items`` an array, ``text`` a
+   string, ``key`` a function), else small numbers; the default value where a parameter
+   has one; the numbers the body compares with, and one either side. One parameter
+   changes at a time from a first call, so each result says what that parameter does.
+2. **Observed** by ``compute.mjs`` in the sandbox (the case judge's own script): a value,
+   a throw, or why the call is no case (an argument that does not build, a result that
+   is not plain data).
+3. **Chosen**: a throw counts only where the snippet throws that class itself
+   (``throw new RangeError``), never a ``TypeError`` from reading a property of
+   ``undefined`` (an accident of input it was never meant to take). Then one call per
+   outcome class (a throw, true/false, the sign of a number, an empty or a longer
+   array, string, Map), then others with new results, at most :data:`MAX_CASES`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+import tree_sitter
+
+from phicode.languages.javascript import values
+from phicode.languages.javascript.signs import parser
+from phicode.records import PairCase
+from phicode.sandbox.runner import JobRunner
+
+MAX_CASES = 8
+MAX_CANDIDATES = 64
+SHOWN_EXAMPLES = 3
+_NUMBERS = ("0", "1", "-1", "2", "5", "10")
+_STRINGS = ('""', '"a"', '"hello world"', '"Hello, World!"', '"aabbcc"', '"abc"')
+_NUMBER_ARRAYS = ("[]", "[1]", "[3, 1, 2]", "[1, 1, 2, 3, 3]", "[5, -2, 0, 5]", "[1, 2, 3, 4, 5]")
+_STRING_ARRAYS = ("[]", '["a"]', '["b", "a", "b"]', '["apple", "bob", "cat"]')
+_NESTED = ("[]", "[1, [2, 3]]", "[[1, [2, [3, [4]]]], 5]", "[[], [1, []]]")
+_PAIRS = (
+    "[]",
+    "[[1, 3]]",
+    "[[1, 3], [2, 6], [8, 10]]",
+    "[[8, 10], [1, 3], [2, 4]]",
+    "[[1, 4], [4, 5]]",
+    "[[1, 10], [2, 3]]",
+)
+_FUNCTIONS = ("(x) => x % 2", "(x) => String(x).length", "(x) => x > 2")
+_BY_NAME: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"interval|range|span|pairs", _PAIRS),
+    (r"nest|tree", _NESTED),
+    (r"words|names|strings|tags", _STRING_ARRAYS),
+    (r"items|values|list|arr|array|xs|nums|numbers|seq", _NUMBER_ARRAYS),
+    (r"key|fn|func|callback|predicate|by|mapper|iteratee", _FUNCTIONS),
+    (r"text|str|string|title|name|word|sep|separator|prefix|suffix|char|s$", _STRINGS),
+)
+_BY_TYPE: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"^\[number,\s*number\]\[\]$|^Array<\[number,\s*number\]>$", _PAIRS),
+    (r"^\[number,\s*number\]$", ("[1, 3]", "[0, 0]", "[5, 2]", "[-1, 4]")),
+    (r"^number\[\]$|^Array<number>$", _NUMBER_ARRAYS),
+    (r"^string\[\]$|^Array<string>$", _STRING_ARRAYS),
+    (r"^(unknown|any)\[\]$", _NESTED),
+    (r"^number$|^bigint$", _NUMBERS),
+    (r"^string$", _STRINGS),
+    (r"^boolean$", ("true", "false")),
+    (r"=>", _FUNCTIONS),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str
+    type: str = ""  # the TypeScript annotation, aliases resolved
+    default: str | None = None  # the default value's source
+    rest: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """The entry point as the question shows it: ``name(params)``, TS types kept."""
+
+    name: str
+    parameters: tuple[Parameter, ...]
+    text: str  # name(a, b = 1) or name(a: number, b: string = "-"): string
+    node: tree_sitter.Node
+
+    def call(self, args: Sequence[str]) -> str:
+        return f"{self.name}({', '.join(args)})"
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """One candidate call and what the snippet did on it."""
+
+    args: tuple[str, ...]
+    kind: str  # value | raises | invalid
+    value: Any = None  # the model value (values.py)
+    source: str = ""  # the value as a JS literal
+    raises: str = ""  # the thrown class's name
+
+    def case(self) -> PairCase:
+        if self.kind == "raises":
+            return PairCase(args=self.args, raises=self.raises)
+        return PairCase(args=self.args, expect=self.source)
+
+
+def signature(code: str, name: str, typescript: bool) -> Signature | None:
+    """The entry point's parameters, read from the snippet (None: no such function)."""
+    tree = parser(typescript).parse(code.encode())
+    aliases = _type_aliases(tree.root_node)
+    for node in _walk(tree.root_node):
+        function = _function_named(node, name)
+        if function is None:
+            continue
+        params = function.child_by_field_name("parameters") or function.child_by_field_name(
+            "parameter"
+        )
+        parameters = tuple(_parameters(params, aliases)) if params is not None else ()
+        shown = _text(params) if params is not None else "()"
+        if params is not None and params.type == "identifier":
+            shown = f"({shown})"
+        returns = function.child_by_field_name("return_type")
+        text = f"{name}{shown}{_text(returns) if returns is not None else ''}"
+        for alias, meaning in aliases.items():  # the question shows no type it does not define
+            text = re.sub(rf"\b{re.escape(alias)}\b", meaning, text)
+        return Signature(name, parameters, text, function)
+    return None
+
+
+def _function_named(node: tree_sitter.Node, name: str) -> tree_sitter.Node | None:
+    if node.type == "function_declaration" and _text(node.child_by_field_name("name")) == name:
+        return node
+    if node.type == "variable_declarator" and _text(node.child_by_field_name("name")) == name:
+        value = node.child_by_field_name("value")
+        if value is not None and value.type in (
+            "arrow_function",
+            "function_expression",
+            "function",
+        ):
+            return value
+    return None
+
+
+def _type_aliases(root: tree_sitter.Node) -> dict[str, str]:
+    found = {}
+    for node in _walk(root):
+        if node.type == "type_alias_declaration":
+            value = node.child_by_field_name("value")
+            found[_text(node.child_by_field_name("name"))] = _text(value)
+    return found
+
+
+def _parameters(params: tree_sitter.Node, aliases: dict[str, str]) -> list[Parameter]:
+    if params.type == "identifier":
+        return [Parameter(_text(params))]
+    out = []
+    for child in params.named_children:
+        pattern, annotation, default, rest = child, "", None, False
+        if child.type in ("required_parameter", "optional_parameter"):
+            pattern = child.child_by_field_name("pattern") or child
+            kind = child.child_by_field_name("type")
+            annotation = _text(kind).lstrip(":").strip() if kind is not None else ""
+            value = child.child_by_field_name("value")
+            default = _text(value) if value is not None else None
+        if pattern.type == "assignment_pattern":
+            default = _text(pattern.child_by_field_name("right"))
+            pattern = pattern.child_by_field_name("left") or pattern
+        if pattern.type == "rest_pattern":
+            rest = True
+            pattern = pattern.named_children[0] if pattern.named_children else pattern
+        out.append(Parameter(_text(pattern), _resolve(annotation, aliases), default, rest))
+    return out
+
+
+def _resolve(annotation: str, aliases: dict[str, str]) -> str:
+    for _ in range(5):
+        base = annotation.removesuffix("[]")
+        if base in aliases:
+            annotation = aliases[base] + annotation[len(base) :]
+        else:
+            break
+    return re.sub(r"\s+", " ", annotation)
+
+
+# --- candidates ------------------------------------------------------------------------
+
+
+def candidates(code: str, sig: Signature, docstring: str | None) -> list[tuple[str, ...]]:
+    """Calls worth observing: JSDoc examples first, then one parameter varied at a time."""
+    found: list[tuple[str, ...]] = list(_examples(docstring or "", sig))
+    nested = bool(re.search(r"flat|nest|deep", sig.name, re.IGNORECASE))
+    pools = [_pool(p, code, nested) for p in sig.parameters if not p.rest]
+    if not pools:
+        return found
+    # the first call: each parameter at its default, else at its pool's second value
+    base = tuple(
+        pool[0] if p.default is not None else pool[min(1, len(pool) - 1)]
+        for p, pool in zip((p for p in sig.parameters if not p.rest), pools, strict=True)
+    )
+    found.append(base)
+    for index, pool in enumerate(pools):
+        for value in pool:
+            found.append((*base[:index], value, *base[index + 1 :]))
+    # a spread of combinations, each parameter on its own offset, so that no two take
+    # the same value in lockstep (a clamp whose low and high are always equal)
+    for step in range(max(len(p) for p in pools) * 2):
+        found.append(tuple(pool[(step * (i + 1) + i) % len(pool)] for i, pool in enumerate(pools)))
+    return list(islice(dict.fromkeys(found), MAX_CANDIDATES))
+
+
+def _pool(parameter: Parameter, code: str, nested: bool = False) -> tuple[str, ...]:
+    chosen: tuple[str, ...] = ()
+    for pattern, pool in _BY_TYPE:
+        if parameter.type and re.search(pattern, parameter.type):
+            chosen = pool
+            break
+    if not chosen:
+        lowered = parameter.name.lower()
+        chosen = next((pool for pattern, pool in _BY_NAME if re.search(pattern, lowered)), _NUMBERS)
+    if chosen is _NUMBERS:
+        chosen = (*_NUMBERS, *_boundaries(code))
+    if nested and chosen in (_NUMBER_ARRAYS, _STRING_ARRAYS):  # a flatten takes nested arrays
+        chosen = (*_NESTED, *chosen[1:3])
+    if parameter.default is not None:
+        chosen = (parameter.default, *chosen)
+    return tuple(dict.fromkeys(chosen))
+
+
+def _boundaries(code: str) -> tuple[str, ...]:
+    """The integers the code compares with, and one either side."""
+    found: list[str] = []
+    for match in re.finditer(
+        r"(?:[<>]=?|===?|!==?)\s*(-?\d+)\b|\b(-?\d+)\s*(?:[<>]=?|===?|!==?)", code
+    ):
+        number = int(match.group(1) or match.group(2))
+        found += [str(number - 1), str(number), str(number + 1)]
+    return tuple(dict.fromkeys(found))
+
+
+def _examples(docstring: str, sig: Signature) -> list[tuple[str, ...]]:
+    calls = []
+    for match in re.finditer(
+        rf"\b{re.escape(sig.name)}\((.*?)\)(?=\s*(?://|=>|$|\n|;))", docstring
+    ):
+        tree = parser(False).parse(f"f({match.group(1)})".encode())
+        call = next((n for n in _walk(tree.root_node) if n.type == "arguments"), None)
+        if call is not None and not tree.root_node.has_error:
+            calls.append(tuple(_text(arg) for arg in call.named_children))
+    return calls
+
+
+# --- observing and choosing -----------------------------------------------------------------
+
+
+def observe(
+    pool: JobRunner, language: Any, code: str, name: str, calls: Sequence[tuple[str, ...]]
+) -> list[Seen]:
+    """What the snippet does on each call (``compute.mjs`` in the sandbox); an empty list
+    when the snippet cannot run at all."""
+    from phicode.cases.judge import read_record  # the marked record's framing, shared
+
+    cases = [PairCase(args=args, expect="0") for args in calls]
+    job = language.cases_job(
+        code, name, cases, timeout_s=pool.config.timeout_s, memory_mb=pool.config.memory_mb
+    )
+    result = pool.run(job)
+    try:
+        outcomes = read_record(result.stdout, len(cases))
+    except ValueError:
+        return []
+    return [_seen(args, outcome) for args, outcome in zip(calls, outcomes, strict=True)]
+
+
+def _seen(args: tuple[str, ...], outcome: dict[str, Any]) -> Seen:
+    if "raises" in outcome and isinstance(outcome.get("raises"), list) and outcome["raises"]:
+        return Seen(args, "raises", raises=str(outcome["raises"][0]))
+    if "value" in outcome:
+        try:
+            value = values.untagged(outcome["value"])
+            return Seen(args, "value", value, values.to_source(value))
+        except (values.NotAValue, ValueError, TypeError, RecursionError):
+            return Seen(args, "invalid")
+    return Seen(args, "invalid")
+
+
+def deliberate(seen: Seen, code: str) -> bool:
+    """A throw the snippet makes itself: ``throw new NAME`` is in its source."""
+    return bool(re.search(rf"\bthrow\s+new\s+{re.escape(seen.raises)}\b", code))
+
+
+def outcome_class(seen: Seen) -> tuple[Any, ...]:
+    if seen.kind == "raises":
+        return ("throws", seen.raises)
+    value = seen.value
+    if isinstance(value, bool) or value is None or value is values.UNDEFINED:
+        return ("value", repr(value))
+    if isinstance(value, float):
+        return ("number", (value > 0) - (value < 0))
+    if isinstance(value, str | list):
+        return (type(value).__name__, min(len(value), 2))
+    return (type(value).__name__,)
+
+
+def usable(seen: Sequence[Seen], code: str) -> list[int]:
+    """The calls that may be cases (by index): plain results, and deliberate throws."""
+    return [
+        index for index, s in enumerate(seen)
+        if (s.kind == "value" and len(s.source) <= 200) or (s.kind == "raises" and deliberate(s, code))
+    ]  # fmt: skip
+
+
+def differs(real: Seen, other: Seen) -> bool:
+    """Whether a case of ``real`` fails on ``other``'s behaviour."""
+    if real.kind != other.kind:
+        return True
+    if real.kind == "raises":
+        return real.raises != other.raises
+    return not values.same(other.value, real.value)
+
+
+def choose(
+    seen: Sequence[Seen], code: str, kills: Sequence[frozenset[int]] | None = None
+) -> list[Seen]:
+    """One call per outcome class; then, while a known wrong program (``kills[i]``: the
+    programs call ``i`` tells apart) survives the chosen calls, the call that rejects most
+    of the survivors; then calls with results not seen yet. At most :data:`MAX_CASES`."""
+    indices = usable(seen, code)
+    kills = kills or [frozenset()] * len(seen)
+    chosen: list[int] = []
+    classes: set[tuple[Any, ...]] = set()
+    for index in indices:
+        if outcome_class(seen[index]) not in classes:
+            classes.add(outcome_class(seen[index]))
+            chosen.append(index)
+    killed = set().union(*(kills[i] for i in chosen)) if chosen else set()
+    while len(chosen) < MAX_CASES:
+        best = max(indices, key=lambda i: len(kills[i] - killed), default=None)
+        if best is None or not kills[best] - killed:
+            break
+        chosen.append(best)
+        killed |= kills[best]
+    results = {(seen[i].kind, seen[i].source, seen[i].raises) for i in chosen}
+    for index in indices:
+        if len(chosen) >= MAX_CASES:
+            break
+        key = (seen[index].kind, seen[index].source, seen[index].raises)
+        if index not in chosen and key not in results:
+            results.add(key)
+            chosen.append(index)
+    return [seen[i] for i in sorted(chosen[:MAX_CASES])]
+
+
+# --- tests and question --------------------------------------------------------------------
+
+
+def tests_source(sig: Signature, chosen: Sequence[Seen], builtin_errors: frozenset[str]) -> str:
+    """A node:test file: one test per chosen call."""
+    lines = [
+        'import { test } from "node:test";',
+        'import assert from "node:assert/strict";',
+        f'import {{ {sig.name} }} from "./solution.mjs";',
+        "",
+    ]
+    for number, seen in enumerate(chosen, start=1):
+        call = sig.call(seen.args)
+        if seen.kind == "raises":
+            check = (
+                f"assert.throws(() => {call}, {{ name: {json.dumps(seen.raises)} }});"
+                if seen.raises in builtin_errors
+                else f"assert.throws(() => {call}, (error) => error?.constructor?.name === {json.dumps(seen.raises)});"
+            )
+        else:
+            check = f"assert.deepStrictEqual({call}, {seen.source});"
+        lines.append(f'test("{sig.name} case {number}", () => {{\n  {check}\n}});\n')
+    return "\n".join(lines)
+
+
+def question(
+    sig: Signature, chosen: Sequence[Seen], docstring: str | None, typescript: bool
+) -> str:
+    """The task: the signature, the JSDoc's first paragraph, each deliberate throw, and up
+    to three worked examples (one per outcome class), all from observed calls."""
+    language = "TypeScript" if typescript else "JavaScript"
+    summary = (docstring or "").split("\n\n")[0].replace("\n", " ").strip()
+    summary = re.sub(r"@\w+.*$", "", summary).strip().rstrip(".")
+    head = f"Write a {language} function `{sig.text}`"
+    head += f" that does the following: {summary[0].lower()}{summary[1:]}." if summary else "."
+    parts = [head]
+    throws = [s for s in chosen if s.kind == "raises"]
+    if throws:
+        rules = [f"- `{sig.call(s.args)}` throws a `{s.raises}`." for s in throws]
+        parts.append("Errors:\n" + "\n".join(rules))
+    shown = [f"- `{sig.call(s.args)}` returns `{s.source}`." for s in examples(sig, chosen)]
+    if shown:
+        parts.append("Examples:\n" + "\n".join(shown))
+    parts.append(f"Export it by name (`export {{ {sig.name} }}`).")
+    return "\n\n".join(parts) + "\n"
+
+
+def examples(sig: Signature, chosen: Sequence[Seen]) -> list[Seen]:
+    """Up to three short worked examples: one per outcome class first, then other results;
+    calls whose arguments all differ before those that repeat one value (``f(1, 1, 1)``)."""
+    short = [
+        s for s in chosen
+        if s.kind == "value" and len(s.source) <= 60 and len(sig.call(s.args)) <= 60
+    ]  # fmt: skip
+    short.sort(key=lambda s: len(set(s.args)) < len(s.args))  # stable: varied calls first
+    picked: list[Seen] = []
+    for s in short:
+        if outcome_class(s) not in {outcome_class(p) for p in picked}:
+            picked.append(s)
+    for s in short:
+        if s not in picked and s.source not in {p.source for p in picked}:
+            picked.append(s)
+    return picked[:SHOWN_EXAMPLES]
+
+
+def _walk(root: tree_sitter.Node):
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(node.children))
+
+
+def _text(node: tree_sitter.Node | None) -> str:
+    return (node.text or b"").decode(errors="replace") if node is not None else ""
+
+
+__all__ = [
+    "MAX_CASES",
+    "Seen",
+    "Signature",
+    "candidates",
+    "choose",
+    "observe",
+    "outcome_class",
+    "question",
+    "signature",
+    "tests_source",
+]
