@@ -4,13 +4,20 @@ Called from :mod:`runner` after the process has confined itself (its own session
 rlimits, a clean environment, the work dir). Stdlib only, like the rest of the
 sandbox. Two modes:
 
-- ``node-test``: ``node --test`` runs the test file in a child process of its own;
-  phicode's reporter (``node/reporter.mjs``), in the runner's process, writes one JSON
-  line per finished test to the runner's stdout, which only this process reads. Each
-  becomes a ``test`` event on the server's channel (with the nonce, which no Node.js
-  process ever sees). A file that failed outside any test (a syntax error, a non-zero
-  exit) is a collect error; one that ended before any test ran (``process.exit(0)``
-  first) reports no test at all, which the host never counts as a pass.
+- ``node-test``: Node.js runs the test file with phicode's reporter
+  (``node/reporter.mjs``), which writes one JSON line per finished test to Node's
+  stdout; only this process reads it, and each line becomes a ``test`` event on the
+  server's channel (with the nonce, which no Node.js process ever sees). A file that
+  ends before any test ran (a syntax error, ``process.exit(0)`` first) reports no test,
+  which the host never counts as a pass; a non-zero exit is a collect error.
+
+  The tests run in the one Node.js process, as pytest runs in the job's process: code
+  under test can write lines that look like the reporter's. ``node --test`` (the file
+  in a child process) would not stop that, only move it (the child's stdout is parsed
+  for results the same way), and it costs a second Node.js start per job, which was
+  half of a job's time (``bench/bench_verify_js.py``). The case judge, whose values
+  are compared on the host, is what no code under test reaches; every JavaScript pair
+  phicode makes carries cases.
 - ``node-script``: ``node TARGET``, its output the job's output (the case judge's
   compute script and the oracle's probe use it).
 
@@ -65,9 +72,10 @@ def _javascript_target(target: str) -> str:
 
 
 def run_node_tests(job: dict[str, Any], emit: Any) -> int:
-    """``node --test`` on the job's test file; each test's result through ``emit``."""
+    """Node.js on the job's test file (node:test, phicode's reporter); each test's result
+    through ``emit``."""
     target = _javascript_target(job.get("target", "test_solution.mjs"))
-    command = [NODE, "--test", f"--test-reporter={REPORTER}", "--test-reporter-destination=stdout"]
+    command = [NODE, f"--test-reporter={REPORTER}", "--test-reporter-destination=stdout"]
     process = subprocess.Popen(
         [*command, target],
         stdin=subprocess.DEVNULL,
@@ -82,13 +90,11 @@ def run_node_tests(job: dict[str, Any], emit: Any) -> int:
         event = _event(raw)
         if event is None:
             continue
-        if _is_file_result(event["nodeid"], target):
-            if event["outcome"] != "passed":
-                emit("collect_error", message=f"{target}: {event['message'] or 'failed'}")
-            continue
         count += 1
         emit("test", **event)
     status = process.wait()
+    if status != 0 and count == 0:
+        emit("collect_error", message=f"{target}: node exited with status {status} before any test")
     emit("collected", count=count)
     return status
 
@@ -107,11 +113,6 @@ def _event(raw: bytes) -> dict[str, Any] | None:
         "message": str(event.get("message", ""))[:MESSAGE_CHARS],
         "duration_s": float(event.get("duration_s") or 0.0),
     }
-
-
-def _is_file_result(nodeid: str, target: str) -> bool:
-    """The runner's own entry for the whole file (named by its path): not a test."""
-    return nodeid.startswith("/") and os.path.basename(nodeid) == target
 
 
 def run_node_script(job: dict[str, Any]) -> int:

@@ -208,3 +208,23 @@ def test_hostile_javascript_is_contained(short_pool: SandboxPool, hostile: Hosti
     assert verification.status in hostile.expect, verification.detail
     assert not HOST_MARKER.exists()
     assert verify_pair(short_pool, PAIR).status is Status.PASSED  # the pool works after
+
+
+def test_lines_forged_like_the_reporters_fool_node_test_alone_never_the_case_judge(
+    sandbox_pool: SandboxPool,
+) -> None:
+    """The tests run in the code's own process (``sandbox/node_runner.py`` says why), so
+    an answer can print what the reporter prints and exit: the node:test path alone
+    believes it, as pytest's in-process path can be fooled in Python. The case judge is
+    what decides a pair with cases, and every pair phicode makes has them."""
+    forged = "".join(
+        f'{{"event":"test","nodeid":"{name}","outcome":"passed"}}\\n'
+        for name in ("inside", "below", "above", "bad range")
+    )
+    solution = (
+        f"process.stdout.write('{forged}');\nprocess.exit(0);\nexport function clamp() {{}}\n"
+    )
+    alone, _ = _verify(sandbox_pool, solution=solution, cases=())
+    assert alone is Status.PASSED  # the documented limit of the in-process path
+    judged, detail = _verify(sandbox_pool, solution=solution)
+    assert judged is not Status.PASSED, detail

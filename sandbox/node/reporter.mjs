@@ -1,11 +1,9 @@
 // The node:test reporter of the phicode sandbox: one JSON line per finished test or
 // suite on its destination (the runner reads them and passes them on to the server).
-// It runs in the test runner's own process; the test file runs in a child process
-// (`node --test`), so code under test never shares this process.
+// It runs in the process of the test file (see sandbox/node_runner.py for why), and
+// its lines are read by the runner only.
 //
 // A test's id is its suites' names and its own, joined by "::" (pytest's node ids).
-// A file whose process fails outside any test (a syntax error, an exit code) is
-// reported by the runner as a failed test named after the file.
 const names = [];
 
 function message(error) {
