@@ -34,7 +34,8 @@ import subprocess
 from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-NODE = "/usr/bin/node"
+# the official build the image carries (phicode.sandbox.image.NPM_TOOLS), else Debian's
+NODE = next((n for n in ("/opt/phicode/bin/node", "/usr/bin/node") if os.access(n, os.X_OK)), "node")
 ESBUILD = "/opt/phicode/bin/esbuild"
 REPORTER = os.path.join(HERE, "node", "reporter.mjs")
 MESSAGE_CHARS = 2000

@@ -33,7 +33,6 @@ from phicode.sandbox.pool import DEFAULT_IMAGE
 REGISTRY_BASE = "python:3.11-slim"
 LOCAL_BASE = "phicode-base:bookworm-node"  # python3 and Node.js (Debian's nodejs)
 HARNESS_LABEL = "phicode.harness"
-ESBUILD_VERSION = "0.25.12"  # strips TypeScript's types in the sandbox; part of the harness hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +62,8 @@ def _harness_files(root: Path) -> list[Path]:
 def harness_hash(root: Path | None = None) -> str:
     """A hash of every file that goes into the image."""
     root = root or source_root()
-    digest = hashlib.sha256(f"esbuild {ESBUILD_VERSION}\0".encode())
+    tools = " ".join(f"{t.package}@{t.version}" for t in NPM_TOOLS)
+    digest = hashlib.sha256(f"{tools}\0".encode())
     for path in _harness_files(root):
         digest.update(
             path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0"
@@ -88,7 +88,7 @@ def build_image(
     say(f"building {tag} from {base} ...")
     with tempfile.TemporaryDirectory(prefix="phicode-image-") as context_dir:
         context = Path(context_dir)
-        _assemble_context(root, context, _wheels(root, engine, say), _esbuild(root, engine, say))
+        _assemble_context(root, context, _wheels(root, engine, say), _npm_tools(root, engine, say))
         for line in engine.build(
             context, DOCKERFILE, tag, buildargs={"BASE_IMAGE": base, "HARNESS_HASH": digest}
         ):
@@ -167,43 +167,80 @@ def _wheels(root: Path, engine: Engine, say: Callable[[str], None]) -> Path:
     return target
 
 
-def _esbuild(root: Path, engine: Engine, say: Callable[[str], None]) -> Path | None:
-    """The esbuild binary for the image's platform, from its npm package (``npm pack``,
-    so npm's own registry settings apply), fetched once; None without npm."""
+@dataclass(frozen=True, slots=True)
+class NpmTool:
+    """A binary the image gets from an npm package (fetched on the host with ``npm pack``,
+    so npm's own registry settings apply; cached under ``.build/``)."""
+
+    name: str  # its file name in the image's /opt/phicode/bin
+    package: str  # with {arch}: x64 or arm64
+    version: str
+    member: str  # the binary's path inside the package's tarball
+    why: str  # what the image lacks without it
+
+
+NPM_TOOLS = (
+    # the official Node.js build (a startup snapshot: 35 ms to start against 131 ms for
+    # Debian's nodejs 18 on the same CPU); Debian's stays as the fallback
+    NpmTool("node", "node-linux-{arch}", "22.21.1", "package/bin/node",
+            "JavaScript jobs use Debian's slower nodejs"),
+    NpmTool("esbuild", "@esbuild/linux-{arch}", "0.25.12", "package/bin/esbuild",
+            "TypeScript jobs cannot run"),
+)  # fmt: skip
+
+
+def _npm_tools(root: Path, engine: Engine, say: Callable[[str], None]) -> list[Path]:
+    """Every :data:`NPM_TOOLS` binary for the image's platform; one npm cannot fetch is
+    left out with a line saying what that costs."""
     arch = "arm64" if _wheel_platforms(engine)[0].endswith("aarch64") else "x64"
-    package = f"@esbuild/linux-{arch}@{ESBUILD_VERSION}"
-    target = root / ".build" / f"esbuild-{ESBUILD_VERSION}-{arch}"
-    binary = target / "package" / "bin" / "esbuild"
+    found = []
+    for tool in NPM_TOOLS:
+        binary = _npm_tool(root, tool, arch, say)
+        if binary is not None:
+            found.append(binary)
+    return found
+
+
+def _npm_tool(root: Path, tool: NpmTool, arch: str, say: Callable[[str], None]) -> Path | None:
+    package = f"{tool.package.format(arch=arch)}@{tool.version}"
+    target = root / ".build" / f"{tool.name}-{tool.version}-{arch}"
+    binary = target / tool.name
     if binary.is_file():
         return binary
     npm = shutil.which("npm")
     if npm is None:
-        say("no npm here: the image gets no esbuild, so TypeScript jobs cannot run")
+        say(f"no npm here: the image gets no {tool.name}, so {tool.why}")
         return None
-    say(f"fetching {package} for TypeScript jobs ...")
+    say(f"fetching {package} ...")
     target.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
         [npm, "pack", package, "--silent"], cwd=target, capture_output=True, text=True
     )
     tarballs = sorted(target.glob("*.tgz"))
     if done.returncode != 0 or not tarballs:
-        say(f"npm pack {package} failed ({done.stderr.strip()[-300:]}): no TypeScript jobs")
+        say(f"npm pack {package} failed ({done.stderr.strip()[-300:]}): {tool.why}")
         return None
     with tarfile.open(tarballs[0]) as archive:
-        archive.extract("package/bin/esbuild", target, filter="data")
-    binary.chmod(0o755)
+        member = archive.extractfile(tool.member)
+        if member is None:
+            say(f"{package} has no {tool.member}: {tool.why}")
+            return None
+        partial = binary.with_suffix(".partial")
+        partial.write_bytes(member.read())
+    partial.chmod(0o755)
+    partial.replace(binary)  # whole or not at all
+    tarballs[0].unlink()
     return binary
 
 
-def _assemble_context(root: Path, context: Path, wheels: Path, esbuild: Path | None) -> None:
+def _assemble_context(root: Path, context: Path, wheels: Path, tools: list[Path]) -> None:
     shutil.copy(root / DOCKERFILE, context / DOCKERFILE)
     shutil.copytree(
         root / "sandbox", context / "sandbox", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
     )
     shutil.copytree(wheels, context / "wheels", ignore=shutil.ignore_patterns(".complete"))
-    tools = context / "tools"
-    tools.mkdir()
-    if esbuild is not None:
-        shutil.copy(esbuild, tools / "esbuild")
-    else:
-        (tools / "NO-ESBUILD").write_text("npm was not there when this image was built\n")
+    folder = context / "tools"
+    folder.mkdir()
+    (folder / "README").write_text("binaries from npm packages (phicode.sandbox.image.NPM_TOOLS)\n")
+    for tool in tools:
+        shutil.copy(tool, folder / tool.name)
