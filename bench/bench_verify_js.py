@@ -5,8 +5,9 @@ The pairs are the bundled corpus's functions (``examples/corpus-js``) with node:
 files written here, each in several variants (other numbers), so the run is long enough
 to time. Each side runs the same test files:
 
-(a) ``docker run --rm`` of the sandbox image per pair: ``node --test`` on the pair's
-    folder, bind-mounted read-only (``--network none``, ``--read-only``, a tmpfs);
+(a) ``docker run --rm`` of the sandbox image per pair: its Node.js, ``node --test`` on
+    the pair's folder, bind-mounted read-only (``--network none``, ``--read-only``, a
+    tmpfs); (a') the same with ``node FILE``, one Node.js start as in the pool's job;
 (b) the warm pool, tests only: the node-test job per pair, as ``phicode verify`` runs it
     for a pair without cases;
 (c) the warm pool, both judges: node:test and the case judge (two jobs per pair), as a
@@ -31,6 +32,7 @@ from phicode.sandbox.pool import DEFAULT_IMAGE, SandboxConfig, SandboxPool
 from phicode.verify import Verifier
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus-js" / "tinyutils-js" / "src"
+IMAGE_NODE = "/opt/phicode/bin/node"  # the image's Node.js, the one the pool's jobs run
 HEAD = 'import { test } from "node:test";\nimport assert from "node:assert/strict";\n'
 
 
@@ -74,8 +76,9 @@ def pairs(count: int) -> list[Pair]:
     return [(_clamp if i % 2 else _chunk)(i) for i in range(count)]
 
 
-def docker_run_per_pair(batch: list[Pair]) -> tuple[float, int]:
-    """Seconds for one ``docker run`` of ``node --test`` per pair; passes."""
+def docker_run_per_pair(batch: list[Pair], runner: tuple[str, ...]) -> tuple[float, int]:
+    """Seconds for one ``docker run`` of the image's Node.js per pair (``runner``: its
+    arguments before the test file); passes."""
     passed = 0
     started = time.perf_counter()
     for pair in batch:
@@ -90,8 +93,8 @@ def docker_run_per_pair(batch: list[Pair]) -> tuple[float, int]:
                 (root / name).chmod(0o644)
             command = [
                 "docker", "run", "--rm", "--network", "none", "--read-only", "--tmpfs", "/tmp",
-                "-v", f"{folder}:/work:ro", "-w", "/work", "--entrypoint", "node",
-                DEFAULT_IMAGE, "--test", JAVASCRIPT.tests_file,
+                "-v", f"{folder}:/work:ro", "-w", "/work", "--entrypoint", IMAGE_NODE,
+                DEFAULT_IMAGE, *runner, JAVASCRIPT.tests_file,
             ]  # fmt: skip
             passed += subprocess.run(command, capture_output=True).returncode == 0
     return time.perf_counter() - started, passed
@@ -131,7 +134,8 @@ def main() -> None:
     batch = pairs(args.pairs)
     tests_only = [pool_run(batch, args.workers, False) for _ in range(args.repeat)]
     both = [pool_run(batch, args.workers, True) for _ in range(args.repeat)]
-    docker = docker_run_per_pair(batch[: args.sample])
+    docker = docker_run_per_pair(batch[: args.sample], ("--test",))
+    direct = docker_run_per_pair(batch[: args.sample], ())
     rate_b = report(
         f"(b) warm pool, tests only, {args.workers} workers", len(batch),
         statistics.median(s for s, _ in tests_only), tests_only[0][1],
@@ -141,8 +145,10 @@ def main() -> None:
         statistics.median(s for s, _ in both), both[0][1],
     )  # fmt: skip
     rate_a = report("(a) docker run --rm node --test per pair", args.sample, *docker)
-    print(f"ratio (b)/(a): {rate_b / rate_a:5.1f}x  (issue 24's target >= 10x)")
-    print(f"ratio (c)/(a): {rate_c / rate_a:5.1f}x  (two jobs per pair against one)")
+    rate_d = report("(a') docker run --rm node FILE per pair", args.sample, *direct)
+    print(f"ratio (b)/(a):  {rate_b / rate_a:5.1f}x  (issue 24's target >= 10x)")
+    print(f"ratio (b)/(a'): {rate_b / rate_d:5.1f}x  (the same Node.js invocation as the pool's)")
+    print(f"ratio (c)/(a):  {rate_c / rate_a:5.1f}x  (two jobs per pair against one)")
 
 
 if __name__ == "__main__":

@@ -35,7 +35,9 @@ from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # the official build the image carries (phicode.sandbox.image.NPM_TOOLS), else Debian's
-NODE = next((n for n in ("/opt/phicode/bin/node", "/usr/bin/node") if os.access(n, os.X_OK)), "node")
+NODE = next(
+    (n for n in ("/opt/phicode/bin/node", "/usr/bin/node") if os.access(n, os.X_OK)), "node"
+)
 ESBUILD = "/opt/phicode/bin/esbuild"
 REPORTER = os.path.join(HERE, "node", "reporter.mjs")
 MESSAGE_CHARS = 2000
