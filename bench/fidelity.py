@@ -198,13 +198,13 @@ def write_sheet(path: Path, kept: list[Pair], size: int, seed: int) -> Path:
             "",
             "### Tests",
             "",
-            "```python",
+            f"```{pair.language}",
             pair.tests.rstrip(),
             "```",
             "",
             "### Marks",
             "",
-            *(f"- [ ] `{name}`" for name in names_of_tests(pair.tests)),
+            *(f"- [ ] `{name}`" for name in _test_names(pair)),
             "",
             "Contradictions: none",
             "Noise: none",
@@ -215,6 +215,14 @@ def write_sheet(path: Path, kept: list[Pair], size: int, seed: int) -> Path:
         ]
     path.write_text("\n".join(parts), encoding="utf-8")
     return path
+
+
+def _test_names(pair: Pair) -> list[str]:
+    if pair.language == "python":
+        return names_of_tests(pair.tests)
+    from phicode.languages.javascript.checks import test_names
+
+    return test_names(pair.tests, pair.language == "typescript")
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,22 @@ def imports_solution(source: str, typescript: bool) -> bool:
     return False
 
 
+def test_names(source: str, typescript: bool) -> list[str]:
+    """The names of a node:test file's top-level ``test(...)``/``it(...)`` calls, in order."""
+    root = parser(typescript).parse(source.encode()).root_node
+    names = []
+    for node in _walk(root):
+        if node.type == "call_expression" and _text(node.child_by_field_name("function")) in (
+            "test",
+            "it",
+        ):
+            arguments = node.child_by_field_name("arguments")
+            first = arguments.named_children[0] if arguments and arguments.named_children else None
+            if first is not None and first.type == "string":
+                names.append(_text(first)[1:-1])
+    return names
+
+
 def _walk(root: tree_sitter.Node):
     stack = [root]
     while stack:
@@ -60,4 +76,4 @@ def _text(node: tree_sitter.Node | None) -> str:
     return (node.text or b"").decode(errors="replace") if node is not None else ""
 
 
-__all__ = ["exports", "imports_solution", "syntax_problem"]
+__all__ = ["exports", "imports_solution", "syntax_problem", "test_names"]

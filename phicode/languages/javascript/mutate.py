@@ -1,10 +1,13 @@
 """Known wrong programs for a JavaScript or TypeScript snippet: first-order mutants and
 trivial baselines (cf. :mod:`phicode.mutate` and :mod:`phicode.filters.baselines`).
 
-Mutants change one operator or literal of the entry point's own body, found by
-tree-sitter: a comparison made strict or loose (``<`` and ``<=``), turned round, an
-equality negated, ``+``/``-`` and ``*``/``/`` swapped, ``&&``/``||`` swapped, a
-number one larger, a boolean flipped, a ``!`` dropped, ``Math.min`` for ``Math.max``.
+Mutants change one thing in the entry point's body, then in its helpers', found by
+tree-sitter: a comparison made strict or loose (``<`` and ``<=``), an equality
+negated, ``+``/``-`` and ``*``/``/`` swapped, ``&&``/``||`` swapped, a number one
+larger, a boolean flipped, a ``!`` dropped, a condition negated, a ternary's branches
+swapped, the two arguments of a call swapped, ``Math.min`` for ``Math.max``,
+``Object.keys`` for ``Object.values``, a string emptied (never a ``throw``'s message:
+the case judge checks the class).
 Baselines are the trivial answers a model might guess: ``undefined``, the first
 argument echoed, an empty array, an empty string, ``0``, and the commonest result of
 the observed calls. Each is a whole solution source, exported like the snippet.
@@ -26,6 +29,7 @@ _SWAPS = {
     "!=": "==", "+": "-", "-": "+", "*": "/", "/": "*", "%": "*", "&&": "||", "||": "&&",
     "??": "||",
 }  # fmt: skip
+_METHODS = {"Object.keys": "Object.values", "Object.values": "Object.keys"}
 _CALLS = {
     "Math.min": "Math.max",
     "Math.max": "Math.min",
@@ -51,13 +55,17 @@ def mutants(
     body = _entry_body(tree.root_node, entry_point)
     if body is None:
         return []
+    # the entry point's own body first, then the helpers it carries (their behaviour is its)
+    helpers = [n for n in _function_bodies(tree.root_node) if n.id != body.id]
     found: list[Program] = []
-    for start, end, replacement, what in _edits(body):
-        source = (raw[:start] + replacement.encode() + raw[end:]).decode()
-        if source != code:
-            found.append(Program(f"line {body.start_point[0] + 1}+: {what}", source))
-        if len(found) >= limit:
-            break
+    for part in (body, *helpers):
+        for start, end, replacement, what in _edits(part):
+            source = (raw[:start] + replacement.encode() + raw[end:]).decode()
+            line = raw[:start].count(b"\n") + 1
+            if source != code:
+                found.append(Program(f"line {line}: {what}", source))
+            if len(found) >= limit:
+                return found
     return found
 
 
@@ -97,6 +105,22 @@ def _entry_body(root: tree_sitter.Node, name: str) -> tree_sitter.Node | None:
     return None
 
 
+def _function_bodies(root: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """The bodies of the snippet's top-level functions (declared or bound to a name)."""
+    bodies = []
+    for node in root.named_children:
+        inner = node.child_by_field_name("declaration") if node.type == "export_statement" else node
+        if inner is None:
+            continue
+        if inner.type == "function_declaration":
+            bodies.append(inner.child_by_field_name("body"))
+        for declarator in (c for c in inner.named_children if c.type == "variable_declarator"):
+            value = declarator.child_by_field_name("value")
+            if value is not None and value.type in ("arrow_function", "function_expression"):
+                bodies.append(value.child_by_field_name("body"))
+    return [b for b in bodies if b is not None]
+
+
 def _edits(body: tree_sitter.Node) -> Iterator[tuple[int, int, str, str]]:
     """(start byte, end byte, replacement, what) for each one-token change."""
     for node in _walk(body):
@@ -107,6 +131,19 @@ def _edits(body: tree_sitter.Node) -> Iterator[tuple[int, int, str, str]]:
             if operator is not None and key in _SWAPS:
                 new = _SWAPS[key] + ("=" if node.type == "augmented_assignment_expression" else "")
                 yield operator.start_byte, operator.end_byte, new, f"{text} -> {new}"
+        elif node.type in ("if_statement", "while_statement", "ternary_expression"):
+            yield from _condition_edits(node)
+        elif node.type == "call_expression":
+            yield from _call_edits(node)
+        elif (
+            node.type == "string"
+            and node.parent is not None
+            and node.parent.type != "import_statement"
+            and not _in_throw(node)
+        ):
+            text = _text(node)
+            new = f"{text[0]}{text[0]}" if len(text) > 2 else f"{text[0]}x{text[0]}"
+            yield node.start_byte, node.end_byte, new, f"{text[:20]} -> {new}"
         elif node.type == "number":
             text = _text(node)
             if text.isdigit():
@@ -130,6 +167,55 @@ def _edits(body: tree_sitter.Node) -> Iterator[tuple[int, int, str, str]]:
                 _CALLS[_text(node)],
                 f"{_text(node)} -> {_CALLS[_text(node)]}",
             )
+
+
+def _condition_edits(node: tree_sitter.Node) -> Iterator[tuple[int, int, str, str]]:
+    """A condition negated; a ternary's branches swapped."""
+    condition = node.child_by_field_name("condition")
+    if condition is None:
+        return
+    inner = _text(condition)
+    inner = inner[1:-1] if condition.type == "parenthesized_expression" else inner
+    yield condition.start_byte, condition.end_byte, f"(!({inner}))", "condition negated"
+    if node.type == "ternary_expression":
+        yes, no = node.child_by_field_name("consequence"), node.child_by_field_name("alternative")
+        if yes is not None and no is not None:
+            swapped = f"{_text(condition)} ? {_text(no)} : {_text(yes)}"
+            yield node.start_byte, node.end_byte, swapped, "ternary branches swapped"
+
+
+def _call_edits(node: tree_sitter.Node) -> Iterator[tuple[int, int, str, str]]:
+    """``Object.keys`` for ``Object.values``; a two-argument call's arguments swapped."""
+    function = node.child_by_field_name("function")
+    arguments = node.child_by_field_name("arguments")
+    callee = _text(function)
+    if function is not None and callee in _METHODS:
+        yield (
+            function.start_byte,
+            function.end_byte,
+            _METHODS[callee],
+            f"{callee} -> {_METHODS[callee]}",
+        )
+        return
+    args = [a for a in (arguments.named_children if arguments else []) if a.type != "comment"]
+    if arguments is not None and len(args) == 2 and "=>" not in _text(arguments):
+        swapped = f"({_text(args[1])}, {_text(args[0])})"
+        yield (
+            arguments.start_byte,
+            arguments.end_byte,
+            swapped,
+            f"arguments of {callee[:20]} swapped",
+        )
+
+
+def _in_throw(node: tree_sitter.Node) -> bool:
+    """A string in a ``throw`` (its message): the case judge checks the class, not the text."""
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "throw_statement":
+            return True
+        parent = parent.parent
+    return False
 
 
 def _walk(root: tree_sitter.Node) -> Iterator[tree_sitter.Node]:

@@ -39,6 +39,7 @@ from phicode.sandbox.runner import JobRunner
 MAX_CASES = 8
 MAX_CANDIDATES = 64
 SHOWN_EXAMPLES = 3
+SHOWN_WITHOUT_SUMMARY = 5
 _NUMBERS = ("0", "1", "-1", "2", "5", "10")
 _STRINGS = ('""', '"a"', '"hello world"', '"Hello, World!"', '"aabbcc"', '"abc"')
 _NUMBER_ARRAYS = ("[]", "[1]", "[3, 1, 2]", "[1, 1, 2, 3, 3]", "[5, -2, 0, 5]", "[1, 2, 3, 4, 5]")
@@ -53,13 +54,35 @@ _PAIRS = (
     "[[1, 10], [2, 3]]",
 )
 _FUNCTIONS = ("(x) => x % 2", "(x) => String(x).length", "(x) => x > 2")
+_ANY = ("0", "1", "2.5", '""', '"a"', "[]", "[1, 2]", "{}", "{ a: 1 }", "null", "undefined", "true")
+_OBJECTS = (
+    "{}",
+    '{ a: 1, b: "x" }',
+    "{ a: 1, b: 2, c: 3 }",
+    "{ a: null, b: undefined, c: 0 }",
+    "{ a: { b: 1 } }",
+)
+_KEYS = ("[]", '["a"]', '["a", "c"]', '["b", "z"]')
+_PATHS = ('"a"', '"a.b"', '"b"', '"a.b.c"', '"x"')
+# By the parameter's name (first match); a name that says nothing gets numbers.
 _BY_NAME: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"^(value|val|input|item|thing|t|v|arg|data)$", _ANY),
     (r"interval|range|span|pairs", _PAIRS),
-    (r"nest|tree", _NESTED),
-    (r"words|names|strings|tags", _STRING_ARRAYS),
-    (r"items|values|list|arr|array|xs|nums|numbers|seq", _NUMBER_ARRAYS),
-    (r"key|fn|func|callback|predicate|by|mapper|iteratee", _FUNCTIONS),
-    (r"text|str|string|title|name|word|sep|separator|prefix|suffix|char|s$", _STRINGS),
+    (r"nest|tree|matrix|arrays", _NESTED),
+    (r"^keys|keys\d*$|words|names|strings|tags|fields", _KEYS),
+    (r"^(obj|object|target|source|dict|map|record|root|other)\d*$", _OBJECTS),
+    (r"^path$", _PATHS),
+    (r"items|values|list|arr|array|xs|nums|numbers|seq|source", _NUMBER_ARRAYS),
+    (
+        r"key|fn|func|callback|predicate|by|mapper|iteratee|valueof|compare|identity|condition"
+        r"|filter|match|getter|to[A-Z]|map[A-Z]|accessor|reducer|f$",
+        _FUNCTIONS,
+    ),
+    (
+        r"text|str|string|title|name|word|sep|separator|prefix|suffix|char|sentence|search|lookup"
+        r"|replacement|omission|delimiter|pattern|needle|haystack|s$",
+        _STRINGS,
+    ),
 )
 _BY_TYPE: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"^\[number,\s*number\]\[\]$|^Array<\[number,\s*number\]>$", _PAIRS),
@@ -197,8 +220,17 @@ def candidates(code: str, sig: Signature, docstring: str | None) -> list[tuple[s
     found: list[tuple[str, ...]] = list(_examples(docstring or "", sig))
     nested = bool(re.search(r"flat|nest|deep", sig.name, re.IGNORECASE))
     pools = [_pool(p, code, nested) for p in sig.parameters if not p.rest]
+    rest = next((p for p in sig.parameters if p.rest), None)
+    if rest is not None:  # f(...values): a few calls of one to three values after the others
+        spread = _pool(
+            Parameter(rest.name.rstrip("s") or rest.name, rest.type.removesuffix("[]")), code
+        )
+        head = tuple(pool[min(1, len(pool) - 1)] for pool in pools)
+        for count in (1, 2, 3):
+            for start in range(0, len(spread), 2):
+                found.append((*head, *(spread[(start + i) % len(spread)] for i in range(count))))
     if not pools:
-        return found
+        return list(islice(dict.fromkeys(found), MAX_CANDIDATES))
     # the first call: each parameter at its default, else at its pool's second value
     base = tuple(
         pool[0] if p.default is not None else pool[min(1, len(pool) - 1)]
@@ -222,8 +254,9 @@ def _pool(parameter: Parameter, code: str, nested: bool = False) -> tuple[str, .
             chosen = pool
             break
     if not chosen:
-        lowered = parameter.name.lower()
-        chosen = next((pool for pattern, pool in _BY_NAME if re.search(pattern, lowered)), _NUMBERS)
+        chosen = next(
+            (pool for pattern, pool in _BY_NAME if re.search(pattern, parameter.name)), _NUMBERS
+        )
     if chosen is _NUMBERS:
         chosen = (*_NUMBERS, *_boundaries(code))
     if nested and chosen in (_NUMBER_ARRAYS, _STRING_ARRAYS):  # a flatten takes nested arrays
@@ -397,21 +430,24 @@ def question(
     if throws:
         rules = [f"- `{sig.call(s.args)}` throws a `{s.raises}`." for s in throws]
         parts.append("Errors:\n" + "\n".join(rules))
-    shown = [f"- `{sig.call(s.args)}` returns `{s.source}`." for s in examples(sig, chosen)]
+    # without a summary, the examples are all the question has: show more of them
+    count = SHOWN_EXAMPLES if summary else SHOWN_WITHOUT_SUMMARY
+    shown = [f"- `{sig.call(s.args)}` returns `{s.source}`." for s in examples(sig, chosen, count)]
     if shown:
         parts.append("Examples:\n" + "\n".join(shown))
     parts.append(f"Export it by name (`export {{ {sig.name} }}`).")
     return "\n\n".join(parts) + "\n"
 
 
-def examples(sig: Signature, chosen: Sequence[Seen]) -> list[Seen]:
-    """Up to three short worked examples: one per outcome class first, then other results;
-    calls whose arguments all differ before those that repeat one value (``f(1, 1, 1)``)."""
+def examples(sig: Signature, chosen: Sequence[Seen], count: int = SHOWN_EXAMPLES) -> list[Seen]:
+    """Up to ``count`` short worked examples: one per outcome class first, then other
+    results. Calls whose result is not one of their arguments come first (``pad("a", 0)``
+    returning ``"a"`` shows nothing of padding), then calls whose arguments all differ."""
     short = [
         s for s in chosen
         if s.kind == "value" and len(s.source) <= 60 and len(sig.call(s.args)) <= 60
     ]  # fmt: skip
-    short.sort(key=lambda s: len(set(s.args)) < len(s.args))  # stable: varied calls first
+    short.sort(key=lambda s: (s.source in s.args, len(set(s.args)) < len(s.args)))
     picked: list[Seen] = []
     for s in short:
         if outcome_class(s) not in {outcome_class(p) for p in picked}:
@@ -419,7 +455,7 @@ def examples(sig: Signature, chosen: Sequence[Seen]) -> list[Seen]:
     for s in short:
         if s not in picked and s.source not in {p.source for p in picked}:
             picked.append(s)
-    return picked[:SHOWN_EXAMPLES]
+    return picked[:count]
 
 
 def _walk(root: tree_sitter.Node):

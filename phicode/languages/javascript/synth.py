@@ -21,7 +21,7 @@ from phicode.languages.javascript import mutate, oracle
 from phicode.records import Generator, Pair, Snippet
 from phicode.sandbox.runner import JobRunner, fan_out
 
-VERSION = "js-template@1"
+VERSION = "js-template@3"  # 2: typed pools by name, rest parameters, mutants of helpers, conditions, calls; 3: examples that show something
 MIN_CASES = 2
 BUILTIN_ERRORS = frozenset(
     {"Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError"}
