@@ -27,6 +27,22 @@ def test_mutants_change_one_operator_of_the_entry_point_only() -> None:
     assert all(m.source.count("\n") == code.count("\n") for m in found)
 
 
+def test_code_without_operators_still_has_mutants_and_throw_messages_are_left_alone() -> None:
+    code = (
+        "const pick = (obj, keys) => keys.reduce((acc, key) => {\n"
+        "  if (obj[key] !== undefined) acc[key] = obj[key];\n  return acc;\n}, {});\n"
+        "const keysOf = (obj, f) => f(Object.keys(obj), obj);\n"
+        'function check(x) { if (x < 0) throw new RangeError("negative"); return x ? "yes" : "no"; }\n'
+    )
+    names = {m.name.split(": ", 1)[1] for m in mutate.mutants(code, "pick", typescript=False)}
+    assert {"condition negated", "!== -> ==="} <= names
+    keys = {m.name.split(": ", 1)[1] for m in mutate.mutants(code, "keysOf", typescript=False)}
+    assert {"Object.keys -> Object.values", "arguments of f swapped"} <= keys
+    checked = mutate.mutants(code, "check", typescript=False)
+    assert any("ternary branches swapped" in m.name for m in checked)
+    assert all('"negative"' in m.source for m in checked)  # the message is never the change
+
+
 def test_baselines_are_whole_modules_exporting_the_entry_point() -> None:
     found = mutate.baselines("", "f", ["[1]", "[1]", "2"])
     names = [b.name for b in found]
