@@ -54,7 +54,7 @@ from phicode.sandbox.pool import SandboxConfig, SandboxPool
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fidelity_corpus
 
-MARK = re.compile(r"^- \[(?P<mark>[ x\-])\] `(?P<test>[\w:]+)`", re.M)
+MARK = re.compile(r"^- \[(?P<mark>[ x\-])\] `(?P<test>[^`]+)`", re.M)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -41,8 +41,14 @@ MAX_CANDIDATES = 64
 SHOWN_EXAMPLES = 3
 SHOWN_WITHOUT_SUMMARY = 5
 _NUMBERS = ("0", "1", "-1", "2", "5", "10")
-_STRINGS = ('""', '"a"', '"hello world"', '"Hello, World!"', '"aabbcc"', '"abc"')
-_NUMBER_ARRAYS = ("[]", "[1]", "[3, 1, 2]", "[1, 1, 2, 3, 3]", "[5, -2, 0, 5]", "[1, 2, 3, 4, 5]")
+_STRINGS = (
+    '""', '"a"', '"hello world"', '"Hello, World!"', '"aabbcc"', '"abc"', '"  padded  "',
+    '"a.b*c?"', '"<b>&amp;</b>"', '"camelCaseWord"', '"snake_case_word"', '"123"',
+)  # fmt: skip
+_NUMBER_ARRAYS = (
+    "[]", "[1]", "[3, 1, 2]", "[1, 1, 2, 3, 3]", "[5, -2, 0, 5]", "[1, 2, 3, 4, 5]",
+    "[0.1, 0.2, 0.3]", "[2.5, -1.5, 4]",
+)  # fmt: skip
 _STRING_ARRAYS = ("[]", '["a"]', '["b", "a", "b"]', '["apple", "bob", "cat"]')
 _NESTED = ("[]", "[1, [2, 3]]", "[[1, [2, [3, [4]]]], 5]", "[[], [1, []]]")
 _PAIRS = (
@@ -54,7 +60,11 @@ _PAIRS = (
     "[[1, 10], [2, 3]]",
 )
 _FUNCTIONS = ("(x) => x % 2", "(x) => String(x).length", "(x) => x > 2")
-_ANY = ("0", "1", "2.5", '""', '"a"', "[]", "[1, 2]", "{}", "{ a: 1 }", "null", "undefined", "true")
+_ANY = (
+    "0", "1", "-1", "2.5", '""', '"a"', '"3.5"', "[]", "[1, 2]", "{}", "{ a: 1 }", "null",
+    "undefined", "true", "(x) => x",
+)  # fmt: skip
+_BOOLEANS = ("false", "true")
 _OBJECTS = (
     "{}",
     '{ a: 1, b: "x" }',
@@ -67,6 +77,11 @@ _PATHS = ('"a"', '"a.b"', '"b"', '"a.b.c"', '"x"')
 # By the parameter's name (first match); a name that says nothing gets numbers.
 _BY_NAME: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"^(value|val|input|item|thing|t|v|arg|data)$", _ANY),
+    (
+        r"^(desc|asc|reverse|deep|strict|inclusive|unique|sorted|all|flag|force|loose)$"
+        r"|^(is|should|has|ignore)[A-Z]",
+        _BOOLEANS,
+    ),
     (r"interval|range|span|pairs", _PAIRS),
     (r"nest|tree|matrix|arrays", _NESTED),
     (r"^keys|keys\d*$|words|names|strings|tags|fields", _KEYS),
@@ -364,7 +379,8 @@ def choose(
     """One call per outcome class; then, while a known wrong program (``kills[i]``: the
     programs call ``i`` tells apart) survives the chosen calls, the call that rejects most
     of the survivors; then calls with results not seen yet. At most :data:`MAX_CASES`."""
-    indices = usable(seen, code)
+    # calls whose result is one of their arguments show least: they come last
+    indices = sorted(usable(seen, code), key=lambda i: seen[i].source in seen[i].args)
     kills = kills or [frozenset()] * len(seen)
     chosen: list[int] = []
     classes: set[tuple[Any, ...]] = set()

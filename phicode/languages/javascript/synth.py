@@ -21,7 +21,7 @@ from phicode.languages.javascript import mutate, oracle
 from phicode.records import Generator, Pair, Snippet
 from phicode.sandbox.runner import JobRunner, fan_out
 
-VERSION = "js-template@3"  # 2: typed pools by name, rest parameters, mutants of helpers, conditions, calls; 3: examples that show something
+VERSION = "js-template@4"  # 4: a baseline passing every call drops the pair; richer pools (booleans, fractions, special characters, a function among any values); 2: typed pools by name, rest parameters, mutants of helpers, conditions, calls; 3: examples that show something
 MIN_CASES = 2
 BUILTIN_ERRORS = frozenset(
     {"Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError"}
@@ -120,8 +120,10 @@ def _scores(
     killed = set().union(*(kills[i] for i in chosen)) if chosen else set()
     telling = set().union(*kills) if kills else set()
     mutants = [i for i, p in enumerate(programs) if not p.name.startswith("baseline:")]
+    # a trivial answer the chosen calls let through is a defect even when no candidate
+    # tells it apart (a function that returned false on every call tried)
     survivors = [programs[i].name.removeprefix("baseline: ") for i, p in enumerate(programs)
-                 if p.name.startswith("baseline:") and i in telling and i not in killed]  # fmt: skip
+                 if p.name.startswith("baseline:") and i not in killed]  # fmt: skip
     score = sum(i in killed for i in mutants) / len(mutants) if mutants else None
     adequacy = len(killed & telling) / len(telling) if telling else None
     return Scores(
