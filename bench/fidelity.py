@@ -294,13 +294,18 @@ def _read_sheet(path: Path) -> dict[str, Marked] | None:
             tests=tests,
             faithful=faithful and all(mark == "x" for mark in tests.values()),
             good_tests=good,
-            contradiction=lines.get("Contradictions", "none") not in ("", "none", "none."),
-            noise=lines.get("Noise", "none") not in ("", "none", "none."),
+            # "none", and "none (but ...)" a reader's aside, count as none
+            contradiction=not _none(lines.get("Contradictions", "none")),
+            noise=not _none(lines.get("Noise", "none")),
         )
     if problems:
         print(f"{path}: unmarked boxes or verdicts in: {'; '.join(problems)}", file=sys.stderr)
         return None
     return out
+
+
+def _none(text: str) -> bool:
+    return text == "" or re.match(r"none\b", text) is not None
 
 
 def _pair_number(title: str) -> int:
