@@ -3,9 +3,9 @@ the code parses, the solution exports its entry point, the tests import the solu
 
 from __future__ import annotations
 
-import tree_sitter
-
-from phicode.languages.javascript.signs import parser
+from phicode.languages.javascript.syntax import parser
+from phicode.languages.javascript.syntax import text as _text
+from phicode.languages.javascript.syntax import walk as _walk
 
 SOLUTION_MODULES = ("./solution.mjs", "./solution.js", "./solution")
 
@@ -62,18 +62,6 @@ def test_names(source: str, typescript: bool) -> list[str]:
             if first is not None and first.type == "string":
                 names.append(_text(first)[1:-1])
     return names
-
-
-def _walk(root: tree_sitter.Node):
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(reversed(node.children))
-
-
-def _text(node: tree_sitter.Node | None) -> str:
-    return (node.text or b"").decode(errors="replace") if node is not None else ""
 
 
 __all__ = ["exports", "imports_solution", "syntax_problem", "test_names"]

@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 
 import tree_sitter
 
-from phicode.languages.javascript.signs import parser
+from phicode.languages.javascript.syntax import parser
+from phicode.languages.javascript.syntax import text as _text
+from phicode.languages.javascript.syntax import walk as _walk
 from phicode.mine.filters import Verdict
 from phicode.mine.reasons import Reject, Skip
 
@@ -472,18 +474,6 @@ def _own_nodes(body: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
         yield node
         if node.type not in _SCOPES:
             stack.extend(node.children)
-
-
-def _walk(root: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(reversed(node.children))
-
-
-def _text(node: tree_sitter.Node | None) -> str:
-    return (node.text or b"").decode(errors="replace") if node is not None else ""
 
 
 __all__ = ["JsFound", "free_names", "mine_tree", "parse", "skip_reason", "tokens"]

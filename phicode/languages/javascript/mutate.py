@@ -21,7 +21,9 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from phicode.languages.javascript.signs import parser
+from phicode.languages.javascript.syntax import function_named, parser
+from phicode.languages.javascript.syntax import text as _text
+from phicode.languages.javascript.syntax import walk as _walk
 
 MAX_MUTANTS = 24
 _SWAPS = {
@@ -91,18 +93,8 @@ def baselines(code: str, entry_point: str, results: Sequence[str]) -> list[Progr
 
 
 def _entry_body(root: tree_sitter.Node, name: str) -> tree_sitter.Node | None:
-    for node in _walk(root):
-        if node.type == "function_declaration" and _text(node.child_by_field_name("name")) == name:
-            return node.child_by_field_name("body")
-        if node.type == "variable_declarator" and _text(node.child_by_field_name("name")) == name:
-            value = node.child_by_field_name("value")
-            if value is not None and value.type in (
-                "arrow_function",
-                "function_expression",
-                "function",
-            ):
-                return value.child_by_field_name("body")
-    return None
+    function = function_named(root, name)
+    return function.child_by_field_name("body") if function is not None else None
 
 
 def _function_bodies(root: tree_sitter.Node) -> list[tree_sitter.Node]:
@@ -216,18 +208,6 @@ def _in_throw(node: tree_sitter.Node) -> bool:
             return True
         parent = parent.parent
     return False
-
-
-def _walk(root: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(reversed(node.children))
-
-
-def _text(node: tree_sitter.Node | None) -> str:
-    return (node.text or b"").decode(errors="replace") if node is not None else ""
 
 
 __all__ = ["MAX_MUTANTS", "Program", "baselines", "mutants"]

@@ -32,7 +32,9 @@ from typing import Any
 import tree_sitter
 
 from phicode.languages.javascript import values
-from phicode.languages.javascript.signs import parser
+from phicode.languages.javascript.syntax import function_named, parser
+from phicode.languages.javascript.syntax import text as _text
+from phicode.languages.javascript.syntax import walk as _walk
 from phicode.records import PairCase
 from phicode.sandbox.runner import JobRunner
 
@@ -153,37 +155,19 @@ def signature(code: str, name: str, typescript: bool) -> Signature | None:
     """The entry point's parameters, read from the snippet (None: no such function)."""
     tree = parser(typescript).parse(code.encode())
     aliases = _type_aliases(tree.root_node)
-    for node in _walk(tree.root_node):
-        function = _function_named(node, name)
-        if function is None:
-            continue
-        params = function.child_by_field_name("parameters") or function.child_by_field_name(
-            "parameter"
-        )
-        parameters = tuple(_parameters(params, aliases)) if params is not None else ()
-        shown = _text(params) if params is not None else "()"
-        if params is not None and params.type == "identifier":
-            shown = f"({shown})"
-        returns = function.child_by_field_name("return_type")
-        text = f"{name}{shown}{_text(returns) if returns is not None else ''}"
-        for alias, meaning in aliases.items():  # the question shows no type it does not define
-            text = re.sub(rf"\b{re.escape(alias)}\b", meaning, text)
-        return Signature(name, parameters, text, function)
-    return None
-
-
-def _function_named(node: tree_sitter.Node, name: str) -> tree_sitter.Node | None:
-    if node.type == "function_declaration" and _text(node.child_by_field_name("name")) == name:
-        return node
-    if node.type == "variable_declarator" and _text(node.child_by_field_name("name")) == name:
-        value = node.child_by_field_name("value")
-        if value is not None and value.type in (
-            "arrow_function",
-            "function_expression",
-            "function",
-        ):
-            return value
-    return None
+    function = function_named(tree.root_node, name)
+    if function is None:
+        return None
+    params = function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
+    parameters = tuple(_parameters(params, aliases)) if params is not None else ()
+    shown = _text(params) if params is not None else "()"
+    if params is not None and params.type == "identifier":
+        shown = f"({shown})"
+    returns = function.child_by_field_name("return_type")
+    text = f"{name}{shown}{_text(returns) if returns is not None else ''}"
+    for alias, meaning in aliases.items():  # the question shows no type it does not define
+        text = re.sub(rf"\b{re.escape(alias)}\b", meaning, text)
+    return Signature(name, parameters, text, function)
 
 
 def _type_aliases(root: tree_sitter.Node) -> dict[str, str]:
@@ -472,18 +456,6 @@ def examples(sig: Signature, chosen: Sequence[Seen], count: int = SHOWN_EXAMPLES
         if s not in picked and s.source not in {p.source for p in picked}:
             picked.append(s)
     return picked[:count]
-
-
-def _walk(root: tree_sitter.Node):
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(reversed(node.children))
-
-
-def _text(node: tree_sitter.Node | None) -> str:
-    return (node.text or b"").decode(errors="replace") if node is not None else ""
 
 
 __all__ = [

@@ -9,28 +9,16 @@ judged by the case judge, which none of these reach.
 
 from __future__ import annotations
 
-from functools import cache
-
 import tree_sitter
-import tree_sitter_javascript
-import tree_sitter_typescript
+
+from phicode.languages.javascript.syntax import parser
+from phicode.languages.javascript.syntax import walk as _walk
 
 _EXITS = frozenset(
     {"process.exit", "process.reallyExit", "process.abort", "process.kill", "process.exitCode"}
 )
 _HOOKS = frozenset({"node:test", "node:inspector", "inspector", "node:vm", "vm", "node:v8", "v8"})
 _LYING = frozenset({"valueOf", "toJSON", "toString", "Symbol.hasInstance", "Symbol.toPrimitive"})
-
-
-@cache
-def parser(typescript: bool) -> tree_sitter.Parser:
-    """A tree-sitter parser for JavaScript, or for TypeScript."""
-    grammar = (
-        tree_sitter_typescript.language_typescript()
-        if typescript
-        else tree_sitter_javascript.language()
-    )
-    return tree_sitter.Parser(tree_sitter.Language(grammar))
 
 
 def forgery_signs(solution: str, tests: str = "", *, typescript: bool = False) -> list[str]:
@@ -78,12 +66,4 @@ def _is_import_source(node: tree_sitter.Node) -> bool:
     return parent.type == "arguments" and call is not None and call.type in ("call_expression",)
 
 
-def _walk(root: tree_sitter.Node):
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(reversed(node.children))
-
-
-__all__ = ["forgery_signs", "parser"]
+__all__ = ["forgery_signs"]

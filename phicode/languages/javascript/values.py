@@ -18,11 +18,12 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import tree_sitter
-import tree_sitter_javascript
+
+from phicode.languages.javascript.syntax import parser
+from phicode.languages.javascript.syntax import text as _text
 
 MAX_DEPTH = 64
 TYPED_ARRAYS = frozenset(
@@ -134,16 +135,11 @@ def _number(text: str) -> float:
 # --- from a JS literal (tree-sitter) ----------------------------------------------------
 
 
-@cache
-def _parser() -> tree_sitter.Parser:
-    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_javascript.language()))
-
-
 def read_literal(source: str) -> Any:
     """The model value of a JS literal expression; :class:`NotAValue` for anything else
     (a call, a variable, arithmetic beyond a sign): nothing is evaluated."""
     text = f"({source}\n)".encode()
-    tree = _parser().parse(text)
+    tree = parser(False).parse(text)
     if tree.root_node.has_error:
         raise NotAValue(f"not a JavaScript expression: {source[:60]!r}")
     statement = tree.root_node.named_children
@@ -239,10 +235,6 @@ def _constructed(node: tree_sitter.Node, depth: int) -> Any:
             raise NotAValue(f"new {name} of values of the wrong kind")
         return Typed(name, tuple(x.value if isinstance(x, BigInt) else x for x in inner))
     raise NotAValue(f"new {name}: not a value this judge reads")
-
-
-def _text(node: tree_sitter.Node) -> str:
-    return (node.text or b"").decode()
 
 
 def _number_literal(text: str) -> Any:
