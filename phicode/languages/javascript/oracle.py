@@ -218,7 +218,10 @@ def candidates(code: str, sig: Signature, docstring: str | None) -> list[tuple[s
     """Calls worth observing: JSDoc examples first, then one parameter varied at a time."""
     found: list[tuple[str, ...]] = list(_examples(docstring or "", sig))
     nested = bool(re.search(r"flat|nest|deep", sig.name, re.IGNORECASE))
-    pools = [_pool(p, code, nested) for p in sig.parameters if not p.rest]
+    # values of every type only where the function is about types (isString, toFloat):
+    # elsewhere a string where a number belongs only shows an accident (clamp("a") is NaN)
+    any_type = bool(re.match(r"(is|to|has|as)[A-Z_]|type", sig.name))
+    pools = [_pool(p, code, nested, any_type) for p in sig.parameters if not p.rest]
     rest = next((p for p in sig.parameters if p.rest), None)
     if rest is not None:  # f(...values): a few calls of one to three values after the others
         spread = _pool(
@@ -246,7 +249,9 @@ def candidates(code: str, sig: Signature, docstring: str | None) -> list[tuple[s
     return list(islice(dict.fromkeys(found), MAX_CANDIDATES))
 
 
-def _pool(parameter: Parameter, code: str, nested: bool = False) -> tuple[str, ...]:
+def _pool(
+    parameter: Parameter, code: str, nested: bool = False, any_type: bool = True
+) -> tuple[str, ...]:
     chosen: tuple[str, ...] = ()
     for pattern, pool in _BY_TYPE:
         if parameter.type and re.search(pattern, parameter.type):
@@ -256,6 +261,8 @@ def _pool(parameter: Parameter, code: str, nested: bool = False) -> tuple[str, .
         chosen = next(
             (pool for pattern, pool in _BY_NAME if re.search(pattern, parameter.name)), _NUMBERS
         )
+    if chosen is _ANY and not any_type:
+        chosen = _NUMBERS
     if chosen is _NUMBERS:
         chosen = (*_NUMBERS, *_boundaries(code))
     if nested and chosen in (_NUMBER_ARRAYS, _STRING_ARRAYS):  # a flatten takes nested arrays
@@ -341,10 +348,14 @@ def outcome_class(seen: Seen) -> tuple[Any, ...]:
 
 
 def usable(seen: Sequence[Seen], code: str) -> list[int]:
-    """The calls that may be cases (by index): plain results, and deliberate throws."""
+    """The calls that may be cases (by index): plain results, and deliberate throws. A
+    ``NaN`` is an accident of input the function was not meant to take (a string into
+    arithmetic), unless the function returns nothing else."""
+    nan_only = all(s.source == "NaN" for s in seen if s.kind == "value")
     return [
         index for index, s in enumerate(seen)
-        if (s.kind == "value" and len(s.source) <= 200) or (s.kind == "raises" and deliberate(s, code))
+        if (s.kind == "value" and len(s.source) <= 200 and (nan_only or s.source != "NaN"))
+        or (s.kind == "raises" and deliberate(s, code))
     ]  # fmt: skip
 
 

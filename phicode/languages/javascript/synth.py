@@ -21,7 +21,7 @@ from phicode.languages.javascript import mutate, oracle
 from phicode.records import Generator, Pair, Snippet
 from phicode.sandbox.runner import JobRunner, fan_out
 
-VERSION = "js-template@4"  # 4: a baseline passing every call drops the pair; richer pools (booleans, fractions, special characters, a function among any values); 2: typed pools by name, rest parameters, mutants of helpers, conditions, calls; 3: examples that show something
+VERSION = "js-template@5"  # 5: any-type values only for type functions, no NaN cases; 4: a baseline passing every call drops the pair; richer pools (booleans, fractions, special characters, a function among any values); 2: typed pools by name, rest parameters, mutants of helpers, conditions, calls; 3: examples that show something
 MIN_CASES = 2
 BUILTIN_ERRORS = frozenset(
     {"Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError"}
