@@ -44,7 +44,7 @@ def test_code_without_operators_still_has_mutants_and_throw_messages_are_left_al
 
 
 def test_baselines_are_whole_modules_exporting_the_entry_point() -> None:
-    found = mutate.baselines("", "f", ["[1]", "[1]", "2"])
+    found = mutate.baselines("f", ["[1]", "[1]", "2"])
     names = [b.name for b in found]
     assert "the commonest result ([1])" in names and "echo the first argument" in names
     assert all(b.source.rstrip().endswith("export { f };") for b in found)

@@ -147,15 +147,12 @@ class Synthesizer:
         if batch:
             yield from self._batch(batch)
 
-    def _other_language(self, snippet: Snippet) -> SynthResult:
-        return _composed(self.pool, snippet)
-
     def _batch(self, snippets: Sequence[Snippet]) -> list[SynthResult]:
         results: dict[int, SynthResult] = {}
         items: dict[int, Item] = {}
         for index, snippet in enumerate(snippets):
             if snippet.language != "python":
-                results[index] = self._other_language(snippet)
+                results[index] = _composed(self.pool, snippet)
                 continue
             info = _info(snippet)
             if isinstance(info, FunctionInfo):

@@ -20,6 +20,7 @@ TypeScript are :data:`JAVASCRIPT` and :data:`TYPESCRIPT`. :func:`language_named`
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -75,7 +76,9 @@ class Language(Protocol):
         ...
 
 
+@cache
 def _registry() -> dict[str, Language]:
+    """Built once: every verification asks it for the pair's language."""
     from phicode.languages.javascript import JAVASCRIPT, TYPESCRIPT
     from phicode.languages.python import PYTHON
 

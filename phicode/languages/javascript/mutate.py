@@ -71,7 +71,7 @@ def mutants(
     return found
 
 
-def baselines(code: str, entry_point: str, results: Sequence[str]) -> list[Program]:
+def baselines(entry_point: str, results: Sequence[str]) -> list[Program]:
     """Trivial answers, each a module exporting ``entry_point`` (``results``: the JS
     literals the snippet returned, for the commonest one)."""
     bodies = {

@@ -102,7 +102,7 @@ def _known_wrong(
         *mutate.mutants(snippet.code, snippet.entry_point, typescript),
         *(
             replace(b, name=f"baseline: {b.name}")
-            for b in mutate.baselines(snippet.code, snippet.entry_point, results)
+            for b in mutate.baselines(snippet.entry_point, results)
         ),
     ]
     outcomes = fan_out(
