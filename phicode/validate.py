@@ -64,6 +64,7 @@ __all__ = [
     "ValidateReport",
     "code_findings",
     "default_cache_dir",
+    "python_code_findings",
     "static_findings",
     "status_findings",
     "validate_files",
@@ -181,28 +182,6 @@ def _imports_solution(module: ast.Module) -> bool:
     return False
 
 
-def _javascript_findings(pair: Pair) -> list[tuple[Check, str]]:
-    """Step 5 for JavaScript and TypeScript: the code parses (tree-sitter), the solution
-    exports the entry point, the tests import ``./solution.mjs``."""
-    from phicode.languages.javascript.checks import exports, imports_solution, syntax_problem
-
-    typescript = pair.language == "typescript"
-    problems: list[tuple[Check, str]] = []
-    problem = syntax_problem(pair.solution, typescript)
-    if problem:
-        problems.append((Check.SOLUTION_SYNTAX, f"solution does not parse: {problem}"))
-    elif pair.entry_point and not exports(pair.solution, pair.entry_point, typescript):
-        why = f"solution does not export entry_point '{pair.entry_point}'"
-        problems.append((Check.ENTRY_POINT, why))
-    problem = syntax_problem(pair.tests, typescript)
-    if problem:
-        problems.append((Check.TESTS_SYNTAX, f"tests do not parse: {problem}"))
-    elif not imports_solution(pair.tests, typescript):
-        why = "tests do not import the solution (expected 'from \"./solution.mjs\"')"
-        problems.append((Check.TESTS_IMPORT, why))
-    return problems
-
-
 def static_findings(pair: Pair, code: bool = True) -> list[tuple[Check, str]]:
     """The status and (with ``code``) code checks of one parsed record (steps 4 and 5)."""
     return status_findings(pair) + (code_findings(pair) if code else [])
@@ -221,9 +200,16 @@ def status_findings(pair: Pair) -> list[tuple[Check, str]]:
 
 
 def code_findings(pair: Pair) -> list[tuple[Check, str]]:
-    """Step 5: the code parses, defines the entry point, and the tests import it."""
-    if pair.language != "python":
-        return _javascript_findings(pair)
+    """Step 5: the code parses, defines the entry point, and the tests import it (the
+    pair's language checks: :meth:`phicode.languages.Language.code_findings`)."""
+    from phicode.languages import language_named
+
+    return language_named(pair.language).code_findings(pair)
+
+
+def python_code_findings(pair: Pair) -> list[tuple[Check, str]]:
+    """Step 5 for Python: ``ast`` parses both, the solution defines the entry point, the
+    tests import from ``solution``."""
     problems: list[tuple[Check, str]] = []
     problem, solution = _syntax_problem(pair.solution, "solution")
     if problem:

@@ -37,6 +37,17 @@ def test_a_function_carries_the_helpers_and_constants_it_uses_and_exports_itself
     assert "export const" not in code  # the snippet exports its entry point alone
 
 
+def test_names_a_destructuring_pattern_declares_are_not_free() -> None:
+    found = _found(
+        "export const widths = (rows) => rows.map(({ length }) => length);\n"
+        'export function cut({ text, ellipsis = "..." }, width) { return text.slice(0, width) + ellipsis; }\n'
+        "export const other = ({ a: b }) => b + c;\n"
+    )
+    assert found["widths"].verdict is None and found["cut"].verdict is None
+    verdict = found["other"].verdict  # a renamed property declares its new name only
+    assert verdict is not None and (verdict.reason, verdict.detail) == (Reject.UNRESOLVED_NAME, "c")
+
+
 @pytest.mark.parametrize(
     ("source", "reason", "detail"),
     [

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from phicode.cli import main
 from phicode.filters.mutation import DEFAULT_THRESHOLD
+from phicode.judge import verify_pair
 from phicode.languages.javascript import mutate, oracle
-from phicode.records import Pair
+from phicode.languages.javascript import synth as js_synth
+from phicode.records import Pair, Snippet, Source
+from phicode.sandbox.pool import SandboxPool
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus-js"
 
@@ -38,6 +42,9 @@ def test_code_without_operators_still_has_mutants_and_throw_messages_are_left_al
     assert {"condition negated", "!== -> ==="} <= names
     keys = {m.name.split(": ", 1)[1] for m in mutate.mutants(code, "keysOf", typescript=False)}
     assert {"Object.keys -> Object.values", "arguments of f swapped"} <= keys
+    texts = "const tidy = (s, p) => s.trim().toLowerCase().startsWith(p);\n"
+    tidied = {m.name.split(": ", 1)[1] for m in mutate.mutants(texts, "tidy", typescript=False)}
+    assert {".startsWith -> .endsWith", ".trim() dropped", ".toLowerCase() dropped"} <= tidied
     checked = mutate.mutants(code, "check", typescript=False)
     assert any("ternary branches swapped" in m.name for m in checked)
     assert all('"negative"' in m.source for m in checked)  # the message is never the change
@@ -46,8 +53,31 @@ def test_code_without_operators_still_has_mutants_and_throw_messages_are_left_al
 def test_baselines_are_whole_modules_exporting_the_entry_point() -> None:
     found = mutate.baselines("f", ["[1]", "[1]", "2"])
     names = [b.name for b in found]
-    assert "the commonest result ([1])" in names and "echo the first argument" in names
+    assert "baseline: the commonest result ([1])" in names
+    assert "baseline: echo the first argument" in names
+    assert {b.kind for b in found} == {mutate.BASELINE}
     assert all(b.source.rstrip().endswith("export { f };") for b in found)
+
+
+def test_shortcuts_hold_a_parameter_or_swap_two_in_block_and_arrow_bodies() -> None:
+    code = (
+        "function chunk(list, size = 2) {\n  const out = [];\n"
+        "  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));\n"
+        "  return out;\n}\n"
+        "const inRange = (n, start, end) => n >= Math.min(start, end) && n < Math.max(start, end);\n"
+    )
+    sig = oracle.signature(code, "chunk", typescript=False)
+    assert sig is not None
+    held = oracle.held_values(sig, [("[1]", "2"), ("[1, 2]", "2"), ("[1, 2]", "3")])
+    assert held == {"list": "[1, 2]", "size": "2"}
+    found = mutate.shortcuts(code, "chunk", False, {"size": "2"}, [])
+    assert [(p.name, p.kind) for p in found] == [("shortcut: ignores size", mutate.SHORTCUT)]
+    assert "function chunk(list, size = 2) { size = (2);\n" in found[0].source
+    ranged = oracle.signature(code, "inRange", typescript=False)
+    assert ranged is not None
+    assert oracle.swappable(code, ranged) == [("n", "start"), ("start", "end")]
+    swapped = mutate.shortcuts(code, "inRange", False, {}, [("start", "end")])
+    assert "=> { [start, end] = [end, start]; return (n >= Math.min" in swapped[0].source
 
 
 def test_a_signature_shows_typescript_types_with_aliases_resolved() -> None:
@@ -90,3 +120,49 @@ def test_phicode_run_on_the_javascript_corpus(tmp_path: Path) -> None:
     record["tests"] = record["tests"].replace("./solution.mjs", "./elsewhere.mjs")
     broken.write_text(json.dumps(record) + "\n")
     assert main(["validate", str(broken)]) == 1
+
+
+# The simple wrong functions blind readers wrote against kept pairs of js-template@5
+# (bench/results/js-npm-audit-3A.md): each passed every test then; a kept pair must reject it.
+READERS_SHORTCUTS = [
+    (
+        "chunk",
+        "export function chunk(items, size = 2) {\n  const out = [];\n"
+        "  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));\n"
+        "  return out;\n}\n",
+        "export const chunk = (a, n) => (n < 1 ? [] : a.map((x) => [x]));\n",
+    ),
+    (
+        "inRange",
+        "export function inRange(n, start, end) {\n"
+        "  return n >= Math.min(start, end) && n < Math.max(start, end);\n}\n",
+        "export const inRange = (n, s, e) => n >= s && n < e;\n",
+    ),
+    (
+        "maxBy",
+        "export function maxBy(items, getter) {\n  let best;\n"
+        "  for (const item of items) if (best === undefined || getter(item) > getter(best)) best = item;\n"
+        "  return best;\n}\n",
+        "export const maxBy = (a) => (a.length ? a.reduce((m, x) => (x > m ? x : m)) : undefined);\n",
+    ),
+]
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize(
+    "name,code,wrong", READERS_SHORTCUTS, ids=[n for n, _, _ in READERS_SHORTCUTS]
+)
+def test_a_kept_pair_rejects_a_readers_shortcut(
+    sandbox_pool: SandboxPool, name: str, code: str, wrong: str
+) -> None:
+    snippet = Snippet(
+        id=name,
+        entry_point=name,
+        code=code,
+        source=Source(repo="readers", path=f"{name}.mjs"),
+        language="javascript",
+    )
+    pair = js_synth.synthesize(sandbox_pool, snippet)
+    assert isinstance(pair, Pair), pair
+    assert verify_pair(sandbox_pool, pair).passed
+    assert not verify_pair(sandbox_pool, replace(pair, solution=wrong)).passed, pair.tests

@@ -27,6 +27,7 @@ from phicode.generate.prompts import Prompts
 from phicode.generate.reasons import STATUS_REASON, SynthReason
 from phicode.generate.repair import Checked, Repairer, with_notes
 from phicode.generate.restate import Restater
+from phicode.languages import Language, language_named
 from phicode.records import Pair, Rejection, Snippet
 from phicode.sandbox.runner import JobRunner
 
@@ -151,8 +152,9 @@ class Synthesizer:
         results: dict[int, SynthResult] = {}
         items: dict[int, Item] = {}
         for index, snippet in enumerate(snippets):
-            if snippet.language != "python":
-                results[index] = _composed(self.pool, snippet)
+            language = language_named(snippet.language)
+            if language.composes_pairs:
+                results[index] = _composed(self.pool, language, snippet)
                 continue
             info = _info(snippet)
             if isinstance(info, FunctionInfo):
@@ -229,15 +231,13 @@ def _info(snippet: Snippet) -> FunctionInfo | str:
     return info
 
 
-def _composed(pool: JobRunner | None, snippet: Snippet) -> SynthResult:
-    """A JavaScript or TypeScript snippet: the pair composed from what it does
-    (:mod:`phicode.languages.javascript.synth`; no model writes its question yet)."""
+def _composed(pool: JobRunner | None, language: Language, snippet: Snippet) -> SynthResult:
+    """A snippet of a language that composes its pairs from what the code does
+    (JavaScript: :mod:`phicode.languages.javascript.synth`; no model writes its question yet)."""
     if pool is None:
         why = f"{snippet.language} snippets need the sandbox to be composed"
         return _rejected(snippet, Rejected(SynthReason.NOT_SYNTHESISED, why))
-    from phicode.languages.javascript.synth import synthesize
-
-    made = synthesize(pool, snippet)
+    made = language.compose(pool, snippet)
     return SynthResult(snippet, pair=made) if isinstance(made, Pair) else _rejected(snippet, made)
 
 

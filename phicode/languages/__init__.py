@@ -10,7 +10,13 @@ language, and nothing else branches on it:
   expected literal is read (Python's ``ast.literal_eval``; JS through tree-sitter),
   how the two compare (``==`` with number kinds apart; ``deepStrictEqual``);
 - the static signs of a forged pass;
-- the source extensions ``phicode run`` maps to it.
+- the source extensions ``phicode run`` maps to it, and how one of its files is mined;
+- ``phicode validate``'s code checks (the code parses, the entry point is there, the
+  tests import it);
+- how a snippet becomes a pair: Python's are drafted by the model and then aligned,
+  given cases and scored by the later stages; a language that ``composes_pairs``
+  (JavaScript) composes each pair from observed calls, its cases chosen and scored
+  there, and the later stages pass it as it is.
 
 Python is :data:`PYTHON` (its behaviour is what phicode always did); JavaScript and
 TypeScript are :data:`JAVASCRIPT` and :data:`TYPESCRIPT`. :func:`language_named` and
@@ -27,8 +33,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 from phicode.errors import InputError
 
 if TYPE_CHECKING:
-    from phicode.records import PairCase
+    from phicode.generate.drafters import Rejected
+    from phicode.mine.config import MineConfig
+    from phicode.mine.walk import FileTask
+    from phicode.mine.worker import FileResult
+    from phicode.records import Pair, PairCase, Snippet
     from phicode.sandbox.jobs import Job
+    from phicode.sandbox.runner import JobRunner
+    from phicode.validate import Check
 
 
 class Language(Protocol):
@@ -39,6 +51,19 @@ class Language(Protocol):
     solution_file: str
     tests_file: str
     runner: str  # what runs the tests, as a verdict's detail names it ("pytest")
+    # True: compose() makes the whole pair (cases and scores included); the model's
+    # drafts, blind solves, case derivation and mutation scoring pass it as it is
+    composes_pairs: bool
+
+    @property
+    def composer_part(self) -> str:
+        """The synth stage's resume-key part that names :meth:`compose`'s version."""
+        ...
+
+    @property
+    def composer_version(self) -> str:
+        """:meth:`compose`'s version ("" where the model drafts)."""
+        ...
 
     def tests_job(
         self,
@@ -73,6 +98,19 @@ class Language(Protocol):
 
     def forgery_signs(self, solution: str, tests: str) -> list[str]:
         """Signs in the source of a forged pass (flagged on every run)."""
+        ...
+
+    def mine_file(self, task: FileTask, config: MineConfig) -> FileResult:
+        """One source file's candidates (never raises for a bad file: a skip names it)."""
+        ...
+
+    def code_findings(self, pair: Pair) -> list[tuple[Check, str]]:
+        """``phicode validate``'s step 5 on one record of this language."""
+        ...
+
+    def compose(self, pool: JobRunner, snippet: Snippet) -> Pair | Rejected:
+        """The snippet's verified pair, composed from what it does (only where
+        ``composes_pairs``)."""
         ...
 
 

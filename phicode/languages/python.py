@@ -9,10 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from phicode.records import PairCase
 from phicode.sandbox.jobs import Job
+
+if TYPE_CHECKING:
+    from phicode.generate.drafters import Rejected
+    from phicode.mine.config import MineConfig
+    from phicode.mine.walk import FileTask
+    from phicode.mine.worker import FileResult
+    from phicode.records import Pair, Snippet
+    from phicode.sandbox.runner import JobRunner
+    from phicode.validate import Check
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +31,7 @@ class Python:
     solution_file: str = "solution.py"
     tests_file: str = "test_solution.py"
     runner: str = "pytest"  # what runs the tests, as a verdict's detail names it
+    composes_pairs: bool = False  # the model drafts; later stages align, derive, score
 
     def tests_job(
         self,
@@ -64,6 +74,27 @@ class Python:
         from phicode.tamper import static_signs
 
         return static_signs(solution, tests)
+
+    @property
+    def composer_part(self) -> str:
+        return ""
+
+    @property
+    def composer_version(self) -> str:
+        return ""
+
+    def mine_file(self, task: FileTask, config: MineConfig) -> FileResult:
+        from phicode.mine.worker import mine_python_file
+
+        return mine_python_file(task, config)
+
+    def code_findings(self, pair: Pair) -> list[tuple[Check, str]]:
+        from phicode.validate import python_code_findings
+
+        return python_code_findings(pair)
+
+    def compose(self, pool: JobRunner, snippet: Snippet) -> Pair | Rejected:
+        raise NotImplementedError("Python pairs are drafted by the model (generate.synth)")
 
 
 PYTHON = Python()

@@ -80,9 +80,14 @@ def process_file(task: FileTask, config: MineConfig) -> FileResult:
 
 
 def _process(task: FileTask, config: MineConfig) -> FileResult:
-    if task.language != "python":
-        return _process_javascript(task, config)
-    text_or_skip = _read_text(task, config)
+    from phicode.languages import language_named
+
+    return language_named(task.language).mine_file(task, config)
+
+
+def mine_python_file(task: FileTask, config: MineConfig) -> FileResult:
+    """A Python file: ``ast`` finds the functions (:mod:`phicode.mine.extract`)."""
+    text_or_skip = read_text(task, config)
     if isinstance(text_or_skip, FileResult):
         return text_or_skip
     tree_or_skip = _parse(task, text_or_skip)
@@ -92,35 +97,7 @@ def _process(task: FileTask, config: MineConfig) -> FileResult:
     return FileResult(task, found=list(found))
 
 
-def _process_javascript(task: FileTask, config: MineConfig) -> FileResult:
-    """A JavaScript or TypeScript file (:mod:`phicode.languages.javascript.mine`)."""
-    from phicode.languages.javascript import mine as js
-
-    text_or_skip = _read_text(task, config, utf8=True)
-    if isinstance(text_or_skip, FileResult):
-        return text_or_skip
-    skip = js.skip_reason(text_or_skip)
-    if skip is not None:
-        return FileResult(task, *skip)
-    tree = js.parse(text_or_skip, typescript=task.language == "typescript")
-    if isinstance(tree, tuple):
-        return FileResult(task, *tree)
-    found = []
-    for candidate in js.mine_tree(tree, text_or_skip):
-        item = Found(
-            candidate.entry_point, candidate.code, candidate.start_line, candidate.end_line,
-            candidate.docstring, verdict=candidate.verdict,
-        )  # fmt: skip
-        if item.verdict is None:
-            item.verdict = filters.check_size(item.code, len(candidate.words), config)
-            item.snippet_id = content_id(task.language, " ".join(candidate.words))
-        if item.verdict is None:
-            item.signature = signature(candidate.words, config.shingle_tokens, config.num_perm)
-        found.append(item)
-    return FileResult(task, found=found)
-
-
-def _read_text(task: FileTask, config: MineConfig, *, utf8: bool = False) -> str | FileResult:
+def read_text(task: FileTask, config: MineConfig, *, utf8: bool = False) -> str | FileResult:
     try:
         with open(task.path, "rb") as handle:
             data = handle.read(config.max_file_bytes + 1)

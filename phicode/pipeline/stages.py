@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from phicode.filters.reasons import FilterReason, Verdict
 from phicode.generate.config import BackendKind
+from phicode.languages import language_named
 from phicode.pipeline.stage import Dropped, Stage, record_json
 from phicode.records import Pair, PairCase, Rejection, Snippet
 
@@ -96,10 +97,10 @@ class SynthStage(Stage[Snippet, SynthUnit]):
             "drop": [repair.drop_failing, repair.min_kept, repair.min_share],
             **sandbox_parts(config),
         }
-        if set(config.mine.languages) - {"python"}:  # how JavaScript pairs are composed
-            from phicode.languages.javascript import synth as javascript_synth
-
-            parts["javascript"] = javascript_synth.VERSION
+        for name in config.mine.languages:  # how the languages that compose pairs do it
+            language = language_named(name)
+            if language.composes_pairs:
+                parts[language.composer_part] = language.composer_version
         if model.backend is not BackendKind.TEMPLATE:
             from phicode.generate.backends import weights_parts
 
@@ -238,17 +239,17 @@ class FidelityStage(Stage[Pair, FidelityUnit]):
         from phicode.filters.fidelity import align
 
         config = bench.config
-        python = [pair for pair in items if pair.language == "python"]
+        drafted = [pair for pair in items if not _composed(pair)]
         answers = (
-            bench.solver().solve(python) if config.samples and python else [[] for _ in python]
+            bench.solver().solve(drafted) if config.samples and drafted else [[] for _ in drafted]
         )
         min_tests = config.model.repair.min_kept
         aligned = iter(
             FidelityUnit.of(align(bench.pool, pair, given, min_tests))
-            for pair, given in zip(python, answers, strict=True)
+            for pair, given in zip(drafted, answers, strict=True)
         )
-        # a composed JavaScript pair states every case it tests already: it passes as it is
-        return [next(aligned) if pair.language == "python" else _as_is(pair) for pair in items]
+        # a composed pair states every case it tests already: it passes as it is
+        return [_as_is(pair) if _composed(pair) else next(aligned) for pair in items]
 
     def advance(
         self, item: Pair, unit: FidelityUnit, config: PipelineConfig, funnel: Funnel
@@ -259,6 +260,11 @@ class FidelityStage(Stage[Pair, FidelityUnit]):
         if unit.verdict is not None:
             return _drop(unit.pair, unit.verdict, funnel)
         return unit.pair
+
+
+def _composed(pair: Pair) -> bool:
+    """Whether the pair's language composed it whole (cases and scores included)."""
+    return language_named(pair.language).composes_pairs
 
 
 def _as_is(pair: Pair) -> FidelityUnit:
@@ -310,7 +316,7 @@ class CasesStage(Stage[Pair, CasesUnit]):
 
         units = []
         for pair in items:
-            if pair.language != "python":  # composed with its cases (javascript.synth)
+            if _composed(pair):  # its cases were chosen where it was composed
                 coverage = pair.verification.branch_coverage if pair.verification else None
                 units.append(CasesUnit(cases=pair.cases, branch_coverage=coverage))
                 continue
@@ -402,7 +408,7 @@ class MutationStage(Stage[Pair, MutationUnit]):
         tester = MutationTester(bench.pool, bench.config.max_mutants)
         units = []
         for pair in items:
-            if pair.language != "python":  # scored where its cases were chosen (javascript.synth)
+            if _composed(pair):  # scored where its cases were chosen
                 verification = pair.verification
                 units.append(MutationUnit(
                     score=verification.mutation_score if verification else None, total=0,

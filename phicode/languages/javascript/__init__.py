@@ -18,12 +18,21 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from phicode.languages.javascript import values
 from phicode.languages.javascript.signs import forgery_signs
 from phicode.records import PairCase
 from phicode.sandbox.jobs import Job
+
+if TYPE_CHECKING:
+    from phicode.generate.drafters import Rejected
+    from phicode.mine.config import MineConfig
+    from phicode.mine.walk import FileTask
+    from phicode.mine.worker import FileResult
+    from phicode.records import Pair, Snippet
+    from phicode.sandbox.runner import JobRunner
+    from phicode.validate import Check
 
 COMPUTE_SOURCE = (Path(__file__).with_name("compute.mjs")).read_text(encoding="utf-8")
 COMPUTE_FILE = "compute.mjs"
@@ -40,6 +49,7 @@ class JavaScript:
     solution_file: str
     tests_file: str
     runner: str = "node --test"  # what runs the tests, as a verdict's detail names it
+    composes_pairs: bool = True  # composed from observed calls (.synth), cases and scores too
 
     def tests_job(
         self,
@@ -89,6 +99,31 @@ class JavaScript:
 
     def forgery_signs(self, solution: str, tests: str) -> list[str]:
         return forgery_signs(solution, tests, typescript=self.name == "typescript")
+
+    @property
+    def composer_part(self) -> str:
+        return "javascript"  # TypeScript shares JavaScript's composer
+
+    @property
+    def composer_version(self) -> str:
+        from phicode.languages.javascript.synth import VERSION
+
+        return VERSION
+
+    def mine_file(self, task: FileTask, config: MineConfig) -> FileResult:
+        from phicode.languages.javascript.mine import mine_file
+
+        return mine_file(task, config)
+
+    def code_findings(self, pair: Pair) -> list[tuple[Check, str]]:
+        from phicode.languages.javascript.checks import code_findings
+
+        return code_findings(pair)
+
+    def compose(self, pool: JobRunner, snippet: Snippet) -> Pair | Rejected:
+        from phicode.languages.javascript.synth import synthesize
+
+        return synthesize(pool, snippet)
 
 
 def case_wrong(case: PairCase, outcome: dict[str, Any]) -> str | None:

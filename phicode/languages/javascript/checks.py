@@ -1,11 +1,18 @@
-"""Static checks of a JavaScript or TypeScript record (``phicode validate``'s step 5):
-the code parses, the solution exports its entry point, the tests import the solution."""
+"""Static checks of a JavaScript or TypeScript record (``phicode validate``'s step 5,
+:func:`code_findings`): the code parses, the solution exports its entry point, the tests
+import the solution."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from phicode.languages.javascript.syntax import parser
 from phicode.languages.javascript.syntax import text as _text
 from phicode.languages.javascript.syntax import walk as _walk
+
+if TYPE_CHECKING:
+    from phicode.records import Pair
+    from phicode.validate import Check
 
 SOLUTION_MODULES = ("./solution.mjs", "./solution.js", "./solution")
 
@@ -64,4 +71,26 @@ def test_names(source: str, typescript: bool) -> list[str]:
     return names
 
 
-__all__ = ["exports", "imports_solution", "syntax_problem", "test_names"]
+def code_findings(pair: Pair) -> list[tuple[Check, str]]:
+    """Step 5 for JavaScript and TypeScript: the code parses (tree-sitter), the solution
+    exports the entry point, the tests import ``./solution.mjs``."""
+    from phicode.validate import Check
+
+    typescript = pair.language == "typescript"
+    problems: list[tuple[Check, str]] = []
+    problem = syntax_problem(pair.solution, typescript)
+    if problem:
+        problems.append((Check.SOLUTION_SYNTAX, f"solution does not parse: {problem}"))
+    elif pair.entry_point and not exports(pair.solution, pair.entry_point, typescript):
+        why = f"solution does not export entry_point '{pair.entry_point}'"
+        problems.append((Check.ENTRY_POINT, why))
+    problem = syntax_problem(pair.tests, typescript)
+    if problem:
+        problems.append((Check.TESTS_SYNTAX, f"tests do not parse: {problem}"))
+    elif not imports_solution(pair.tests, typescript):
+        why = "tests do not import the solution (expected 'from \"./solution.mjs\"')"
+        problems.append((Check.TESTS_IMPORT, why))
+    return problems
+
+
+__all__ = ["code_findings", "exports", "imports_solution", "syntax_problem", "test_names"]

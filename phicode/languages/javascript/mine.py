@@ -27,8 +27,14 @@ import tree_sitter
 from phicode.languages.javascript.syntax import parser
 from phicode.languages.javascript.syntax import text as _text
 from phicode.languages.javascript.syntax import walk as _walk
+from phicode.mine import filters
+from phicode.mine.config import MineConfig
+from phicode.mine.dedup import signature
 from phicode.mine.filters import Verdict
 from phicode.mine.reasons import Reject, Skip
+from phicode.mine.walk import FileTask
+from phicode.mine.worker import FileResult, Found, read_text
+from phicode.records import content_id
 
 # Globals every JavaScript engine has: a name among these needs no definition.
 GLOBALS = frozenset(
@@ -368,7 +374,9 @@ def free_names(node: tree_sitter.Node) -> set[str]:
     used: set[str] = set()
     local: set[str] = set()
     for child in _walk(node):
-        if child.type in ("identifier", "type_identifier", "shorthand_property_identifier"):
+        if child.type == "shorthand_property_identifier_pattern":  # ({ length }) => length
+            local.add(_text(child))
+        elif child.type in ("identifier", "type_identifier", "shorthand_property_identifier"):
             parent = child.parent
             if parent is not None and _declares(parent, child):
                 local.add(_text(child))
@@ -476,4 +484,31 @@ def _own_nodes(body: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
             stack.extend(node.children)
 
 
-__all__ = ["JsFound", "free_names", "mine_tree", "parse", "skip_reason", "tokens"]
+def mine_file(task: FileTask, config: MineConfig) -> FileResult:
+    """One JavaScript or TypeScript file: its candidates, each filtered and signed for
+    deduplication like the Python miner's (never raises for a bad file)."""
+    text_or_skip = read_text(task, config, utf8=True)
+    if isinstance(text_or_skip, FileResult):
+        return text_or_skip
+    skip = skip_reason(text_or_skip)
+    if skip is not None:
+        return FileResult(task, *skip)
+    tree = parse(text_or_skip, typescript=task.language == "typescript")
+    if isinstance(tree, tuple):
+        return FileResult(task, *tree)
+    found = []
+    for candidate in mine_tree(tree, text_or_skip):
+        item = Found(
+            candidate.entry_point, candidate.code, candidate.start_line, candidate.end_line,
+            candidate.docstring, verdict=candidate.verdict,
+        )  # fmt: skip
+        if item.verdict is None:
+            item.verdict = filters.check_size(item.code, len(candidate.words), config)
+            item.snippet_id = content_id(task.language, " ".join(candidate.words))
+        if item.verdict is None:
+            item.signature = signature(candidate.words, config.shingle_tokens, config.num_perm)
+        found.append(item)
+    return FileResult(task, found=found)
+
+
+__all__ = ["JsFound", "free_names", "mine_file", "mine_tree", "parse", "skip_reason", "tokens"]

@@ -6,17 +6,29 @@ tree-sitter: a comparison made strict or loose (``<`` and ``<=``), an equality
 negated, ``+``/``-`` and ``*``/``/`` swapped, ``&&``/``||`` swapped, a number one
 larger, a boolean flipped, a ``!`` dropped, a condition negated, a ternary's branches
 swapped, the two arguments of a call swapped, ``Math.min`` for ``Math.max``,
-``Object.keys`` for ``Object.values``, a string emptied (never a ``throw``'s message:
-the case judge checks the class).
+``Object.keys`` for ``Object.values``, a method for its mirror (``startsWith`` and
+``endsWith``, ``some`` and ``every``: Stryker's method-expression mutators) or its call
+dropped (``x.trim()`` as ``x``), a string emptied (never a ``throw``'s message: the case
+judge checks the class).
 Baselines are the trivial answers a model might guess: ``undefined``, the first
 argument echoed, an empty array, an empty string, ``0``, and the commonest result of
 the observed calls. Each is a whole solution source, exported like the snippet.
+
+Shortcuts are the simple wrong functions blind readers wrote against kept pairs
+(``bench/results/js-npm-audit-3*.md``) that neither a mutant nor a baseline is: **a
+parameter ignored** (``chunk`` that always cuts pairs, ``maxBy`` without its getter,
+``startsWith`` from position 0 only): the snippet with that parameter held at the value
+most calls give it; and **two parameters swapped** (``inRange`` never called with
+start < end): the snippet with two neighbouring parameters of one kind exchanged. They
+tell cases apart like the others but are not counted in the mutation score (that stays
+comparable with the Python pairs').
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import tree_sitter
@@ -32,6 +44,20 @@ _SWAPS = {
     "??": "||",
 }  # fmt: skip
 _METHODS = {"Object.keys": "Object.values", "Object.values": "Object.keys"}
+# Stryker's method-expression mutators: a method for its mirror, and a call dropped
+# (``x.trim()`` -> ``x``)
+_MIRRORS = {
+    "startsWith": "endsWith", "endsWith": "startsWith", "toUpperCase": "toLowerCase",
+    "toLowerCase": "toUpperCase", "some": "every", "every": "some", "trimStart": "trimEnd",
+    "trimEnd": "trimStart", "padStart": "padEnd", "padEnd": "padStart",
+    "indexOf": "lastIndexOf", "lastIndexOf": "indexOf", "find": "findLast",
+    "findLast": "find", "findIndex": "findLastIndex", "findLastIndex": "findIndex",
+    "push": "unshift", "unshift": "push", "pop": "shift", "shift": "pop",
+}  # fmt: skip
+_DROPPABLE = frozenset(
+    {"trim", "reverse", "sort", "slice", "filter", "toLowerCase", "toUpperCase", "substring",
+     "flat", "toSorted", "toReversed", "trimStart", "trimEnd"}
+)  # fmt: skip
 _CALLS = {
     "Math.min": "Math.max",
     "Math.max": "Math.min",
@@ -40,12 +66,18 @@ _CALLS = {
 }
 
 
+MUTANT, BASELINE, SHORTCUT = "mutant", "baseline", "shortcut"
+_IDENTIFIER = re.compile(r"^[A-Za-z_$][\w$]*$")
+
+
 @dataclass(frozen=True, slots=True)
 class Program:
-    """A known wrong program: its name (what changed) and its whole source."""
+    """A known wrong program: its name (what changed), its whole source, and its kind
+    (:data:`MUTANT`, :data:`BASELINE` or :data:`SHORTCUT`)."""
 
     name: str
     source: str
+    kind: str = MUTANT
 
 
 def mutants(
@@ -86,10 +118,57 @@ def baselines(entry_point: str, results: Sequence[str]) -> list[Program]:
         bodies[f"the commonest result ({common[:30]})"] = f"return {common};"
     return [
         Program(
-            name, f"function {entry_point}(...args) {{ {body} }}\nexport {{ {entry_point} }};\n"
+            f"baseline: {name}",
+            f"function {entry_point}(...args) {{ {body} }}\nexport {{ {entry_point} }};\n",
+            BASELINE,
         )
         for name, body in bodies.items()
     ]
+
+
+def shortcuts(
+    code: str,
+    entry_point: str,
+    typescript: bool,
+    held: Mapping[str, str],
+    swappable: Sequence[tuple[str, str]],
+) -> list[Program]:
+    """The snippet with a parameter held at one value (``held``: name -> the JS source of
+    the value most calls give it), and with two parameters exchanged (``swappable``)."""
+    found = [
+        _prologue(code, entry_point, typescript, f"{name} = ({value});", f"ignores {name}")
+        for name, value in held.items()
+        if _IDENTIFIER.match(name)
+    ]
+    found += [
+        _prologue(
+            code, entry_point, typescript, f"[{a}, {b}] = [{b}, {a}];", f"{a} and {b} swapped"
+        )
+        for a, b in swappable
+        if _IDENTIFIER.match(a) and _IDENTIFIER.match(b)
+    ]
+    return [p for p in found if p is not None]
+
+
+def _prologue(
+    code: str, entry_point: str, typescript: bool, statement: str, what: str
+) -> Program | None:
+    """The snippet with ``statement`` run first in the entry point's body."""
+    raw = code.encode()
+    function = function_named(parser(typescript).parse(raw).root_node, entry_point)
+    body = function.child_by_field_name("body") if function is not None else None
+    if body is None:
+        return None
+    if body.type == "statement_block":
+        start, end, new = body.start_byte + 1, body.start_byte + 1, f" {statement}"
+    else:  # an arrow's expression body
+        start, end, new = (
+            body.start_byte,
+            body.end_byte,
+            f"{{ {statement} return ({_text(body)}); }}",
+        )
+    source = (raw[:start] + new.encode() + raw[end:]).decode()
+    return Program(f"shortcut: {what}", source, SHORTCUT)
 
 
 def _entry_body(root: tree_sitter.Node, name: str) -> tree_sitter.Node | None:
@@ -189,6 +268,8 @@ def _call_edits(node: tree_sitter.Node) -> Iterator[tuple[int, int, str, str]]:
             f"{callee} -> {_METHODS[callee]}",
         )
         return
+    if function is not None and function.type == "member_expression":
+        yield from _method_edits(node, function)
     args = [a for a in (arguments.named_children if arguments else []) if a.type != "comment"]
     if arguments is not None and len(args) == 2 and "=>" not in _text(arguments):
         swapped = f"({_text(args[1])}, {_text(args[0])})"
@@ -198,6 +279,19 @@ def _call_edits(node: tree_sitter.Node) -> Iterator[tuple[int, int, str, str]]:
             swapped,
             f"arguments of {callee[:20]} swapped",
         )
+
+
+def _method_edits(
+    call: tree_sitter.Node, function: tree_sitter.Node
+) -> Iterator[tuple[int, int, str, str]]:
+    """``.startsWith`` for ``.endsWith`` (and other mirrors); ``x.trim()`` as ``x``."""
+    method = function.child_by_field_name("property")
+    receiver = function.child_by_field_name("object")
+    name = _text(method)
+    if method is not None and name in _MIRRORS:
+        yield method.start_byte, method.end_byte, _MIRRORS[name], f".{name} -> .{_MIRRORS[name]}"
+    if receiver is not None and name in _DROPPABLE:
+        yield call.start_byte, call.end_byte, _text(receiver), f".{name}() dropped"
 
 
 def _in_throw(node: tree_sitter.Node) -> bool:
@@ -210,4 +304,13 @@ def _in_throw(node: tree_sitter.Node) -> bool:
     return False
 
 
-__all__ = ["MAX_MUTANTS", "Program", "baselines", "mutants"]
+__all__ = [
+    "BASELINE",
+    "MAX_MUTANTS",
+    "MUTANT",
+    "SHORTCUT",
+    "Program",
+    "baselines",
+    "mutants",
+    "shortcuts",
+]

@@ -23,7 +23,9 @@ JavaScript's terms:
 from __future__ import annotations
 
 import json
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -38,18 +40,18 @@ from phicode.languages.javascript.syntax import walk as _walk
 from phicode.records import PairCase
 from phicode.sandbox.runner import JobRunner
 
-MAX_CASES = 8
+MAX_CASES = 10
 MAX_CANDIDATES = 64
 SHOWN_EXAMPLES = 3
 SHOWN_WITHOUT_SUMMARY = 5
 _NUMBERS = ("0", "1", "-1", "2", "5", "10")
 _STRINGS = (
     '""', '"a"', '"hello world"', '"Hello, World!"', '"aabbcc"', '"abc"', '"  padded  "',
-    '"a.b*c?"', '"<b>&amp;</b>"', '"camelCaseWord"', '"snake_case_word"', '"123"',
+    '"a.b*c?"', '"<b>&amp;</b>"', '"camelCaseWord"', '"snake_case_word"', '"123"', '"a-z"',
 )  # fmt: skip
 _NUMBER_ARRAYS = (
     "[]", "[1]", "[3, 1, 2]", "[1, 1, 2, 3, 3]", "[5, -2, 0, 5]", "[1, 2, 3, 4, 5]",
-    "[0.1, 0.2, 0.3]", "[2.5, -1.5, 4]",
+    "[0.1, 0.2, 0.3]", "[2.5, -1.5, 4]", "[4, 0]",
 )  # fmt: skip
 _STRING_ARRAYS = ("[]", '["a"]', '["b", "a", "b"]', '["apple", "bob", "cat"]')
 _NESTED = ("[]", "[1, [2, 3]]", "[[1, [2, [3, [4]]]], 5]", "[[], [1, []]]")
@@ -61,7 +63,7 @@ _PAIRS = (
     "[[1, 4], [4, 5]]",
     "[[1, 10], [2, 3]]",
 )
-_FUNCTIONS = ("(x) => x % 2", "(x) => String(x).length", "(x) => x > 2")
+_FUNCTIONS = ("(x) => x % 2", "(x) => String(x).length", "(x) => x > 2", "(x) => x")
 _ANY = (
     "0", "1", "-1", "2.5", '""', '"a"', '"3.5"', "[]", "[1, 2]", "{}", "{ a: 1 }", "null",
     "undefined", "true", "(x) => x",
@@ -120,6 +122,7 @@ class Parameter:
     type: str = ""  # the TypeScript annotation, aliases resolved
     default: str | None = None  # the default value's source
     rest: bool = False
+    optional: bool = False  # TypeScript's name?: type
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +143,7 @@ class Seen:
     """One candidate call and what the snippet did on it."""
 
     args: tuple[str, ...]
-    kind: str  # value | raises | invalid
+    kind: str  # value | raises | invalid | failed (the call hangs or crashes the run)
     value: Any = None  # the model value (values.py)
     source: str = ""  # the value as a JS literal
     raises: str = ""  # the thrown class's name
@@ -197,7 +200,10 @@ def _parameters(params: tree_sitter.Node, aliases: dict[str, str]) -> list[Param
         if pattern.type == "rest_pattern":
             rest = True
             pattern = pattern.named_children[0] if pattern.named_children else pattern
-        out.append(Parameter(_text(pattern), _resolve(annotation, aliases), default, rest))
+        optional = child.type == "optional_parameter"
+        out.append(
+            Parameter(_text(pattern), _resolve(annotation, aliases), default, rest, optional)
+        )
     return out
 
 
@@ -217,11 +223,7 @@ def _resolve(annotation: str, aliases: dict[str, str]) -> str:
 def candidates(code: str, sig: Signature, docstring: str | None) -> list[tuple[str, ...]]:
     """Calls worth observing: JSDoc examples first, then one parameter varied at a time."""
     found: list[tuple[str, ...]] = list(_examples(docstring or "", sig))
-    nested = bool(re.search(r"flat|nest|deep", sig.name, re.IGNORECASE))
-    # values of every type only where the function is about types (isString, toFloat):
-    # elsewhere a string where a number belongs only shows an accident (clamp("a") is NaN)
-    any_type = bool(re.match(r"(is|to|has|as)[A-Z_]|type", sig.name))
-    pools = [_pool(p, code, nested, any_type) for p in sig.parameters if not p.rest]
+    pools = _pools(code, sig)
     rest = next((p for p in sig.parameters if p.rest), None)
     if rest is not None:  # f(...values): a few calls of one to three values after the others
         spread = _pool(
@@ -242,11 +244,67 @@ def candidates(code: str, sig: Signature, docstring: str | None) -> list[tuple[s
     for index, pool in enumerate(pools):
         for value in pool:
             found.append((*base[:index], value, *base[index + 1 :]))
+    # the defaults themselves: trailing parameters that have one left out, first from the
+    # first call, then with the first parameter varied (chunk([1, 2, 3]) takes size 2)
+    plain = [p for p in sig.parameters if not p.rest]
+    optional = len(plain)
+    while optional > 0 and _optional(plain[optional - 1], code):
+        optional -= 1
+    for cut in range(max(optional, 1), len(plain)):
+        found.append(base[:cut])
+        found += [(value, *base[1:cut]) for value in pools[0][:4]]
     # a spread of combinations, each parameter on its own offset, so that no two take
     # the same value in lockstep (a clamp whose low and high are always equal)
     for step in range(max(len(p) for p in pools) * 2):
         found.append(tuple(pool[(step * (i + 1) + i) % len(pool)] for i, pool in enumerate(pools)))
     return list(islice(dict.fromkeys(found), MAX_CANDIDATES))
+
+
+def _optional(parameter: Parameter, code: str) -> bool:
+    """A parameter with a default, or one the code compares with ``undefined`` or
+    ``null`` (d3's ``max(values, valueof)`` checks ``valueof === undefined``)."""
+    if parameter.default is not None or parameter.optional:
+        return True
+    name = re.escape(parameter.name)
+    return bool(
+        re.search(rf"\b{name}\s*(===?|!==?)\s*(undefined|null|void 0)\b", code)
+        or re.search(rf"typeof\s+{name}\s*(===?|!==?)\s*[\"']undefined", code)
+    )
+
+
+def _pools(code: str, sig: Signature) -> list[tuple[str, ...]]:
+    """The values worth trying for each parameter but a rest one, in order."""
+    nested = bool(re.search(r"flat|nest|deep", sig.name, re.IGNORECASE))
+    # values of every type only where the function is about types (isString, toFloat):
+    # elsewhere a string where a number belongs only shows an accident (clamp("a") is NaN)
+    any_type = bool(re.match(r"(is|to|has|as)[A-Z_]|type", sig.name))
+    return [_pool(p, code, nested, any_type) for p in sig.parameters if not p.rest]
+
+
+def held_values(sig: Signature, calls: Sequence[tuple[str, ...]]) -> dict[str, str]:
+    """Each parameter's commonest value among ``calls`` (what an "ignores it" shortcut
+    holds it at), for the parameters that take more than one value."""
+    held = {}
+    for index, parameter in enumerate(p for p in sig.parameters if not p.rest):
+        given = Counter(call[index] for call in calls if len(call) > index)
+        if len(given) > 1:
+            held[parameter.name] = given.most_common(1)[0][0]
+    return held
+
+
+def swappable(code: str, sig: Signature) -> list[tuple[str, str]]:
+    """Neighbouring parameters of one kind (the same values are tried for both): a
+    ``start`` and an ``end``, a ``low`` and a ``high``."""
+    plain = [p for p in sig.parameters if not p.rest]
+    pools = [
+        tuple(v for v in pool if v != p.default)
+        for p, pool in zip(plain, _pools(code, sig), strict=True)
+    ]
+    return [
+        (plain[i].name, plain[i + 1].name)
+        for i in range(len(plain) - 1)
+        if pools[i] == pools[i + 1] and plain[i].type == plain[i + 1].type
+    ]
 
 
 def _pool(
@@ -298,23 +356,74 @@ def _examples(docstring: str, sig: Signature) -> list[tuple[str, ...]]:
 # --- observing and choosing -----------------------------------------------------------------
 
 
+SPLIT_TIMEOUT_S = 2.0  # a part of the calls, looked at again: they take milliseconds
+MAX_SPLIT_FAILURES = 12  # enough to find two calls that hang among 64; more: it all hangs
+
+
 def observe(
-    pool: JobRunner, language: Any, code: str, name: str, calls: Sequence[tuple[str, ...]]
+    pool: JobRunner,
+    language: Any,
+    code: str,
+    name: str,
+    calls: Sequence[tuple[str, ...]],
+    *,
+    split: bool = False,
 ) -> list[Seen]:
-    """What the snippet does on each call (``compute.mjs`` in the sandbox); an empty list
-    when the snippet cannot run at all."""
+    """What the code does on each call (``compute.mjs`` in the sandbox); an empty list
+    when it cannot run on them all. With ``split``, a job that fails is run again in
+    halves, down to the one call that hangs or crashes it (``kind`` "failed"), so that
+    one ``chunk(items, 0)`` looping for ever loses no other call."""
+    outcomes = _observed(pool, language, code, name, calls, pool.config.timeout_s)
+    if (
+        outcomes is not None
+        or not split
+        or _observed(pool, language, code, name, [], SPLIT_TIMEOUT_S) is None
+    ):
+        return outcomes or []  # (the code does not even load: nothing to split)
+    failures = [0]
+    found = _bisect(pool, language, code, name, calls, failures)
+    return found if failures[0] <= MAX_SPLIT_FAILURES else []
+
+
+def _bisect(
+    pool: JobRunner,
+    language: Any,
+    code: str,
+    name: str,
+    calls: Sequence[tuple[str, ...]],
+    failures: list[int],
+) -> list[Seen]:
+    if len(calls) == 1 or failures[0] > MAX_SPLIT_FAILURES:
+        return [Seen(tuple(call), "failed") for call in calls]
+    found: list[Seen] = []
+    half = len(calls) // 2
+    for part in (calls[:half], calls[half:]):
+        seen = _observed(pool, language, code, name, part, SPLIT_TIMEOUT_S)
+        if seen is None:
+            failures[0] += 1
+        found += seen if seen is not None else _bisect(pool, language, code, name, part, failures)
+    return found
+
+
+def _observed(
+    pool: JobRunner,
+    language: Any,
+    code: str,
+    name: str,
+    calls: Sequence[tuple[str, ...]],
+    timeout_s: float,
+) -> list[Seen] | None:
     from phicode.cases.judge import read_record  # the marked record's framing, shared
 
     cases = [PairCase(args=args, expect="0") for args in calls]
     job = language.cases_job(
-        code, name, cases, timeout_s=pool.config.timeout_s, memory_mb=pool.config.memory_mb
+        code, name, cases, timeout_s=timeout_s, memory_mb=pool.config.memory_mb
     )
-    result = pool.run(job)
     try:
-        outcomes = read_record(result.stdout, len(cases))
+        outcomes = read_record(pool.run(job).stdout, len(cases))
     except ValueError:
-        return []
-    return [_seen(args, outcome) for args, outcome in zip(calls, outcomes, strict=True)]
+        return None
+    return [_seen(tuple(args), outcome) for args, outcome in zip(calls, outcomes, strict=True)]
 
 
 def _seen(args: tuple[str, ...], outcome: dict[str, Any]) -> Seen:
@@ -326,6 +435,8 @@ def _seen(args: tuple[str, ...], outcome: dict[str, Any]) -> Seen:
             return Seen(args, "value", value, values.to_source(value))
         except (values.NotAValue, ValueError, TypeError, RecursionError):
             return Seen(args, "invalid")
+    if "ran over" in str(outcome.get("error", "")):  # compute.mjs stopped it (CALL_MS)
+        return Seen(args, "failed")
     return Seen(args, "invalid")
 
 
@@ -390,6 +501,16 @@ def choose(
             break
         chosen.append(best)
         killed |= kills[best]
+    # then calls that give one outcome to an argument of a new shape: isString true for
+    # "" and "a", false for 1, [], null; chunk on an empty, a short and a long array
+    shapes = {(outcome_class(seen[i]), *shape) for i in chosen for shape in _shapes(seen[i].args)}
+    for index in indices:
+        if len(chosen) >= MAX_CASES:
+            break
+        new = {(outcome_class(seen[index]), *s) for s in _shapes(seen[index].args)} - shapes
+        if index not in chosen and new:
+            shapes |= new
+            chosen.append(index)
     results = {(seen[i].kind, seen[i].source, seen[i].raises) for i in chosen}
     for index in indices:
         if len(chosen) >= MAX_CASES:
@@ -399,6 +520,35 @@ def choose(
             results.add(key)
             chosen.append(index)
     return [seen[i] for i in sorted(chosen[:MAX_CASES])]
+
+
+def _shapes(args: Sequence[str]) -> set[tuple[int, str]]:
+    """(position, shape) of each argument, read from its source: empty or not for arrays,
+    objects and strings, a string of one character, the sign and kind of a number, a
+    function, and ``null``, ``undefined``, ``true``, ``false`` as themselves."""
+    return {(position, _shape(arg.strip())) for position, arg in enumerate(args)}
+
+
+def _shape(arg: str) -> str:
+    if arg in ("null", "undefined", "true", "false", "NaN"):
+        return arg
+    if "=>" in arg or arg.startswith("function"):
+        return "function"
+    if arg[:1] in "[{":
+        return ("array" if arg[0] == "[" else "object") + ("" if arg[1:-1].strip() else " empty")
+    if arg[:1] in "\"'`":
+        return {2: "string empty", 3: "string of one"}.get(len(arg), "string")
+    try:
+        number = float(arg)
+    except ValueError:
+        return "other"
+    if not math.isfinite(number):
+        return "number infinite"
+    if number != int(number):
+        return "number fraction"
+    return "number " + (
+        "zero" if number == 0 else "negative" if number < 0 else "one" if number == 1 else "many"
+    )
 
 
 # --- tests and question --------------------------------------------------------------------
@@ -475,9 +625,11 @@ __all__ = [
     "Signature",
     "candidates",
     "choose",
+    "held_values",
     "observe",
     "outcome_class",
     "question",
     "signature",
+    "swappable",
     "tests_source",
 ]

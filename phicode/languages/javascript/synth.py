@@ -21,7 +21,7 @@ from phicode.languages.javascript import mutate, oracle
 from phicode.records import Generator, Pair, Snippet
 from phicode.sandbox.runner import JobRunner, fan_out
 
-VERSION = "js-template@5"  # 5: any-type values only for type functions, no NaN cases; 4: a baseline passing every call drops the pair; richer pools (booleans, fractions, special characters, a function among any values); 2: typed pools by name, rest parameters, mutants of helpers, conditions, calls; 3: examples that show something
+VERSION = "js-template@6"  # 6: shortcuts (a parameter ignored, two swapped) and method mutants must fail; defaults left out; arguments of new shapes; a call stopped after 500 ms; up to 10 cases; 5: any-type values only for type functions, no NaN cases; 4: a baseline passing every call drops the pair; richer pools (booleans, fractions, special characters, a function among any values); 2: typed pools by name, rest parameters, mutants of helpers, conditions, calls; 3: examples that show something
 MIN_CASES = 2
 BUILTIN_ERRORS = frozenset(
     {"Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError"}
@@ -40,9 +40,12 @@ def synthesize(pool: JobRunner, snippet: Snippet) -> Pair | Rejected:
     calls = oracle.candidates(snippet.code, sig, snippet.docstring)
     if not calls:
         return Rejected(SynthReason.NO_CASES, "no candidate call (a function of no parameters)")
-    seen = oracle.observe(pool, language, snippet.code, snippet.entry_point, calls)
+    seen = oracle.observe(pool, language, snippet.code, snippet.entry_point, calls, split=True)
     if not seen:
         return Rejected(SynthReason.SNIPPET_FAILS, "the snippet could not be run in the sandbox")
+    # a call that hangs the snippet is no case, and would hang every known wrong program
+    seen = [s for s in seen if s.kind != "failed"]
+    calls = [s.args for s in seen]
     programs, outcomes = _known_wrong(pool, language, snippet, calls, seen)
     kills = [
         frozenset(
@@ -98,11 +101,17 @@ def _known_wrong(
     """The mutants and baselines, and what each did on every candidate call."""
     typescript = snippet.language == "typescript"
     results = [s.source for s in seen if s.kind == "value"]
+    sig = oracle.signature(snippet.code, snippet.entry_point, typescript)
+    assert sig is not None  # synthesize read it first
     programs = [
         *mutate.mutants(snippet.code, snippet.entry_point, typescript),
-        *(
-            replace(b, name=f"baseline: {b.name}")
-            for b in mutate.baselines(snippet.entry_point, results)
+        *mutate.baselines(snippet.entry_point, results),
+        *mutate.shortcuts(
+            snippet.code,
+            snippet.entry_point,
+            typescript,
+            oracle.held_values(sig, calls),
+            oracle.swappable(snippet.code, sig),
         ),
     ]
     outcomes = fan_out(
@@ -119,11 +128,11 @@ def _scores(
 ) -> Scores:
     killed = set().union(*(kills[i] for i in chosen)) if chosen else set()
     telling = set().union(*kills) if kills else set()
-    mutants = [i for i, p in enumerate(programs) if not p.name.startswith("baseline:")]
+    mutants = [i for i, p in enumerate(programs) if p.kind == mutate.MUTANT]
     # a trivial answer the chosen calls let through is a defect even when no candidate
     # tells it apart (a function that returned false on every call tried)
-    survivors = [programs[i].name.removeprefix("baseline: ") for i, p in enumerate(programs)
-                 if p.name.startswith("baseline:") and i not in killed]  # fmt: skip
+    survivors = [p.name.removeprefix("baseline: ") for i, p in enumerate(programs)
+                 if p.kind == mutate.BASELINE and i not in killed]  # fmt: skip
     score = sum(i in killed for i in mutants) / len(mutants) if mutants else None
     adequacy = len(killed & telling) / len(telling) if telling else None
     return Scores(
