@@ -9,9 +9,9 @@ import pytest
 from fake_openai import FakeServer, Reply, Request, completion
 
 from phicode.cli import main
-from phicode.filters.claims import drop_unshown_claims
+from phicode.filters.claims import check_claims, drop_unshown_claims
 from phicode.generate.codeinfo import function_info
-from phicode.records import PairCase
+from phicode.records import Pair, PairCase
 
 LIMIT = (
     "def limit(array: list[int], low: int, high: int) -> list[int]:\n"
@@ -75,6 +75,48 @@ def test_worked_examples_are_never_touched() -> None:
     listed = "Errors:\n- `limit([1], 4, 2)` raises `ValueError`."
     found = drop_unshown_claims(f"{TASK}\n\n{EXAMPLES}\n{listed}\n", INFO, VALUES)
     assert listed in found.question and found.notes == ()
+
+
+PLUS_ONE = "def plus_one(digits: list[int]) -> list[int]:\n    digits[-1] += 1\n    return digits\n"
+PLUS_ONE_TESTS = (
+    "from solution import plus_one\n\n\n"
+    "def test_plus_one_case_1():\n    assert plus_one([1]) == [2]\n\n\n"
+    "def test_plus_one_case_2():\n    digits = [1, 2, 8]\n"
+    "    assert plus_one(digits) == [1, 2, 9]\n    assert digits == [1, 2, 9]\n"
+)
+
+
+def _plus_one(question: str, tests: str = PLUS_ONE_TESTS) -> Pair:
+    return Pair(
+        id="p", question=question, solution=PLUS_ONE, entry_point="plus_one", tests=tests,
+        cases=(PairCase(args=("[1]",), expect="[2]"),),
+    )  # fmt: skip
+
+
+def test_an_argument_the_tests_check_after_the_call_is_stated() -> None:
+    checked = check_claims(_plus_one("Write a Python function `plus_one(digits)` that adds one."))
+    assert checked.question.rstrip().endswith(
+        "`plus_one` changes its argument `digits` in place: after `plus_one(digits)` with "
+        "`digits = [1, 2, 8]`, `digits` is `[1, 2, 9]`."
+    )
+    assert checked.notes == ("claims: stated the argument the tests check after the call",)
+
+
+@pytest.mark.parametrize(
+    ("question", "tests"),
+    [
+        ("Write a Python function `plus_one(digits)` that adds one in place.", PLUS_ONE_TESTS),
+        ("Write `plus_one(digits)`: it modifies `digits` and returns it.", PLUS_ONE_TESTS),
+        (  # no test looks at the argument after the call
+            "Write a Python function `plus_one(digits)` that adds one.",
+            PLUS_ONE_TESTS.replace("    assert digits == [1, 2, 9]\n", ""),
+        ),
+    ],
+)
+def test_nothing_is_added_where_the_question_says_it_or_no_test_checks_it(
+    question: str, tests: str
+) -> None:
+    assert check_claims(_plus_one(question, tests)).question == question
 
 
 def test_the_task_sentence_is_never_lost() -> None:

@@ -103,6 +103,20 @@ def test_top_level_asserts_are_wrapped_in_a_test() -> None:
     assert '    assert is_palindrome("kayak") == True' in parsed.text
 
 
+def test_a_test_that_never_calls_the_function_is_dropped() -> None:
+    answer = (
+        "from solution import is_palindrome\n\n"
+        "def test_exists():\n    assert is_palindrome\n\n"
+        "def test_mapped():\n    assert list(map(is_palindrome, ['aa'])) == [True]\n\n"
+        "def test_kayak():\n    assert is_palindrome('kayak') is True\n"
+    )
+    parsed = clean_tests(answer, INFO)
+    assert isinstance(parsed, Parsed), parsed
+    assert "def test_exists" not in parsed.text
+    assert "def test_mapped" in parsed.text and "def test_kayak" in parsed.text
+    assert "dropped test_exists: it never calls is_palindrome" in parsed.fixes
+
+
 def test_unittest_classes_are_kept() -> None:
     parsed = cleaned_tests("tests_unittest.txt")
     assert "class TestIsPalindrome(unittest.TestCase):" in parsed.text

@@ -4,12 +4,15 @@ no forgery family passes, and hostile programs are contained like Python's."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 
+from phicode.cases.judge import read_record
 from phicode.judge import verify_pair
+from phicode.languages.javascript import JAVASCRIPT
 from phicode.records import Pair, PairCase, Status
 from phicode.sandbox.pool import SandboxPool
 
@@ -228,3 +231,35 @@ def test_lines_forged_like_the_reporters_fool_node_test_alone_never_the_case_jud
     assert alone is Status.PASSED  # the documented limit of the in-process path
     judged, detail = _verify(sandbox_pool, solution=solution)
     assert judged is not Status.PASSED, detail
+
+
+def test_a_call_that_never_returns_is_stopped_alone_and_cannot_catch_it(
+    sandbox_pool: SandboxPool,
+) -> None:
+    """compute.mjs stops one call after CALL_MS: the call is an error of its own, the calls
+    around it still count, and the code cannot catch or outlast the stop (a ``catch`` or
+    a ``finally`` that returns a value)."""
+    solution = (
+        "export function f(x) {\n"
+        "  if (x === 1) { while (true) {} }\n"
+        "  if (x === 2) { try { while (true) {} } catch { return 'caught'; } }\n"
+        "  if (x === 3) { try { while (true) {} } finally { return 'finally'; } }\n"
+        "  return x * 10;\n}\n"
+    )
+    cases = [PairCase(args=(str(x),), expect="0") for x in (0, 1, 2, 3, 4)]
+    job = JAVASCRIPT.cases_job(solution, "f", cases, timeout_s=10.0, memory_mb=512)
+    started = time.monotonic()
+    outcomes = read_record(sandbox_pool.run(job).stdout, len(cases))
+    assert time.monotonic() - started < 8.0  # three stops of 0.5 s, not the job's 10 s
+    assert [o.get("value") for o in (outcomes[0], outcomes[4])] == [
+        {"t": "number", "v": "0"},
+        {"t": "number", "v": "40"},
+    ]
+    for stopped in outcomes[1:4]:
+        assert "ran over" in stopped.get("error", ""), stopped
+    hanging = replace(
+        PAIR,
+        solution=CLAMP.replace("return Math", "if (value === 50) while (true) {}\n  return Math"),
+    )
+    status, detail = _verify(sandbox_pool, solution=hanging.solution)
+    assert status in NOT_PASSED, detail

@@ -13,6 +13,14 @@ exception if the range is invalid" beside tests that never raise; "should return
 2. **a returned literal**: the sentence says the function returns a number, a
    quoted string, ``True``, ``False`` or ``None`` that no case expects.
 
+And one rule the tests check that the question must state (claims@2): **an argument
+changed in place**. A test that binds a literal to a name, calls the function on it and
+then asserts the name's new value (``digits = [1, 2, 9]``; ``plus_one(digits)``;
+``assert digits == [1, 3, 0]``) checks a behaviour no reader guesses; where no sentence
+says so (``in place``, ``modifies``, ``mutates``), one is added, with that test's
+values: "`plus_one` changes its argument `digits` in place: after
+`plus_one(digits)` with `digits = [1, 2, 9]`, `digits` is `[1, 3, 0]`."
+
 Worked examples (``- `f(1)` returns `2`.``) and the ``Errors:`` list are not
 touched: they come from observed cases. A question left without a sentence that
 names the function keeps its sentences (a question with no task is worse than one
@@ -21,16 +29,18 @@ with an unproven promise), with a note.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 
+from phicode import pysyntax
 from phicode.generate.codeinfo import FunctionInfo, readable_info
 from phicode.generate.oracle.examples import count_examples
 from phicode.generate.oracle.inputs import NOT_LITERAL, read_literal
 from phicode.generate.restate import claimed_raises, rejoin, sentences
 from phicode.records import Pair, PairCase
 
-VERSION = "claims@1"
+VERSION = "claims@2"  # 2: an argument changed in place is stated
 
 _GENERIC_RAISE = re.compile(
     r"\b(?:raise[sd]?|raising|throws?|throwing)\s+(?:an?\s+|the\s+)?(?:appropriate\s+)?"
@@ -55,12 +65,89 @@ class Checked:
 
 
 def check_claims(pair: Pair) -> Checked:
-    """The pair's question without promises its cases do not show (as it is when the
-    snippet cannot be read: nothing to hold the claims against)."""
+    """The pair's question without promises its cases do not show, and with the change
+    in place its tests check stated (as it is when the snippet cannot be read: nothing
+    to hold the claims against)."""
     info = readable_info(pair.solution, pair.entry_point)
     if info is None:
         return Checked(pair.question, ())
-    return drop_unshown_claims(pair.question, info, pair.cases)
+    checked = drop_unshown_claims(pair.question, info, pair.cases)
+    stated = state_changes(checked.question, info.name, pair.tests)
+    if stated is None:
+        return checked
+    return Checked(
+        stated, (*checked.notes, "claims: stated the argument the tests check after the call")
+    )
+
+
+_IN_PLACE = re.compile(r"in[ -]place|\bmodif|\bmutat|\bchanges? (?:the |its |it)", re.I)
+
+
+def state_changes(question: str, name: str, tests: str) -> str | None:
+    """``question`` with the sentence that says which argument the tests check after the
+    call (see the module), or None when there is none to add."""
+    found = changed_argument(tests, name)
+    if found is None or _IN_PLACE.search(question):
+        return None
+    var, before, call, after = found
+    sentence = (
+        f"`{name}` changes its argument `{var}` in place: after `{call}` with "
+        f"`{var} = {before}`, `{var}` is `{after}`."
+    )
+    return question.rstrip() + "\n\n" + sentence + "\n"
+
+
+def changed_argument(tests: str, name: str) -> tuple[str, str, str, str] | None:
+    """(name, value before, the call, value after) of the first test that calls ``name``
+    on a bound literal and then asserts that name's value."""
+    try:
+        module = pysyntax.parse(tests)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    for function in (n for n in module.body if isinstance(n, ast.FunctionDef)):
+        bound: dict[str, str] = {}
+        call: str | None = None
+        for statement in function.body:
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+                target = statement.targets[0]
+                if isinstance(target, ast.Name) and call is None:
+                    bound[target.id] = ast.unparse(statement.value)
+                continue
+            called = _call_of(statement, name)
+            if called is not None and call is None:
+                call = ast.unparse(called)
+                continue
+            after = _asserted(statement, bound) if call is not None else None
+            if after is not None and call is not None:
+                var, value = after
+                if re.search(rf"\b{re.escape(var)}\b", call):
+                    return var, bound[var], call, value
+    return None
+
+
+def _call_of(statement: ast.stmt, name: str) -> ast.Call | None:
+    for node in ast.walk(statement):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name:
+            return node
+    return None
+
+
+def _asserted(statement: ast.stmt, bound: dict[str, str]) -> tuple[str, str] | None:
+    """``assert var == X`` or ``np.testing.assert_array_equal(var, X, ...)`` on a bound name."""
+    if isinstance(statement, ast.Assert) and isinstance(statement.test, ast.Compare):
+        test = statement.test
+        if (
+            isinstance(test.left, ast.Name) and test.left.id in bound
+            and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)
+        ):  # fmt: skip
+            return test.left.id, ast.unparse(test.comparators[0])
+    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+        call = statement.value
+        if ast.unparse(call.func).endswith("assert_array_equal") and len(call.args) >= 2:
+            first = call.args[0]
+            if isinstance(first, ast.Name) and first.id in bound:
+                return first.id, ast.unparse(call.args[1])
+    return None
 
 
 def drop_unshown_claims(question: str, info: FunctionInfo, cases: tuple[PairCase, ...]) -> Checked:
@@ -118,4 +205,11 @@ def _value(text: str | None) -> object:
     return value
 
 
-__all__ = ["VERSION", "Checked", "check_claims", "drop_unshown_claims"]
+__all__ = [
+    "VERSION",
+    "Checked",
+    "changed_argument",
+    "check_claims",
+    "drop_unshown_claims",
+    "state_changes",
+]

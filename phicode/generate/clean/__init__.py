@@ -22,7 +22,7 @@ from phicode.generate.clean.questions import (
 )
 from phicode.generate.clean.tests import clean_tests, drop_tests, merge_tests, nodeid_name
 
-VERSION = "clean@1"
+VERSION = "clean@2"  # 2: a test that never calls the function is dropped
 
 __all__ = [
     "VERSION",

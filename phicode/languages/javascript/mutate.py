@@ -18,8 +18,10 @@ Shortcuts are the simple wrong functions blind readers wrote against kept pairs
 (``bench/results/js-npm-audit-3*.md``) that neither a mutant nor a baseline is: **a
 parameter ignored** (``chunk`` that always cuts pairs, ``maxBy`` without its getter,
 ``startsWith`` from position 0 only): the snippet with that parameter held at the value
-most calls give it; and **two parameters swapped** (``inRange`` never called with
-start < end): the snippet with two neighbouring parameters of one kind exchanged. They
+most calls give it; **another default** (``omitBy`` whose default predicate no call
+uses): the snippet with an optional parameter's default replaced; and **two parameters
+swapped** (``inRange`` never called with start < end): the snippet with two
+neighbouring parameters of one kind exchanged. They
 tell cases apart like the others but are not counted in the mutation score (that stays
 comparable with the Python pairs').
 """
@@ -132,14 +134,24 @@ def shortcuts(
     typescript: bool,
     held: Mapping[str, str],
     swappable: Sequence[tuple[str, str]],
+    defaults: Mapping[str, str] | None = None,
 ) -> list[Program]:
     """The snippet with a parameter held at one value (``held``: name -> the JS source of
-    the value most calls give it), and with two parameters exchanged (``swappable``)."""
+    the value most calls give it), with two parameters exchanged (``swappable``), and
+    with another default (``defaults``: name -> a value other than its default)."""
     found = [
         _prologue(code, entry_point, typescript, f"{name} = ({value});", f"ignores {name}")
         for name, value in held.items()
         if _IDENTIFIER.match(name)
     ]
+    found += [
+        _prologue(
+            code, entry_point, typescript, f"if ({name} === undefined) {name} = ({value});",
+            f"another default for {name}",
+        )
+        for name, value in (defaults or {}).items()
+        if _IDENTIFIER.match(name)
+    ]  # fmt: skip
     found += [
         _prologue(
             code, entry_point, typescript, f"[{a}, {b}] = [{b}, {a}];", f"{a} and {b} swapped"

@@ -40,7 +40,7 @@ from phicode.languages.javascript.syntax import walk as _walk
 from phicode.records import PairCase
 from phicode.sandbox.runner import JobRunner
 
-MAX_CASES = 10
+MAX_CASES = 12
 MAX_CANDIDATES = 64
 SHOWN_EXAMPLES = 3
 SHOWN_WITHOUT_SUMMARY = 5
@@ -48,10 +48,12 @@ _NUMBERS = ("0", "1", "-1", "2", "5", "10")
 _STRINGS = (
     '""', '"a"', '"hello world"', '"Hello, World!"', '"aabbcc"', '"abc"', '"  padded  "',
     '"a.b*c?"', '"<b>&amp;</b>"', '"camelCaseWord"', '"snake_case_word"', '"123"', '"a-z"',
+    '"Crème brûlée"', '"ÉCOLE Über"', '"don\'t stop"', '"https://example.com/a?b=1"',
 )  # fmt: skip
+_CHARS = ('"a"', '"-"', '"["', '"\\\\"', '" "', '"."', '"Z"')
 _NUMBER_ARRAYS = (
     "[]", "[1]", "[3, 1, 2]", "[1, 1, 2, 3, 3]", "[5, -2, 0, 5]", "[1, 2, 3, 4, 5]",
-    "[0.1, 0.2, 0.3]", "[2.5, -1.5, 4]", "[4, 0]",
+    "[0.1, 0.2, 0.3]", "[2.5, -1.5, 4]", "[4, 0]", "[0, 3]", "[2, null, 5]",
 )  # fmt: skip
 _STRING_ARRAYS = ("[]", '["a"]', '["b", "a", "b"]', '["apple", "bob", "cat"]')
 _NESTED = ("[]", "[1, [2, 3]]", "[[1, [2, [3, [4]]]], 5]", "[[], [1, []]]")
@@ -66,7 +68,8 @@ _PAIRS = (
 _FUNCTIONS = ("(x) => x % 2", "(x) => String(x).length", "(x) => x > 2", "(x) => x")
 _ANY = (
     "0", "1", "-1", "2.5", '""', '"a"', '"3.5"', "[]", "[1, 2]", "{}", "{ a: 1 }", "null",
-    "undefined", "true", "(x) => x",
+    "undefined", "true", "(x) => x", 'Symbol("s")', "new Date(0)", "new Map([[1, 2]])",
+    "new Set([1])", "new Uint8Array([1, 2])", "Promise.resolve(1)", '"https://example.com/a?b=1"',
 )  # fmt: skip
 _BOOLEANS = ("false", "true")
 _OBJECTS = (
@@ -75,6 +78,7 @@ _OBJECTS = (
     "{ a: 1, b: 2, c: 3 }",
     "{ a: null, b: undefined, c: 0 }",
     "{ a: { b: 1 } }",
+    "{ snake_key: 1, camelKey: { inner_key: 2 } }",
 )
 _KEYS = ("[]", '["a"]', '["a", "c"]', '["b", "z"]')
 _PATHS = ('"a"', '"a.b"', '"b"', '"a.b.c"', '"x"')
@@ -86,6 +90,7 @@ _BY_NAME: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"|^(is|should|has|ignore)[A-Z]",
         _BOOLEANS,
     ),
+    (r"^(char|ch|c|character|letter)$", _CHARS),
     (r"interval|range|span|pairs", _PAIRS),
     (r"nest|tree|matrix|arrays", _NESTED),
     (r"^keys|keys\d*$|words|names|strings|tags|fields", _KEYS),
@@ -290,6 +295,19 @@ def held_values(sig: Signature, calls: Sequence[tuple[str, ...]]) -> dict[str, s
         if len(given) > 1:
             held[parameter.name] = given.most_common(1)[0][0]
     return held
+
+
+def other_defaults(code: str, sig: Signature) -> dict[str, str]:
+    """For each parameter with a default (or one the code treats as optional), a value
+    of its pool other than the default: what a "wrong default" shortcut puts there."""
+    plain = [p for p in sig.parameters if not p.rest]
+    found = {}
+    for parameter, pool in zip(plain, _pools(code, sig), strict=True):
+        if _optional(parameter, code):
+            other = next((v for v in pool if v != parameter.default), None)
+            if other is not None:
+                found[parameter.name] = other
+    return found
 
 
 def swappable(code: str, sig: Signature) -> list[tuple[str, str]]:
@@ -522,6 +540,16 @@ def choose(
     return [seen[i] for i in sorted(chosen[:MAX_CASES])]
 
 
+_CHARACTER_KINDS: tuple[tuple[str, Any], ...] = (
+    ("upper", lambda c: c.isupper()),
+    ("lower", lambda c: c.islower()),
+    ("digit", str.isdigit),
+    ("space", str.isspace),
+    ("punctuation", lambda c: c.isascii() and not c.isalnum() and not c.isspace()),
+    ("non-ASCII", lambda c: not c.isascii()),
+)
+
+
 def _shapes(args: Sequence[str]) -> set[tuple[int, str]]:
     """(position, shape) of each argument, read from its source: empty or not for arrays,
     objects and strings, a string of one character, the sign and kind of a number, a
@@ -534,10 +562,18 @@ def _shape(arg: str) -> str:
         return arg
     if "=>" in arg or arg.startswith("function"):
         return "function"
+    built = re.match(r"^(new\s+)?([\w.]+)\(", arg)  # new Map(...), Symbol("s"), Promise.resolve(1)
+    if built:
+        return built.group(2)
     if arg[:1] in "[{":
         return ("array" if arg[0] == "[" else "object") + ("" if arg[1:-1].strip() else " empty")
     if arg[:1] in "\"'`":
-        return {2: "string empty", 3: "string of one"}.get(len(arg), "string")
+        if len(arg) <= 3:
+            return {2: "string empty", 3: "string of one"}.get(len(arg), "string")
+        # the kinds of characters it holds: "abc" and "Hello, World!" and "Crème" differ
+        inner = arg[1:-1]
+        kinds = [kind for kind, test in _CHARACTER_KINDS if any(test(c) for c in inner)]
+        return "string " + " ".join(kinds)
     try:
         number = float(arg)
     except ValueError:
@@ -591,6 +627,13 @@ def question(
     if throws:
         rules = [f"- `{sig.call(s.args)}` throws a `{s.raises}`." for s in throws]
         parts.append("Errors:\n" + "\n".join(rules))
+    plain = [p for p in sig.parameters if not p.rest]
+    left_out = [
+        f"`{p.name}`" for i, p in enumerate(plain)
+        if p.default is None and any(len(s.args) <= i for s in chosen)
+    ]  # fmt: skip
+    if left_out:  # the signature gives them no default: say so (the examples show one)
+        parts.append(f"{', '.join(left_out)} may be left out.")
     # without a summary, the examples are all the question has: show more of them
     count = SHOWN_EXAMPLES if summary else SHOWN_WITHOUT_SUMMARY
     shown = [f"- `{sig.call(s.args)}` returns `{s.source}`." for s in examples(sig, chosen, count)]
@@ -608,10 +651,13 @@ def examples(sig: Signature, chosen: Sequence[Seen], count: int = SHOWN_EXAMPLES
         s for s in chosen
         if s.kind == "value" and len(s.source) <= 60 and len(sig.call(s.args)) <= 60
     ]  # fmt: skip
-    short.sort(key=lambda s: (s.source in s.args, len(set(s.args)) < len(s.args)))
+    most = max((len(s.args) for s in short), default=0)
+    short.sort(
+        key=lambda s: (s.source in s.args, len(set(s.args)) < len(s.args), len(s.args) == most)
+    )
     picked: list[Seen] = []
-    for s in short:
-        if outcome_class(s) not in {outcome_class(p) for p in picked}:
+    for s in short:  # one per outcome class, and per number of arguments (a default used)
+        if (outcome_class(s), len(s.args)) not in {(outcome_class(p), len(p.args)) for p in picked}:
             picked.append(s)
     for s in short:
         if s not in picked and s.source not in {p.source for p in picked}:
@@ -627,6 +673,7 @@ __all__ = [
     "choose",
     "held_values",
     "observe",
+    "other_defaults",
     "outcome_class",
     "question",
     "signature",

@@ -21,7 +21,7 @@ from phicode.languages.javascript import mutate, oracle
 from phicode.records import Generator, Pair, Snippet
 from phicode.sandbox.runner import JobRunner, fan_out
 
-VERSION = "js-template@6"  # 6: shortcuts (a parameter ignored, two swapped) and method mutants must fail; defaults left out; arguments of new shapes; a call stopped after 500 ms; up to 10 cases; 5: any-type values only for type functions, no NaN cases; 4: a baseline passing every call drops the pair; richer pools (booleans, fractions, special characters, a function among any values); 2: typed pools by name, rest parameters, mutants of helpers, conditions, calls; 3: examples that show something
+VERSION = "js-template@7"  # 7: another default must fail; strings told apart by their kinds of characters; up to 12 cases; 6: shortcuts (a parameter ignored, two swapped) and method mutants must fail; defaults left out; arguments of new shapes; a call stopped after 500 ms; up to 10 cases; 5: any-type values only for type functions, no NaN cases; 4: a baseline passing every call drops the pair; richer pools (booleans, fractions, special characters, a function among any values); 2: typed pools by name, rest parameters, mutants of helpers, conditions, calls; 3: examples that show something
 MIN_CASES = 2
 BUILTIN_ERRORS = frozenset(
     {"Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError"}
@@ -112,6 +112,7 @@ def _known_wrong(
             typescript,
             oracle.held_values(sig, calls),
             oracle.swappable(snippet.code, sig),
+            oracle.other_defaults(snippet.code, sig),
         ),
     ]
     outcomes = fan_out(
