@@ -9,7 +9,7 @@ import pytest
 from fake_openai import FakeServer, Reply, Request, completion
 
 from phicode.cli import main
-from phicode.filters.claims import check_claims, drop_unshown_claims
+from phicode.filters.claims import check_claims, drop_unshown_claims, tidy
 from phicode.generate.codeinfo import function_info
 from phicode.records import Pair, PairCase
 
@@ -117,6 +117,24 @@ def test_nothing_is_added_where_the_question_says_it_or_no_test_checks_it(
     question: str, tests: str
 ) -> None:
     assert check_claims(_plus_one(question, tests)).question == question
+
+
+def test_lines_readers_count_as_noise_are_removed_and_nothing_else() -> None:
+    question = (
+        "Write a Python function `limit(array, low, high)` that keeps what is in range.\n\n"
+        "### Rules for the Examples\n\nExamples:\n- `limit([1, 5], 2, 4)` returns `[]`.\n"
+        "- `limit([3], 2, 4)`\n\n1.\n"
+    )
+    text, removed = tidy(question, "limit")
+    assert text == (
+        "Write a Python function `limit(array, low, high)` that keeps what is in range.\n\n"
+        "Examples:\n- `limit([1, 5], 2, 4)` returns `[]`.\n"
+    )
+    assert set(removed) == {
+        "a heading with nothing under it", "an example that gives no result", "a stray list marker",
+    }  # fmt: skip
+    clean = f"{TASK}\n\n## Rules\n\n- It keeps the order.\n\n{EXAMPLES}"
+    assert tidy(clean, "limit") == (clean, ())
 
 
 def test_the_task_sentence_is_never_lost() -> None:

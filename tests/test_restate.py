@@ -142,6 +142,10 @@ def test_worked_examples_are_added_only_when_the_question_has_none() -> None:
         "It should handle empty lists and single-element lists.",
         "The function handles edge cases such as an empty list and lists with different lengths.",
         "This function should behave like the following:",
+        # the third held-out reading (restate@9)
+        "The examples show the behavior of the function on these examples.",
+        "This function is useful for separate data sources that are coordinated through "
+        "matching array indexes.",
     ],
 )
 def test_vague_promises_are_removed(sentence: str) -> None:

@@ -21,6 +21,9 @@ says so (``in place``, ``modifies``, ``mutates``), one is added, with that test'
 values: "`plus_one` changes its argument `digits` in place: after
 `plus_one(digits)` with `digits = [1, 2, 9]`, `digits` is `[1, 3, 0]`."
 
+Lines readers count as noise go too (:func:`tidy`): a stray list marker (``1.``), a
+heading with nothing under it, a worked example that gives no result.
+
 Worked examples (``- `f(1)` returns `2`.``) and the ``Errors:`` list are not
 touched: they come from observed cases. A question left without a sentence that
 names the function keeps its sentences (a question with no task is worse than one
@@ -40,7 +43,7 @@ from phicode.generate.oracle.inputs import NOT_LITERAL, read_literal
 from phicode.generate.restate import claimed_raises, rejoin, sentences
 from phicode.records import Pair, PairCase
 
-VERSION = "claims@2"  # 2: an argument changed in place is stated
+VERSION = "claims@2"  # 2: an argument changed in place is stated; stray markers, empty headings and examples without a result removed
 
 _GENERIC_RAISE = re.compile(
     r"\b(?:raise[sd]?|raising|throws?|throwing)\s+(?:an?\s+|the\s+)?(?:appropriate\s+)?"
@@ -72,12 +75,43 @@ def check_claims(pair: Pair) -> Checked:
     if info is None:
         return Checked(pair.question, ())
     checked = drop_unshown_claims(pair.question, info, pair.cases)
-    stated = state_changes(checked.question, info.name, pair.tests)
+    tidied, removed = tidy(checked.question, info.name)
+    notes = (*checked.notes, *(f"claims: removed {what}" for what in removed))
+    stated = state_changes(tidied, info.name, pair.tests)
     if stated is None:
-        return checked
-    return Checked(
-        stated, (*checked.notes, "claims: stated the argument the tests check after the call")
-    )
+        return Checked(tidied, notes)
+    return Checked(stated, (*notes, "claims: stated the argument the tests check after the call"))
+
+
+# a line that is only a list marker ("1."), an example that is only a call (no result)
+_STRAY_MARKER = re.compile(r"^\s*(?:\d+[.)]|[-*])\s*$")
+_HEADING = re.compile(r"^\s*#{1,6}\s+\S")
+_LABEL = re.compile(r"^\s*[A-Z][\w ]{0,30}:\s*$")  # "Examples:", the start of another part
+
+
+def tidy(question: str, name: str) -> tuple[str, tuple[str, ...]]:
+    """``question`` without lines readers count as noise: a stray list marker, a heading
+    with nothing under it, a worked example that gives no result (``- `f(1, 2)```)."""
+    lines = question.splitlines()
+    bare_call = re.compile(rf"^\s*[-*]\s*`{re.escape(name)}\([^`]*\)`\s*[.:]?\s*$")
+    removed: list[str] = []
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        following = next((nxt for nxt in lines[index + 1 :] if nxt.strip()), "")
+        if _STRAY_MARKER.match(line):
+            removed.append("a stray list marker")
+        elif _HEADING.match(line) and (
+            not following or _HEADING.match(following) or _LABEL.match(following)
+        ):
+            removed.append("a heading with nothing under it")
+        elif bare_call.match(line):
+            removed.append("an example that gives no result")
+        else:
+            kept.append(line)
+    if not removed:
+        return question, ()
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip() + "\n"
+    return text, tuple(dict.fromkeys(removed))
 
 
 _IN_PLACE = re.compile(r"in[ -]place|\bmodif|\bmutat|\bchanges? (?:the |its |it)", re.I)

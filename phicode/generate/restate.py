@@ -59,7 +59,7 @@ from phicode.generate.prompts import Prompts
 from phicode.generate.reasons import SynthReason
 from phicode.sandbox.runner import JobRunner, fan_out
 
-VERSION = "restate@8"  # the mechanical rules; the model's prompt adds its own tag; 7: lead-ins, handle-only, method clauses; 8: examples under a markdown heading
+VERSION = "restate@9"  # the mechanical rules; the model's prompt adds its own tag; 9: "the examples show", "is useful for"; 7: lead-ins, handle-only, method clauses; 8: examples under a markdown heading
 MAX_TEST_CASES = 40  # calls of the final tests run through the oracle
 PROMPT_CASES = 10  # observed cases shown to the model
 MIN_CHARS = 40
@@ -95,7 +95,11 @@ _VAGUE = re.compile(
 # nothing beyond the examples, and "handles X" sentences that never say how.
 _LEAD_IN = re.compile(
     r"\b(?:should|must|will)\s+behave\s+(?:like|as\s+in)\s+(?:the\s+)?(?:examples?|following|"
-    r"given|correct|cases?)\b|\bshould\s+handle\s+the\s+following\s+examples\b",
+    r"given|correct|cases?)\b|\bshould\s+handle\s+the\s+following\s+examples\b"
+    # restate@9: "The examples show the behavior of the function on these examples.",
+    # "This function is useful for separate data sources that ..."
+    r"|\bthe\s+examples\s+(?:show|illustrate|demonstrate)\s+(?:the\s+)?(?:behaviou?r|usage|use)\b"
+    r"|^\s*(?:this|the)\s+function\s+(?:is|can\s+be)\s+(?:useful|helpful|handy)\b",
     re.I,
 )
 _HANDLES = re.compile(r"\b(?:handles?|handling)\b", re.I)
