@@ -27,6 +27,7 @@ import collections.abc
 import copy
 import inspect
 import io
+import itertools
 import json
 import os
 import signal
@@ -36,6 +37,10 @@ import time
 MARKER = "PHICODE-ORACLE "
 JOB_FILE = "probe_job.json"
 MESSAGE_CHARS = 160
+# A lazy result longer than this is never listed whole: ``list(itertools.count())`` is one C
+# loop the alarm cannot interrupt, and ends in a MemoryError sooner or later by the
+# machine's speed; past this many items it is "slow", on every machine.
+MAX_LISTED = 100_000
 
 WRONG_CALL = {
     "TypeError",
@@ -210,7 +215,10 @@ def _call(func, args, kwargs, per_call_s):
     try:
         value = func(*args, **kwargs)
         if _lazy(value):
-            value = ("__gen__", list(value))
+            items = list(itertools.islice(value, MAX_LISTED + 1))
+            if len(items) > MAX_LISTED:
+                raise _Slow()
+            value = ("__gen__", items)
         return value
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
