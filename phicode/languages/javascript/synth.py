@@ -46,7 +46,7 @@ def synthesize(pool: JobRunner, snippet: Snippet) -> Pair | Rejected:
     # a call that hangs the snippet is no case, and would hang every known wrong program
     seen = [s for s in seen if s.kind != "failed"]
     calls = [s.args for s in seen]
-    programs, outcomes = _known_wrong(pool, language, snippet, calls, seen)
+    programs, outcomes = _known_wrong(pool, language, snippet, sig, calls, seen)
     kills = [
         frozenset(
             p for p, result in enumerate(outcomes) if result and oracle.differs(real, result[i])
@@ -96,13 +96,16 @@ class Scores:
 
 
 def _known_wrong(
-    pool: JobRunner, language: Any, snippet: Snippet, calls: list[tuple[str, ...]], seen: list[Any]
+    pool: JobRunner,
+    language: Any,
+    snippet: Snippet,
+    sig: oracle.Signature,
+    calls: list[tuple[str, ...]],
+    seen: list[Any],
 ) -> tuple[list[mutate.Program], list[list[Any]]]:
-    """The mutants and baselines, and what each did on every candidate call."""
+    """The mutants, baselines and shortcuts, and what each did on every candidate call."""
     typescript = snippet.language == "typescript"
     results = [s.source for s in seen if s.kind == "value"]
-    sig = oracle.signature(snippet.code, snippet.entry_point, typescript)
-    assert sig is not None  # synthesize read it first
     programs = [
         *mutate.mutants(snippet.code, snippet.entry_point, typescript),
         *mutate.baselines(snippet.entry_point, results),
