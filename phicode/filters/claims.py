@@ -246,4 +246,5 @@ __all__ = [
     "check_claims",
     "drop_unshown_claims",
     "state_changes",
+    "tidy",
 ]

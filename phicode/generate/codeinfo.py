@@ -42,6 +42,12 @@ class FunctionInfo:
     def positional(self) -> tuple[Param, ...]:
         return tuple(p for p in self.params if p.kind == "positional")
 
+    def called_by(self, func: ast.expr) -> bool:
+        """Whether a call's ``func`` is this function: ``f(...)``, or ``obj.f(...)``."""
+        return (isinstance(func, ast.Name) and func.id == self.name) or (
+            isinstance(func, ast.Attribute) and func.attr == self.name
+        )
+
 
 class CodeError(ValueError):
     """The snippet does not parse or lacks its entry point."""

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from phicode import pysyntax
+from phicode.languages import language_named
 from phicode.mine import extract, filters
 from phicode.mine.config import MineConfig
 from phicode.mine.decontam import decontaminator
@@ -80,8 +81,6 @@ def process_file(task: FileTask, config: MineConfig) -> FileResult:
 
 
 def _process(task: FileTask, config: MineConfig) -> FileResult:
-    from phicode.languages import language_named
-
     return language_named(task.language).mine_file(task, config)
 
 

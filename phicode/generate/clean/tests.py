@@ -115,7 +115,7 @@ class _TestsCleaner:
             if node not in kept:
                 self._remove(node, f"dropped {node.name}: it asserts nothing")
         # ``assert soundex`` checks that a function exists: a test of nothing (clean@2)
-        idle = [n for n in kept if not _uses_function(n, self.info.name)]
+        idle = [n for n in kept if not _uses_function(n, self.info)]
         for node in idle if len(idle) < len(kept) else []:  # none calls it: rejected below
             kept.remove(node)
             self._remove(node, f"dropped {node.name}: it never calls {self.info.name}")
@@ -319,20 +319,17 @@ def _checks_something(node: ast.AST) -> bool:
     return False
 
 
-def _uses_function(node: ast.AST, name: str) -> bool:
-    """Whether a test calls ``name``, or hands it to something that may (``map(f, xs)``,
-    a class of tests counts as using it wherever it mentions it)."""
+def _uses_function(node: ast.AST, info: FunctionInfo) -> bool:
+    """Whether a test calls the function, or hands it to something that may
+    (``map(f, xs)``); a class of tests counts as using it wherever it mentions it."""
     if isinstance(node, ast.ClassDef):
-        return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+        return any(isinstance(n, ast.Name) and n.id == info.name for n in ast.walk(node))
     for child in ast.walk(node):
         if isinstance(child, ast.Call):
-            func = child.func
-            if (isinstance(func, ast.Name) and func.id == name) or (
-                isinstance(func, ast.Attribute) and func.attr == name.rsplit(".", 1)[-1]
-            ):
+            if info.called_by(child.func):
                 return True
             passed = [*child.args, *(k.value for k in child.keywords)]
-            if any(isinstance(a, ast.Name) and a.id == name.split(".")[0] for a in passed):
+            if any(isinstance(a, ast.Name) and a.id == info.name for a in passed):
                 return True
     return False
 

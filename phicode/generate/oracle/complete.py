@@ -101,7 +101,7 @@ def _calls_in(tree: ast.AST, info: FunctionInfo) -> list[Case]:
     for node in _outside_pasted_copies(tree, info.name):
         if isinstance(node, ast.FunctionDef):
             cases.extend(_parametrized(node, info))
-        if isinstance(node, ast.Call) and _is_entry(node.func, info):
+        if isinstance(node, ast.Call) and info.called_by(node.func):
             case = _case(node, known=_known(info))
             if case is not None:
                 cases.append(case)
@@ -120,12 +120,6 @@ def _outside_pasted_copies(tree: ast.AST, name: str) -> list[ast.AST]:
         nodes.append(node)
         stack.extend(reversed(list(ast.iter_child_nodes(node))))
     return nodes
-
-
-def _is_entry(func: ast.expr, info: FunctionInfo) -> bool:
-    return (isinstance(func, ast.Name) and func.id == info.name) or (
-        isinstance(func, ast.Attribute) and func.attr == info.name
-    )
 
 
 def _case(
@@ -190,7 +184,7 @@ def _parametrized(node: ast.FunctionDef, info: FunctionInfo) -> list[Case]:
             continue
         if not isinstance(rows_node, ast.List | ast.Tuple):
             continue
-        calls = [n for n in ast.walk(node) if isinstance(n, ast.Call) and _is_entry(n.func, info)]
+        calls = [n for n in ast.walk(node) if isinstance(n, ast.Call) and info.called_by(n.func)]
         for row in rows_node.elts:
             values = row.elts if isinstance(row, ast.Tuple) and len(names) > 1 else [row]
             if len(values) != len(names):
@@ -286,7 +280,7 @@ def _model_functions_left(
         if not (isinstance(node, ast.FunctionDef) and node.name.startswith("test")):
             continue
         total += 1
-        calls = [n for n in ast.walk(node) if isinstance(n, ast.Call) and _is_entry(n.func, info)]
+        calls = [n for n in ast.walk(node) if isinstance(n, ast.Call) and info.called_by(n.func)]
         keys = []
         for call in calls:
             case = _case(call, known=_known(info))
@@ -313,16 +307,16 @@ def _only_value_checks(node: ast.FunctionDef, info: FunctionInfo) -> bool:
         if isinstance(statement, ast.Assert):
             test = statement.test
             if isinstance(test, ast.Compare) and any(
-                isinstance(n, ast.Call) and _is_entry(n.func, info)
+                isinstance(n, ast.Call) and info.called_by(n.func)
                 for n in [test.left, *test.comparators]
             ):
                 continue
-            if isinstance(test, ast.Call) and _is_entry(test.func, info):
+            if isinstance(test, ast.Call) and info.called_by(test.func):
                 continue
             if (
                 isinstance(test, ast.UnaryOp)
                 and isinstance(test.operand, ast.Call)
-                and _is_entry(test.operand.func, info)
+                and info.called_by(test.operand.func)
             ):
                 continue
             return False

@@ -139,38 +139,30 @@ def shortcuts(
     """The snippet with a parameter held at one value (``held``: name -> the JS source of
     the value most calls give it), with two parameters exchanged (``swappable``), and
     with another default (``defaults``: name -> a value other than its default)."""
-    found = [
-        _prologue(code, entry_point, typescript, f"{name} = ({value});", f"ignores {name}")
+    raw = code.encode()
+    body = _entry_body(parser(typescript).parse(raw).root_node, entry_point)
+    if body is None:
+        return []
+    statements = [
+        (f"{name} = ({value});", f"ignores {name}")
         for name, value in held.items()
         if _IDENTIFIER.match(name)
     ]
-    found += [
-        _prologue(
-            code, entry_point, typescript, f"if ({name} === undefined) {name} = ({value});",
-            f"another default for {name}",
-        )
+    statements += [
+        (f"if ({name} === undefined) {name} = ({value});", f"another default for {name}")
         for name, value in (defaults or {}).items()
         if _IDENTIFIER.match(name)
-    ]  # fmt: skip
-    found += [
-        _prologue(
-            code, entry_point, typescript, f"[{a}, {b}] = [{b}, {a}];", f"{a} and {b} swapped"
-        )
+    ]
+    statements += [
+        (f"[{a}, {b}] = [{b}, {a}];", f"{a} and {b} swapped")
         for a, b in swappable
         if _IDENTIFIER.match(a) and _IDENTIFIER.match(b)
     ]
-    return [p for p in found if p is not None]
+    return [_prologue(raw, body, statement, what) for statement, what in statements]
 
 
-def _prologue(
-    code: str, entry_point: str, typescript: bool, statement: str, what: str
-) -> Program | None:
-    """The snippet with ``statement`` run first in the entry point's body."""
-    raw = code.encode()
-    function = function_named(parser(typescript).parse(raw).root_node, entry_point)
-    body = function.child_by_field_name("body") if function is not None else None
-    if body is None:
-        return None
+def _prologue(raw: bytes, body: tree_sitter.Node, statement: str, what: str) -> Program:
+    """The snippet (``raw``) with ``statement`` run first in the entry point's ``body``."""
     if body.type == "statement_block":
         start, end, new = body.start_byte + 1, body.start_byte + 1, f" {statement}"
     else:  # an arrow's expression body

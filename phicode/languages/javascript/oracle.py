@@ -139,6 +139,11 @@ class Signature:
     text: str  # name(a, b = 1) or name(a: number, b: string = "-"): string
     node: tree_sitter.Node
 
+    @property
+    def fixed(self) -> tuple[Parameter, ...]:
+        """The parameters but a rest one (``...values``), in order."""
+        return tuple(p for p in self.parameters if not p.rest)
+
     def call(self, args: Sequence[str]) -> str:
         return f"{self.name}({', '.join(args)})"
 
@@ -243,7 +248,7 @@ def candidates(code: str, sig: Signature, docstring: str | None) -> list[tuple[s
     # the first call: each parameter at its default, else at its pool's second value
     base = tuple(
         pool[0] if p.default is not None else pool[min(1, len(pool) - 1)]
-        for p, pool in zip((p for p in sig.parameters if not p.rest), pools, strict=True)
+        for p, pool in zip(sig.fixed, pools, strict=True)
     )
     found.append(base)
     for index, pool in enumerate(pools):
@@ -251,7 +256,7 @@ def candidates(code: str, sig: Signature, docstring: str | None) -> list[tuple[s
             found.append((*base[:index], value, *base[index + 1 :]))
     # the defaults themselves: trailing parameters that have one left out, first from the
     # first call, then with the first parameter varied (chunk([1, 2, 3]) takes size 2)
-    plain = [p for p in sig.parameters if not p.rest]
+    plain = sig.fixed
     optional = len(plain)
     while optional > 0 and _optional(plain[optional - 1], code):
         optional -= 1
@@ -283,14 +288,14 @@ def _pools(code: str, sig: Signature) -> list[tuple[str, ...]]:
     # values of every type only where the function is about types (isString, toFloat):
     # elsewhere a string where a number belongs only shows an accident (clamp("a") is NaN)
     any_type = bool(re.match(r"(is|to|has|as)[A-Z_]|type", sig.name))
-    return [_pool(p, code, nested, any_type) for p in sig.parameters if not p.rest]
+    return [_pool(p, code, nested, any_type) for p in sig.fixed]
 
 
 def held_values(sig: Signature, calls: Sequence[tuple[str, ...]]) -> dict[str, str]:
     """Each parameter's commonest value among ``calls`` (what an "ignores it" shortcut
     holds it at), for the parameters that take more than one value."""
     held = {}
-    for index, parameter in enumerate(p for p in sig.parameters if not p.rest):
+    for index, parameter in enumerate(sig.fixed):
         given = Counter(call[index] for call in calls if len(call) > index)
         if len(given) > 1:
             held[parameter.name] = given.most_common(1)[0][0]
@@ -300,9 +305,8 @@ def held_values(sig: Signature, calls: Sequence[tuple[str, ...]]) -> dict[str, s
 def other_defaults(code: str, sig: Signature) -> dict[str, str]:
     """For each parameter with a default (or one the code treats as optional), a value
     of its pool other than the default: what a "wrong default" shortcut puts there."""
-    plain = [p for p in sig.parameters if not p.rest]
     found = {}
-    for parameter, pool in zip(plain, _pools(code, sig), strict=True):
+    for parameter, pool in zip(sig.fixed, _pools(code, sig), strict=True):
         if _optional(parameter, code):
             other = next((v for v in pool if v != parameter.default), None)
             if other is not None:
@@ -313,7 +317,7 @@ def other_defaults(code: str, sig: Signature) -> dict[str, str]:
 def swappable(code: str, sig: Signature) -> list[tuple[str, str]]:
     """Neighbouring parameters of one kind (the same values are tried for both): a
     ``start`` and an ``end``, a ``low`` and a ``high``."""
-    plain = [p for p in sig.parameters if not p.rest]
+    plain = sig.fixed
     pools = [
         tuple(v for v in pool if v != p.default)
         for p, pool in zip(plain, _pools(code, sig), strict=True)
@@ -627,9 +631,8 @@ def question(
     if throws:
         rules = [f"- `{sig.call(s.args)}` throws a `{s.raises}`." for s in throws]
         parts.append("Errors:\n" + "\n".join(rules))
-    plain = [p for p in sig.parameters if not p.rest]
     left_out = [
-        f"`{p.name}`" for i, p in enumerate(plain)
+        f"`{p.name}`" for i, p in enumerate(sig.fixed)
         if p.default is None and any(len(s.args) <= i for s in chosen)
     ]  # fmt: skip
     if left_out:  # the signature gives them no default: say so (the examples show one)
