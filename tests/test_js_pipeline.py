@@ -14,6 +14,7 @@ import pytest
 from phicode.cli import main
 from phicode.filters.mutation import DEFAULT_THRESHOLD
 from phicode.judge import verify_pair
+from phicode.languages import language_named
 from phicode.languages.javascript import mutate, oracle
 from phicode.languages.javascript import synth as js_synth
 from phicode.records import Pair, Snippet, Source
@@ -166,3 +167,22 @@ def test_a_kept_pair_rejects_a_readers_shortcut(
     assert isinstance(pair, Pair), pair
     assert verify_pair(sandbox_pool, pair).passed
     assert not verify_pair(sandbox_pool, replace(pair, solution=wrong)).passed, pair.tests
+
+
+@pytest.mark.docker
+def test_a_call_that_crashes_the_run_is_found_and_the_other_calls_kept(
+    sandbox_pool: SandboxPool,
+) -> None:
+    """A call that ends the process (no timeout can stop that) fails the whole job; the
+    snippet's observation splits the calls until that one is alone, marked ``failed``."""
+    code = "export function f(x) {\n  if (x === 3) process.exit(0);\n  return x * 2;\n}\n"
+    calls = [(str(x),) for x in range(6)]
+    language = language_named("javascript")
+    assert oracle.observe(sandbox_pool, language, code, "f", calls) == []  # one job: lost
+    seen = oracle.observe(sandbox_pool, language, code, "f", calls, split=True)
+    assert [(s.args, s.kind, s.source) for s in seen] == [
+        (("0",), "value", "0"), (("1",), "value", "2"), (("2",), "value", "4"),
+        (("3",), "failed", ""), (("4",), "value", "8"), (("5",), "value", "10"),
+    ]  # fmt: skip
+    broken = "export function f(x) { return x +; }\n"  # nothing to split: it never loads
+    assert oracle.observe(sandbox_pool, language, broken, "f", calls, split=True) == []
